@@ -1,0 +1,44 @@
+"""Pure domain model of a regional innovation system (stdlib only)."""
+
+from bioris.domain.actor import Actor, LineageFact
+from bioris.domain.alliance import Alliance, Party, Terms
+from bioris.domain.money import CURRENCIES, FxTable, Money
+from bioris.domain.names import name_key, slugify, split_parent
+from bioris.domain.provenance import Provenance, join_list, split_list
+from bioris.domain.vocab import (
+    FOCAL_PARTNER_ROLES,
+    ActorKind,
+    Bioregion,
+    Confidence,
+    DealType,
+    LineageRelation,
+    Role,
+    Stage,
+    parse_enum,
+)
+
+__all__ = [
+    "CURRENCIES",
+    "FOCAL_PARTNER_ROLES",
+    "Actor",
+    "ActorKind",
+    "Alliance",
+    "Bioregion",
+    "Confidence",
+    "DealType",
+    "FxTable",
+    "LineageFact",
+    "LineageRelation",
+    "Money",
+    "Party",
+    "Provenance",
+    "Role",
+    "Stage",
+    "Terms",
+    "join_list",
+    "name_key",
+    "parse_enum",
+    "slugify",
+    "split_list",
+    "split_parent",
+]

@@ -1,0 +1,43 @@
+"""Money as stated by sources, and its conversion to euro with a yearly-average rate table."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["CURRENCIES", "FxTable", "Money"]
+
+CURRENCIES = frozenset({"EUR", "USD", "JPY", "GBP", "CHF", "DKK", "SEK"})
+
+
+@dataclass(frozen=True, slots=True)
+class Money:
+    """An amount in millions of ``currency``, with its euro value.
+
+    ``eur_stated`` is True when the source itself gave the euro figure (it then wins over a
+    conversion); otherwise ``eur`` was converted at the signing year's average rate.
+    """
+
+    amount: float
+    currency: str
+    eur: float | None = None
+    eur_stated: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class FxTable:
+    """Yearly average rates as units of currency per one euro (ECU before 1999)."""
+
+    rates: dict[tuple[int, str], float]
+
+    def to_eur(self, amount: float, currency: str, year: int | None) -> float | None:
+        """Convert ``amount`` to euro at ``year``'s rate; ``None`` when no rate applies."""
+        if currency == "EUR":
+            return amount
+        if year is None:
+            return None
+        rate = self.rates.get((year, currency))
+        return None if rate is None else amount / rate
+
+    def money(self, amount: float, currency: str, year: int | None) -> Money:
+        """A :class:`Money` with its converted euro value."""
+        return Money(amount, currency, self.to_eur(amount, currency, year), currency == "EUR")

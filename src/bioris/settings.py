@@ -1,0 +1,60 @@
+"""One declarative table of settings, with units in their names.
+
+Each setting has a default and a help text; :func:`get` reads an override from the environment
+(``BIORIS_<NAME>`` in upper case) so that deployments can change limits without code.
+``docs/settings.md`` documents every entry; a test keeps the two in step.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from bioris.errors import BiorisError
+
+__all__ = ["SETTINGS", "Setting", "get"]
+
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    """A named setting with its default value and a one-line help text."""
+
+    name: str
+    default: int | float | str
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("max_import_mb", 50, "Largest input file accepted by import, in megabytes."),
+    Setting("max_field_chars", 131_072, "Longest single cell accepted by import, in characters."),
+    Setting("max_import_rows", 1_000_000, "Most data rows accepted in one input file."),
+    Setting("max_reported_errors", 50, "Most validation problems listed before 'and N more'."),
+    Setting("fuzzy_suggestions", 3, "How many close actor names an unknown name suggests."),
+    Setting("fuzzy_min_score", 70, "Lowest rapidfuzz score (0-100) for a name to be suggested."),
+    Setting("sql_time_limit_ms", 1000, "Longest a read query may run in the web view, in ms."),
+    Setting("max_returned_rows", 1000, "Most rows one API page may return."),
+    Setting("default_page_size", 100, "Rows per API page when none is asked for."),
+    Setting("tie_lifetime_years", 5, "Years an alliance stays active after signing, by default."),
+    Setting("period_start_year", 1987, "First year of the default study period."),
+    Setting("period_end_year", 2017, "Last year of the default study period."),
+)
+
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+def get(name: str) -> int | float | str:
+    """Return a setting's value: ``BIORIS_<NAME>`` from the environment, else the default."""
+    try:
+        setting = _BY_NAME[name]
+    except KeyError:
+        raise BiorisError(f"unknown setting {name!r}") from None
+    raw = os.environ.get(f"BIORIS_{name.upper()}")
+    if raw is None:
+        return setting.default
+    try:
+        return type(setting.default)(raw)
+    except ValueError:
+        raise BiorisError(
+            f"environment variable BIORIS_{name.upper()}={raw!r} is not a valid "
+            f"{type(setting.default).__name__}"
+        ) from None
