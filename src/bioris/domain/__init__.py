@@ -2,6 +2,7 @@
 
 from bioris.domain.actor import Actor, LineageFact
 from bioris.domain.alliance import Alliance, Party, Terms
+from bioris.domain.dataset import Dataset
 from bioris.domain.money import CURRENCIES, FxTable, Money
 from bioris.domain.names import name_key, slugify, split_parent
 from bioris.domain.provenance import Provenance, join_list, split_list
@@ -25,6 +26,7 @@ __all__ = [
     "Alliance",
     "Bioregion",
     "Confidence",
+    "Dataset",
     "DealType",
     "FxTable",
     "LineageFact",

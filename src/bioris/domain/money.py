@@ -11,16 +11,15 @@ CURRENCIES = frozenset({"EUR", "USD", "JPY", "GBP", "CHF", "DKK", "SEK"})
 
 @dataclass(frozen=True, slots=True)
 class Money:
-    """An amount in millions of ``currency``, with its euro value.
+    """An amount in millions of ``currency``, with its value in millions of euro.
 
-    ``eur_stated`` is True when the source itself gave the euro figure (it then wins over a
-    conversion); otherwise ``eur`` was converted at the signing year's average rate.
+    ``eur`` is the source's own euro figure where it gave one, else the amount converted at
+    the signing year's average rate (:class:`FxTable`); ``None`` when neither is possible.
     """
 
     amount: float
     currency: str
     eur: float | None = None
-    eur_stated: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,4 +39,4 @@ class FxTable:
 
     def money(self, amount: float, currency: str, year: int | None) -> Money:
         """A :class:`Money` with its converted euro value."""
-        return Money(amount, currency, self.to_eur(amount, currency, year), currency == "EUR")
+        return Money(amount, currency, self.to_eur(amount, currency, year))

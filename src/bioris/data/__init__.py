@@ -1,0 +1,36 @@
+"""The bundled data: the Belgian RIS dataset (canonical CSVs) and the exchange-rate table."""
+
+from __future__ import annotations
+
+import csv
+from functools import cache
+from importlib.resources import files
+from importlib.resources.abc import Traversable
+
+from bioris.domain import FxTable
+from bioris.domain.canonical import RECORD_FILES
+
+__all__ = ["DATASET_NAME", "bundled_files", "fx_table", "resource"]
+
+DATASET_NAME = "belgian-red-biotech"
+
+
+def resource(name: str) -> Traversable:
+    """A file shipped in ``bioris/data``."""
+    return files("bioris") / "data" / name
+
+
+def bundled_files() -> list[Traversable]:
+    """The bundled dataset's canonical CSV files, in import order."""
+    return [resource(name) for name in RECORD_FILES.values()]
+
+
+@cache
+def fx_table() -> FxTable:
+    """Yearly average units of currency per euro (per ECU before 1999), 1987-2020.
+
+    See ``FX_SOURCES.md`` beside the table for the source and the ECU convention.
+    """
+    with resource("fx_rates.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    return FxTable({(int(r["year"]), r["currency"]): float(r["units_per_eur"]) for r in rows})

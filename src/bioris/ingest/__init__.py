@@ -1,0 +1,1 @@
+"""File -> validated records -> one transaction."""

@@ -1,0 +1,165 @@
+"""The records of one import as they are built: actors first, then lineage, then deals.
+
+A :class:`Batch` starts from the store's actors (so names resolve against them), adds what
+the input files and the decisions say, and tracks everything the import will write.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from bioris.domain import (
+    Actor,
+    ActorKind,
+    Alliance,
+    LineageFact,
+    LineageRelation,
+    Provenance,
+    slugify,
+)
+from bioris.errors import RowError
+from bioris.ingest.cells import Cells
+from bioris.ingest.merge import merge_actors, merge_alliances, same_deal
+from bioris.ingest.raw_actors import provenance_of
+from bioris.ingest.resolve import NameIndex
+
+__all__ = ["Batch"]
+
+
+@dataclass
+class Batch:
+    """Actors, lineage and alliances an import adds, with the name index they resolve in."""
+
+    known: dict[str, Actor]  # every actor: the store's and this batch's, by id
+    index: NameIndex
+    create_missing: bool = False
+    actors: dict[str, Actor] = field(default_factory=dict)  # actors this import writes
+    lineage: dict[tuple[str, str, str, int | None], LineageFact] = field(default_factory=dict)
+    alliances: list[Alliance] = field(default_factory=list)
+    created: list[str] = field(default_factory=list)
+    merge_notes: list[str] = field(default_factory=list)
+    mentions: dict[str, Provenance] = field(default_factory=dict)
+
+    @classmethod
+    def start(
+        cls, actors: list[Actor], lineage: list[LineageFact], *, create_missing: bool
+    ) -> Batch:
+        """A batch over a store's current actors and lineage."""
+        index = NameIndex.build(actors, lineage)
+        return cls({a.actor_id: a for a in actors}, index, create_missing)
+
+    # -- actors -------------------------------------------------------------------------
+    def add_actor(self, actor: Actor, *, by_name: bool) -> None:
+        """Add an actor; ``by_name`` merges it into a known actor of the same name."""
+        target = self._same_actor(actor) if by_name else actor.actor_id
+        if target in self.known and by_name:
+            merged, notes = merge_actors(self.known[target], replace(actor, actor_id=target))
+            self.merge_notes.extend(notes)
+            actor = merged
+        self.known[actor.actor_id] = actor
+        self.actors[actor.actor_id] = actor
+        self.index.add(actor)
+
+    def _same_actor(self, actor: Actor) -> str:
+        ids = self.index.lookup(actor.name) | (
+            {actor.actor_id} if actor.actor_id in self.known else set()
+        )
+        return next(iter(ids)) if len(ids) == 1 else self._free_id(actor.actor_id)
+
+    def _free_id(self, wanted: str) -> str:
+        candidate, number = wanted, 1
+        while candidate in self.known:
+            number += 1
+            candidate = f"{wanted}-{number}"
+        return candidate
+
+    def new_actor(self, name: str, kind: ActorKind, **facts: object) -> Actor:
+        """Create an actor the inputs name but no actors file holds."""
+        actor = Actor(actor_id=self._free_id(slugify(name)), name=name, kind=kind, **facts)
+        self.add_actor(actor, by_name=False)
+        self.created.append(actor.actor_id)
+        return actor
+
+    # -- parties ------------------------------------------------------------------------
+    def resolve_party(self, reported: str, cells: Cells, column: str) -> str | None:
+        """Resolve a party named in a deal row; record an error or create it."""
+        match = self.index.resolve(reported)
+        actor_id = match.actor_id
+        if actor_id is None and self.create_missing and "several" not in (match.problem or ""):
+            actor_id = self.new_actor(match.name, ActorKind.OTHER).actor_id
+            parent = self.index.resolve(reported).parent_id
+            match = replace(match, actor_id=actor_id, parent_id=parent)
+        if actor_id is None:
+            cells.error(column, match.problem or f"cannot resolve {reported!r}")
+            return None
+        row_source = _row_provenance(cells)
+        self.mentions[actor_id] = self.mentions.get(actor_id, Provenance()).merged(row_source)
+        if match.parent_id:
+            self._parent_link(actor_id, match.parent_id, reported, row_source)
+        return actor_id
+
+    def _parent_link(self, child: str, parent: str, reported: str, source: Provenance) -> None:
+        for key in self.lineage:
+            if key[0] == child and key[1] == LineageRelation.SUBSIDIARY_OF and key[2] == parent:
+                return
+        note = f"parent read from a deal naming {reported!r}"
+        fact = LineageFact(child, LineageRelation.SUBSIDIARY_OF, parent, None, None, note, source)
+        self.lineage[(child, fact.relation, parent, None)] = fact
+
+    def give_mentions_sources(self, actor_ids: list[str]) -> None:
+        """Give created actors the sources of the rows that name them."""
+        for actor_id in actor_ids:
+            actor = self.actors[actor_id]
+            mention = self.mentions.get(actor_id, Provenance())
+            self.actors[actor_id] = replace(actor, provenance=actor.provenance.merged(mention))
+
+    # -- lineage and deals --------------------------------------------------------------
+    def add_lineage(self, fact: LineageFact) -> None:
+        """Add a lineage fact (the same actor, relation, target and start replaces)."""
+        self.lineage[(fact.actor_id, fact.relation, fact.target, fact.start_year)] = fact
+
+    def add_alliance(self, alliance: Alliance, *, dedupe: bool) -> str:
+        """Add a deal; ``dedupe`` merges it into an earlier report of the same deal.
+
+        Returns the id the deal is stored under.
+        """
+        if dedupe:
+            for position, earlier in enumerate(self.alliances):
+                if same_deal(earlier, alliance):
+                    merged, notes = merge_alliances(earlier, alliance)
+                    self.alliances[position] = merged
+                    self.merge_notes.append(
+                        f"deal {earlier.alliance_id}: merged two reports of "
+                        f"{alliance.deal_type.value} {alliance.date} "
+                        f"({', '.join(alliance.actor_ids)})"
+                    )
+                    self.merge_notes.extend(notes)
+                    return merged.alliance_id
+        ids = {a.alliance_id for a in self.alliances}
+        if alliance.alliance_id in ids:
+            alliance = replace(alliance, alliance_id=_next_id(alliance.alliance_id, ids))
+        self.alliances.append(alliance)
+        return alliance.alliance_id
+
+    def check_lineage_targets(self, errors: list[RowError], where: dict) -> None:
+        """Every subsidiary_of / acquired_by target must be a known actor."""
+        for key, fact in self.lineage.items():
+            if fact.relation is LineageRelation.NAMED:
+                continue
+            for actor_id in (fact.actor_id, fact.target):
+                if actor_id not in self.known:
+                    file, line = where.get(key, ("<decisions>", 0))
+                    errors.append(RowError(file, line, 0, f"no actor with id {actor_id!r}"))
+
+
+def _row_provenance(cells: Cells) -> Provenance:
+    column = "source_url" if "source_url" in cells.table.header else "source_urls"
+    scratch: list[RowError] = []
+    return provenance_of(Cells(cells.table, cells.row, scratch, cells.overrides), column)
+
+
+def _next_id(wanted: str, taken: set[str]) -> str:
+    number = 2
+    while f"{wanted}-{number}" in taken:
+        number += 1
+    return f"{wanted}-{number}"

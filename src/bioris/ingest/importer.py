@@ -1,0 +1,309 @@
+"""Import files into a store: read, validate everything, resolve names, write in one go.
+
+The import is all or nothing: every problem in every file is collected and reported as
+``FILE:LINE:COLUMN: message``, and the store is written only when there are none, inside a
+single transaction (a failure while writing rolls everything back).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bioris import settings
+from bioris.data import fx_table
+from bioris.domain import (
+    ActorKind,
+    Alliance,
+    Bioregion,
+    Confidence,
+    Dataset,
+    FxTable,
+    LineageFact,
+    LineageRelation,
+    Party,
+    Provenance,
+    parse_enum,
+)
+from bioris.errors import RowError, ValidationError
+from bioris.ingest.batch import Batch
+from bioris.ingest.canonical_rows import (
+    AllianceHead,
+    parse_actor,
+    parse_alliance,
+    parse_lineage,
+    parse_party,
+)
+from bioris.ingest.cells import Cells
+from bioris.ingest.decisions import Decisions, LineageDecision
+from bioris.ingest.formats import Format, detect_format
+from bioris.ingest.raw_actors import parse_raw_actor
+from bioris.ingest.raw_alliances import parse_raw_alliance
+from bioris.ingest.reader import Table, read_table
+from bioris.store import Store
+
+__all__ = ["ImportReport", "import_files", "read_inputs"]
+
+
+@dataclass
+class ImportReport:
+    """What an import did (or, with ``dry_run``, would do)."""
+
+    files: list[tuple[str, str, int]] = field(default_factory=list)  # path, format, rows
+    actors: int = 0
+    lineage: int = 0
+    alliances: int = 0
+    created_actors: list[str] = field(default_factory=list)
+    excluded: list[str] = field(default_factory=list)
+    merges: list[str] = field(default_factory=list)
+    # (file, line, alliance id) for every raw deal row imported
+    row_outcomes: list[tuple[str, int, str]] = field(default_factory=list)
+    dry_run: bool = False
+    dataset: Dataset = field(default_factory=Dataset)
+
+
+Input = tuple[Table, Format]
+
+
+def read_inputs(paths: list[str | Path], *, encoding: str | None = None) -> list[Input]:
+    """Read and recognise every file; all structural problems are raised together."""
+    errors: list[RowError] = []
+    inputs: list[Input] = []
+    for path in paths:
+        try:
+            table = read_table(path, encoding=encoding)
+        except ValidationError as exc:
+            errors.extend(exc.errors)
+            continue
+        found = detect_format(table.path, table.header)
+        if isinstance(found, RowError):
+            errors.append(found)
+        else:
+            inputs.append((table, found))
+    _raise_if(errors)
+    return inputs
+
+
+def import_files(
+    store: Store,
+    paths: list[str | Path],
+    *,
+    encoding: str | None = None,
+    dry_run: bool = False,
+    create_missing: bool = False,
+    decisions: Decisions | None = None,
+    fx: FxTable | None = None,
+) -> ImportReport:
+    """Import CSV/XLSX files (raw or canonical format, detected from each header).
+
+    Parameters
+    ----------
+    store : Store
+        An open, writable store; it is left exactly as it was when anything is wrong.
+    paths : list of path
+        Files to import together (actors before deals is not required: order is handled).
+    encoding : str, optional
+        Decode text files exactly with this encoding instead of UTF-8.
+    dry_run : bool
+        Validate and resolve everything, report, but write nothing.
+    create_missing : bool
+        Create an actor (kind ``other``, with the row's sources) for a party that matches no
+        known actor, instead of reporting an error.
+    decisions : Decisions, optional
+        Reviewed decisions (extra actors, aliases, lineage, row corrections); the bundled
+        dataset build uses them.
+    fx : FxTable, optional
+        Exchange rates for euro values (the bundled table by default).
+
+    Returns
+    -------
+    ImportReport
+
+    Raises
+    ------
+    ValidationError
+        Every problem found, located as ``FILE:LINE:COLUMN``.
+    LimitExceeded, EncodingError
+        An input over a limit, or not decodable.
+    """
+    inputs = read_inputs(paths, encoding=encoding)
+    report = ImportReport(files=[(t.path, f.label, len(t.rows)) for t, f in inputs])
+    report.dry_run = dry_run
+    batch = Batch.start(store.actors(), store.lineage(), create_missing=create_missing)
+    errors: list[RowError] = []
+    _Import(batch, errors, report, decisions or Decisions(), fx or fx_table()).run(inputs)
+    _raise_if(errors)
+    dataset = Dataset(
+        tuple(batch.actors.values()), tuple(batch.lineage.values()), tuple(batch.alliances)
+    ).sorted()
+    report.actors, report.lineage = len(dataset.actors), len(dataset.lineage)
+    report.alliances, report.dataset = len(dataset.alliances), dataset
+    report.created_actors, report.merges = batch.created, batch.merge_notes
+    if not dry_run:
+        with store.transaction():
+            store.write(dataset)
+    return report
+
+
+def _raise_if(errors: list[RowError]) -> None:
+    if errors:
+        raise ValidationError(errors, shown=int(settings.get("max_reported_errors")))
+
+
+@dataclass
+class _Import:
+    """One import's passes over its inputs, in dependency order."""
+
+    batch: Batch
+    errors: list[RowError]
+    report: ImportReport
+    decisions: Decisions
+    fx: FxTable
+    used: set[tuple[str, int]] = field(default_factory=set)
+
+    def run(self, inputs: list[Input]) -> None:
+        by_record: dict[str, list[Table]] = defaultdict(list)
+        for table, fmt in inputs:
+            by_record[f"{fmt.family}:{fmt.record}"].append(table)
+        self._actors(by_record)
+        self._lineage(by_record["canonical:lineage"])
+        self._alliances(by_record)
+        self._check_decisions_used([t for t, _ in inputs])
+        self.batch.check_lineage_targets(self.errors, {})
+
+    def _rows(self, table: Table):
+        for row in table.rows:
+            decision = self.decisions.for_row(table.path, row.line)
+            overrides: dict[str, str] = {}
+            if decision is not None:
+                self.used.add((Path(table.path).name, row.line))
+                if decision.expect.casefold() not in " ".join(row.cells).casefold():
+                    message = f"decision expects {decision.expect!r}, which the row lacks"
+                    self.errors.append(RowError(table.path, row.line, 0, message))
+                    continue
+                if decision.exclude:
+                    self.report.excluded.append(f"{table.path}:{row.line}: {decision.reason}")
+                    continue
+                overrides = dict(decision.set)
+            yield Cells(table, row, self.errors, overrides)
+
+    def _actors(self, by_record: dict[str, list[Table]]) -> None:
+        for table in by_record["canonical:actors"]:
+            for cells in self._rows(table):
+                if actor := parse_actor(cells):
+                    self.batch.add_actor(actor, by_name=False)
+        for table in by_record["raw:actors"]:
+            for cells in self._rows(table):
+                if actor := parse_raw_actor(cells):
+                    self.batch.add_actor(actor, by_name=True)
+        self._decided_actors()
+
+    def _decided_actors(self) -> None:
+        for entry in self.decisions.actors:
+            facts: dict[str, object] = {
+                "country": entry.country or ("BE" if entry.bioregion else None),
+                "bioregion": parse_enum(Bioregion, entry.bioregion) if entry.bioregion else None,
+                "aliases": entry.aliases,
+                "provenance": Provenance(entry.source_urls, Confidence.UNSOURCED),
+            }
+            if self.batch.index.lookup(entry.name):
+                self._decision_error(f"[[actor]] {entry.name!r} already exists")
+                continue
+            self.batch.new_actor(entry.name, parse_enum(ActorKind, entry.kind), **facts)
+        for alias in self.decisions.aliases:
+            ids = self.batch.index.lookup(alias.actor)
+            if len(ids) != 1:
+                self._decision_error(f"[[alias]] {alias.name!r}: no single actor {alias.actor!r}")
+                continue
+            self.batch.index.add_name(next(iter(ids)), alias.name)
+
+    def _lineage(self, tables: list[Table]) -> None:
+        for table in tables:
+            for cells in self._rows(table):
+                if fact := parse_lineage(cells):
+                    self.batch.add_lineage(fact)
+        for entry in self.decisions.lineage:
+            fact = self._decided_fact(entry)
+            if fact is not None:
+                self.batch.add_lineage(fact)
+
+    def _decided_fact(self, entry: LineageDecision) -> LineageFact | None:
+        ids = self.batch.index.lookup(entry.actor)
+        relation = parse_enum(LineageRelation, entry.relation)
+        target = entry.target
+        if relation is not LineageRelation.NAMED:
+            targets = self.batch.index.lookup(entry.target)
+            target = next(iter(targets)) if len(targets) == 1 else ""
+        if len(ids) != 1 or not target:
+            self._decision_error(f"[[lineage]] {entry.actor!r} -> {entry.target!r}: unknown actor")
+            return None
+        provenance = Provenance(entry.source_urls, parse_enum(Confidence, entry.confidence))
+        actor_id = next(iter(ids))
+        if relation is LineageRelation.NAMED:
+            self.batch.index.add_name(actor_id, target)
+        return LineageFact(
+            actor_id, relation, target, entry.start_year, entry.end_year, entry.reason, provenance
+        )
+
+    def _alliances(self, by_record: dict[str, list[Table]]) -> None:
+        for table in by_record["raw:alliances"]:
+            for cells in self._rows(table):
+                alliance = parse_raw_alliance(cells, self.batch.resolve_party, self.fx)
+                if alliance is not None:
+                    stored_as = self.batch.add_alliance(alliance, dedupe=True)
+                    self.report.row_outcomes.append((table.path, cells.row.line, stored_as))
+        self._canonical_alliances(by_record["canonical:alliances"], by_record["canonical:parties"])
+        decided = [a for a in self.batch.created if a in self.batch.actors]
+        self.batch.give_mentions_sources(decided)
+
+    def _canonical_alliances(self, heads: list[Table], party_tables: list[Table]) -> None:
+        parsed: dict[str, AllianceHead] = {}
+        where: dict[str, tuple[str, int]] = {}
+        for table in heads:
+            for cells in self._rows(table):
+                if head := parse_alliance(cells, self.fx):
+                    alliance_id = str(head.fields["alliance_id"])
+                    if alliance_id in parsed:
+                        cells.error("alliance_id", f"alliance {alliance_id!r} appears twice")
+                    parsed[alliance_id], where[alliance_id] = head, (table.path, head.line)
+        parties = self._canonical_parties(party_tables, parsed)
+        for alliance_id, head in parsed.items():
+            found = parties.get(alliance_id, [])
+            if len(found) < 2:
+                file, line = where[alliance_id]
+                message = f"alliance {alliance_id!r} has {len(found)} part(y/ies); it needs two"
+                self.errors.append(RowError(file, line, 1, message, "alliance_id"))
+                continue
+            self.batch.add_alliance(Alliance(parties=tuple(found), **head.fields), dedupe=False)
+
+    def _canonical_parties(
+        self, tables: list[Table], heads: dict[str, AllianceHead]
+    ) -> dict[str, list[Party]]:
+        parties: dict[str, list[Party]] = defaultdict(list)
+        for table in tables:
+            for cells in self._rows(table):
+                parsed = parse_party(cells)
+                if parsed is None:
+                    continue
+                alliance_id, party = parsed
+                if alliance_id not in heads:
+                    cells.error("alliance_id", f"no alliance {alliance_id!r} in this import")
+                elif party.actor_id not in self.batch.known:
+                    close = self.batch.index.suggestions(party.actor_id)
+                    hint = f"; did you mean {', '.join(close)}?" if close else ""
+                    cells.error("actor_id", f"no actor with id {party.actor_id!r}{hint}")
+                elif any(p.actor_id == party.actor_id for p in parties[alliance_id]):
+                    cells.error("actor_id", f"actor {party.actor_id!r} is twice in the deal")
+                else:
+                    parties[alliance_id].append(party)
+        return parties
+
+    def _check_decisions_used(self, tables: list[Table]) -> None:
+        names = {Path(t.path).name for t in tables}
+        for decision in self.decisions.rows:
+            if decision.file in names and (decision.file, decision.line) not in self.used:
+                self._decision_error(f"[[row]] {decision.file}:{decision.line} matches no data row")
+
+    def _decision_error(self, message: str) -> None:
+        self.errors.append(RowError("<decisions>", 0, 0, message))

@@ -1,0 +1,105 @@
+"""Merging records that denote the same thing, keeping every source.
+
+*Actors*: two rows for the same actor (the two raw firm files overlap) become one actor; the
+first row's values win, empty fields are filled from the later row, lists and sources are
+united, and every disagreement is reported.
+
+*Deals*: two alliance rows are the same deal when they have the same deal type, the same set
+of resolved parties, and dates that agree at the coarser of their two precisions (``2016``
+agrees with ``2016-07-05``; ``2016-07`` does not agree with ``2016-08-02``). Undated rows are
+never merged. The merged deal keeps the first row's id and values, the more precise date,
+missing values filled from the other row, both rows' sources, and both notes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import fields, replace
+from typing import Any
+
+from bioris.domain import Actor, Alliance, Terms
+
+__all__ = ["dates_agree", "merge_actors", "merge_alliances", "same_deal"]
+
+_ACTOR_LISTS = ("origin", "subsectors", "aliases")
+
+
+def merge_actors(first: Actor, second: Actor) -> tuple[Actor, list[str]]:
+    """One actor from two records of it, and the disagreements found."""
+    changes: dict[str, Any] = {}
+    notes: list[str] = []
+    for f in fields(Actor):
+        name = f.name
+        if name in {"actor_id", "name", "provenance", *_ACTOR_LISTS}:
+            continue
+        a, b = getattr(first, name), getattr(second, name)
+        if a is None and b is not None:
+            changes[name] = b
+        elif a is not None and b is not None and a != b:
+            notes.append(f"{first.name}: {name} {a!r} kept over {b!r}")
+    for name in _ACTOR_LISTS:
+        items = getattr(first, name) + getattr(second, name)
+        changes[name] = tuple(dict.fromkeys(items))
+    extra_names = (second.name,) if second.name != first.name else ()
+    changes["aliases"] = tuple(
+        a for a in dict.fromkeys(changes["aliases"] + extra_names) if a != first.name
+    )
+    changes["provenance"] = first.provenance.merged(second.provenance)
+    return replace(first, **changes), notes
+
+
+def dates_agree(a: str | None, b: str | None) -> bool:
+    """Whether two dates (``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD``) agree at the coarser one."""
+    if not a or not b:
+        return False
+    width = min(len(a), len(b))
+    return a[:width] == b[:width]
+
+
+def same_deal(a: Alliance, b: Alliance) -> bool:
+    """The documented rule for two rows reporting one deal (see the module docstring)."""
+    return (
+        a.deal_type == b.deal_type
+        and set(a.actor_ids) == set(b.actor_ids)
+        and dates_agree(a.date, b.date)
+    )
+
+
+def merge_alliances(first: Alliance, second: Alliance) -> tuple[Alliance, list[str]]:
+    """One deal from two reports of it, and the disagreements found."""
+    notes: list[str] = []
+    changes: dict[str, Any] = {}
+    if len(second.date or "") > len(first.date or ""):
+        changes["date"] = second.date
+    for name in ("asset", "therapeutic_area", "end_year", "end_reason"):
+        a, b = getattr(first, name), getattr(second, name)
+        if a is None and b is not None:
+            changes[name] = b
+    if first.stage_at_signing.value == "unknown":
+        changes["stage_at_signing"] = second.stage_at_signing
+    changes["terms"] = _merge_terms(first, second, notes)
+    texts = [t for t in (first.notes, second.notes) if t]
+    changes["notes"] = " | ".join(dict.fromkeys(texts)) or None
+    changes["provenance"] = first.provenance.merged(second.provenance)
+    parties = {p.actor_id: p for p in first.parties}
+    changes["parties"] = tuple(
+        replace(p, name_as_reported=_names(p.name_as_reported, q.name_as_reported))
+        for p in first.parties
+        for q in second.parties
+        if q.actor_id == p.actor_id
+    ) or tuple(parties.values())
+    return replace(first, **changes), notes
+
+
+def _names(a: str, b: str) -> str:
+    return a if not b or b == a else f"{a}; {b}" if a else b
+
+
+def _merge_terms(first: Alliance, second: Alliance, notes: list[str]) -> Terms:
+    changes: dict[str, Any] = {}
+    for f in fields(Terms):
+        a, b = getattr(first.terms, f.name), getattr(second.terms, f.name)
+        if a is None and b is not None:
+            changes[f.name] = b
+        elif a is not None and b is not None and a != b:
+            notes.append(f"{first.alliance_id}: {f.name} {a} kept over {b}")
+    return replace(first.terms, **changes)

@@ -1,0 +1,183 @@
+"""Numbered schema migrations and the mechanism that applies them.
+
+Migration ``n`` is ``MIGRATIONS[n - 1]``; a store's version is ``PRAGMA user_version``, and every
+applied migration is also recorded in ``schema_migrations``. To change the schema, append one
+script to :data:`MIGRATIONS` (never edit a released one). All pending migrations run in one
+transaction, so an upgrade either completes or leaves the store at its old version.
+
+Following SQLite's procedure for schema changes, foreign keys are off while the scripts run (a
+table rebuild would otherwise cascade) and ``PRAGMA foreign_key_check`` runs before the commit.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+
+__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "apply_pending", "latest_version", "split_statements"]
+
+_V1 = """
+CREATE TABLE meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+
+CREATE TABLE actors (
+    actor_id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    country TEXT,
+    bioregion TEXT,
+    city TEXT,
+    founded INTEGER,
+    origin TEXT NOT NULL DEFAULT '[]',
+    subsectors TEXT NOT NULL DEFAULT '[]',
+    ipo_year INTEGER,
+    exit TEXT,
+    aliases TEXT NOT NULL DEFAULT '[]',
+    source_urls TEXT NOT NULL DEFAULT '[]',
+    confidence TEXT NOT NULL
+);
+CREATE INDEX actors_kind ON actors (kind);
+
+CREATE TABLE lineage (
+    lineage_id INTEGER PRIMARY KEY,
+    actor_id TEXT NOT NULL REFERENCES actors (actor_id),
+    relation TEXT NOT NULL,
+    target TEXT NOT NULL,
+    start_year INTEGER,
+    end_year INTEGER,
+    notes TEXT,
+    source_urls TEXT NOT NULL DEFAULT '[]',
+    confidence TEXT NOT NULL
+);
+-- NULLs are distinct in a UNIQUE index; ifnull(..., '') makes an undated fact unique too
+-- (a text '' never equals an integer year).
+CREATE UNIQUE INDEX lineage_key
+    ON lineage (actor_id, relation, target, ifnull(start_year, ''));
+CREATE INDEX lineage_target ON lineage (target);
+
+CREATE TABLE alliances (
+    alliance_id TEXT PRIMARY KEY,
+    year INTEGER,
+    date TEXT,
+    deal_type TEXT NOT NULL,
+    stage_at_signing TEXT NOT NULL,
+    asset TEXT,
+    therapeutic_area TEXT,
+    upfront_amount REAL,
+    upfront_currency TEXT,
+    upfront_eur REAL,
+    milestones_amount REAL,
+    milestones_currency TEXT,
+    milestones_eur REAL,
+    equity_amount REAL,
+    equity_currency TEXT,
+    equity_eur REAL,
+    rd_funding_amount REAL,
+    rd_funding_currency TEXT,
+    rd_funding_eur REAL,
+    royalties TEXT,
+    end_year INTEGER,
+    end_reason TEXT,
+    notes TEXT,
+    source_urls TEXT NOT NULL DEFAULT '[]',
+    confidence TEXT NOT NULL
+);
+CREATE INDEX alliances_year ON alliances (year, date, alliance_id);
+CREATE INDEX alliances_deal_type ON alliances (deal_type);
+
+CREATE TABLE parties (
+    alliance_id TEXT NOT NULL REFERENCES alliances (alliance_id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    actor_id TEXT NOT NULL REFERENCES actors (actor_id),
+    role TEXT NOT NULL,
+    focal INTEGER NOT NULL CHECK (focal IN (0, 1)),
+    name_as_reported TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (alliance_id, position)
+);
+CREATE INDEX parties_actor ON parties (actor_id, alliance_id);
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1,)
+
+# The version this code writes. Code that must see a patched MIGRATIONS (the tests) calls
+# latest_version() instead.
+SCHEMA_VERSION = len(MIGRATIONS)
+
+_BOOKKEEPING = """
+CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY,
+    applied_at TEXT NOT NULL
+)
+"""
+
+
+def latest_version() -> int:
+    """The schema version of the current :data:`MIGRATIONS` tuple."""
+    return len(MIGRATIONS)
+
+
+def split_statements(script: str) -> list[str]:
+    """Split an SQL script into complete statements.
+
+    Splits on ``;`` and glues pieces back until :func:`sqlite3.complete_statement` accepts
+    them, so semicolons in strings, comments or trigger bodies are kept. (``executescript``
+    cannot be used: it commits any open transaction first.)
+    """
+    statements: list[str] = []
+    buffer = ""
+    for piece in script.split(";"):
+        buffer += piece + ";"
+        if sqlite3.complete_statement(buffer):
+            statements.append(buffer.strip())
+            buffer = ""
+    if buffer.strip(" \n\t;"):
+        statements.append(buffer.strip())
+    return [s for s in statements if s.strip(" \n\t;")]
+
+
+def user_version(conn: sqlite3.Connection) -> int:
+    """The connection's ``PRAGMA user_version``."""
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def apply_pending(conn: sqlite3.Connection) -> int:
+    """Apply every migration newer than the store's version; return the new version.
+
+    The connection must be in autocommit mode (``isolation_level=None``). Raises
+    :class:`sqlite3.Error` (the caller wraps it) after rolling back if any script fails.
+    """
+    conn.execute("PRAGMA foreign_keys = OFF")
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            # Read the version under the write lock: another process may have just migrated.
+            version = _apply_in_transaction(conn, user_version(conn))
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    finally:
+        conn.execute("PRAGMA foreign_keys = ON")
+    return version
+
+
+def _apply_in_transaction(conn: sqlite3.Connection, current: int) -> int:
+    latest = latest_version()
+    if current >= latest:
+        return current
+    conn.execute(_BOOKKEEPING)
+    for version in range(current + 1, latest + 1):
+        for statement in split_statements(MIGRATIONS[version - 1]):
+            conn.execute(statement)
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        conn.execute(
+            "INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)", (version, now)
+        )
+    violations = conn.execute("PRAGMA foreign_key_check").fetchall()
+    if violations:
+        raise sqlite3.IntegrityError(f"migration broke {len(violations)} foreign key(s)")
+    # PRAGMA takes no parameters; `latest` is an int computed here, not outside input.
+    conn.execute(f"PRAGMA user_version = {int(latest)}")
+    return latest

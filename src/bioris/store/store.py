@@ -1,0 +1,297 @@
+"""The :class:`Store`: a bioris dataset in one SQLite file, behind named queries."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from bioris.domain import Actor, Alliance, Dataset, LineageFact, Party
+from bioris.errors import NotFound, StoreError
+from bioris.store import queries as q
+from bioris.store.connection import connect, sqlite_error
+from bioris.store.migrations import user_version
+from bioris.store.queries import AllianceFilter
+from bioris.store.rows import (
+    actor_from_row,
+    actor_params,
+    alliance_from_row,
+    alliance_params,
+    lineage_from_row,
+    lineage_params,
+    party_from_row,
+    party_params,
+)
+
+__all__ = ["Store", "open_store"]
+
+# How many dangling lineage targets a write error lists.
+_SHOWN_TARGETS = 5
+
+
+def open_store(path: str | Path, *, read_only: bool = False, create: bool = True) -> Store:
+    """Open the store at ``path``.
+
+    Parameters
+    ----------
+    path : str or Path
+        The SQLite file.
+    read_only : bool
+        Open with ``mode=ro`` and ``PRAGMA query_only``; never migrates. The connection may
+        be shared between threads.
+    create : bool
+        When writable, create the file (and its folders) if missing.
+
+    Returns
+    -------
+    Store
+        A store at the current schema version (migrated if it was older and writable).
+
+    Raises
+    ------
+    StoreError
+        When the store is missing, not a SQLite file, corrupt, of a newer schema, or (read-only)
+        of an older one.
+
+    Examples
+    --------
+    >>> with open_store(tmp_path / "ris.sqlite") as store:  # doctest: +SKIP
+    ...     with store.transaction():
+    ...         store.write(dataset)
+    """
+    path = Path(path)
+    return Store(connect(path, read_only=read_only, create=create), path, read_only=read_only)
+
+
+class Store:
+    """A bioris store over an open SQLite connection; use :func:`open_store` to get one."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path, *, read_only: bool) -> None:
+        self._conn = conn
+        self._path = path
+        self._read_only = read_only
+
+    @property
+    def path(self) -> Path:
+        """The store's file."""
+        return self._path
+
+    @property
+    def read_only(self) -> bool:
+        """Whether the store was opened read-only."""
+        return self._read_only
+
+    @property
+    def schema_version(self) -> int:
+        """The schema version recorded in the file (``PRAGMA user_version``)."""
+        with self._sql("cannot read the schema version"):
+            return user_version(self._conn)
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the connection (an open transaction is rolled back). Idempotent."""
+        self._conn.close()
+
+    @contextmanager
+    def _sql(self, action: str) -> Iterator[sqlite3.Connection]:
+        """Run SQL, turning a sqlite3 error into a :class:`StoreError` naming the store."""
+        try:
+            yield self._conn
+        except sqlite3.Error as exc:
+            raise sqlite_error(self._path, action, exc) from exc
+
+    def _require_writable(self) -> None:
+        if self._read_only:
+            raise StoreError(f"{self._path}: the store is open read-only")
+
+    # -- transactions and writes -------------------------------------------------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator[Store]:
+        """``BEGIN IMMEDIATE`` ... ``COMMIT``; any exception rolls back and is re-raised.
+
+        Everything written inside (by :meth:`write`, :meth:`meta_set`) lands together or not at
+        all. Transactions do not nest.
+        """
+        self._require_writable()
+        if self._conn.in_transaction:
+            raise StoreError(f"{self._path}: a transaction is already open (they do not nest)")
+        with self._sql("cannot begin a transaction"):
+            self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self
+        except BaseException:
+            self._rollback()
+            raise
+        try:
+            with self._sql("cannot commit"):
+                self._conn.execute("COMMIT")
+        except StoreError:
+            self._rollback()
+            raise
+
+    def _rollback(self) -> None:
+        # Some errors (disk full, I/O) have already rolled back; the original error matters more
+        # than a failed ROLLBACK.
+        if self._conn.in_transaction:
+            with suppress(sqlite3.Error):
+                self._conn.execute("ROLLBACK")
+
+    def write(self, dataset: Dataset) -> None:
+        """Upsert every actor, lineage fact and alliance (with its parties) of ``dataset``.
+
+        An actor or alliance whose id is stored already is replaced wholly (an alliance's
+        parties too); a lineage fact replaces the one with the same actor, relation, target
+        and start year.
+
+        Raises
+        ------
+        StoreError
+            Outside :meth:`transaction`; when a record names an actor the store lacks (after
+            the write, for ``subsidiary_of``/``acquired_by`` targets).
+        """
+        self._require_writable()
+        if not self._conn.in_transaction:
+            raise StoreError(f"{self._path}: write() must run inside store.transaction()")
+        with self._sql("cannot write"):
+            self._conn.executemany(q.UPSERT_ACTOR, map(actor_params, dataset.actors))
+            for fact in dataset.lineage:
+                self._write_fact(fact)
+            for alliance in dataset.alliances:
+                self._write_alliance(alliance)
+            self._check_targets()
+
+    def _write_fact(self, fact: LineageFact) -> None:
+        params = lineage_params(fact)
+        self._conn.execute(q.DELETE_LINEAGE_KEY, params)
+        what = f"lineage fact ({fact.actor_id}, {fact.relation.value}, {fact.target})"
+        self._execute_record(q.INSERT_LINEAGE, params, what)
+
+    def _write_alliance(self, alliance: Alliance) -> None:
+        self._conn.execute(q.UPSERT_ALLIANCE, alliance_params(alliance))
+        self._conn.execute(q.DELETE_PARTIES, (alliance.alliance_id,))
+        for position, party in enumerate(alliance.parties):
+            what = f"alliance {alliance.alliance_id} party {party.actor_id}"
+            self._execute_record(
+                q.INSERT_PARTY, party_params(alliance.alliance_id, position, party), what
+            )
+
+    def _execute_record(self, sql: str, params: dict[str, Any], what: str) -> None:
+        try:
+            self._conn.execute(sql, params)
+        except sqlite3.IntegrityError as exc:
+            hint = " (no such actor in the store)" if "FOREIGN KEY" in str(exc) else ""
+            raise StoreError(f"{self._path}: cannot write {what}: {exc}{hint}") from exc
+
+    def _check_targets(self) -> None:
+        rows = self._conn.execute(q.DANGLING_TARGETS).fetchall()
+        if rows:
+            shown = "; ".join(f"{r[0]} {r[1]} {r[2]}" for r in rows[:_SHOWN_TARGETS])
+            more = f" and {len(rows) - _SHOWN_TARGETS} more" if len(rows) > _SHOWN_TARGETS else ""
+            raise StoreError(f"{self._path}: lineage target(s) that are not actors: {shown}{more}")
+
+    # -- reads -------------------------------------------------------------------------------
+
+    def dataset(self) -> Dataset:
+        """Everything in the store, in :meth:`Dataset.sorted` order."""
+        with self._sql("cannot read the dataset"):
+            actors = self._conn.execute(q.SELECT_ACTORS + q.ACTORS_ORDER).fetchall()
+            lineage = self._conn.execute(q.SELECT_LINEAGE + q.LINEAGE_ORDER).fetchall()
+            alliances = self._conn.execute(q.SELECT_ALLIANCES + q.ALLIANCES_BY_ID).fetchall()
+            parties = self._conn.execute(q.SELECT_PARTIES + q.PARTIES_ORDER).fetchall()
+        return Dataset(
+            tuple(map(actor_from_row, actors)),
+            tuple(map(lineage_from_row, lineage)),
+            _with_parties(alliances, parties),
+        ).sorted()
+
+    def actors(self, *, kind: str | None = None, region: str | None = None) -> list[Actor]:
+        """Actors by id, optionally of one ``kind`` and in one ``region``.
+
+        ``region`` matches the bioRegion or the country code, ignoring case.
+        """
+        clauses: list[str] = []
+        params: list[Any] = []
+        if kind is not None:
+            clauses.append("kind = ?")
+            params.append(str(kind))
+        if region is not None:
+            clauses.append("(bioregion = ? COLLATE NOCASE OR country = ? COLLATE NOCASE)")
+            params += [str(region), str(region)]
+        where = " WHERE " + " AND ".join(clauses) if clauses else ""
+        with self._sql("cannot read actors"):
+            rows = self._conn.execute(q.SELECT_ACTORS + where + q.ACTORS_ORDER, params)
+            return [actor_from_row(r) for r in rows]
+
+    def actor(self, actor_id: str) -> Actor:
+        """The actor ``actor_id``; raises :class:`NotFound` when there is none."""
+        with self._sql("cannot read actors"):
+            row = self._conn.execute(q.SELECT_ACTORS + " WHERE actor_id = ?", (actor_id,))
+            found = row.fetchone()
+        if found is None:
+            raise NotFound(f"no actor {actor_id!r} in {self._path}")
+        return actor_from_row(found)
+
+    def lineage(self, actor_id: str | None = None) -> list[LineageFact]:
+        """Lineage facts (of one actor, if given), in :meth:`Dataset.sorted` order."""
+        where, params = (" WHERE actor_id = ?", (actor_id,)) if actor_id is not None else ("", ())
+        with self._sql("cannot read lineage"):
+            rows = self._conn.execute(q.SELECT_LINEAGE + where + q.LINEAGE_ORDER, params)
+            return [lineage_from_row(r) for r in rows]
+
+    def alliances(self, flt: AllianceFilter | None = None) -> list[Alliance]:
+        """Alliances kept by ``flt``, ordered by year (undated last), date and id."""
+        sql, params = q.alliance_select(flt or AllianceFilter())
+        with self._sql("cannot read alliances"):
+            rows = self._conn.execute(sql, params).fetchall()
+            ids = json.dumps([r["alliance_id"] for r in rows])
+            parties = self._conn.execute(q.PARTIES_OF + q.PARTIES_ORDER, (ids,)).fetchall()
+        return list(_with_parties(rows, parties))
+
+    def counts(self) -> dict[str, int]:
+        """Rows per record type: ``actors``, ``lineage``, ``alliances``, ``parties``."""
+        with self._sql("cannot count records"):
+            row = self._conn.execute(q.COUNTS).fetchone()
+        return {key: int(row[key]) for key in row.keys()}  # noqa: SIM118 (sqlite3.Row)
+
+    def is_empty(self) -> bool:
+        """Whether the store holds no records at all."""
+        return not any(self.counts().values())
+
+    # -- metadata ----------------------------------------------------------------------------
+
+    def meta_get(self, key: str) -> str | None:
+        """The metadata value under ``key`` (e.g. the dataset a store was initialised with)."""
+        with self._sql("cannot read metadata"):
+            row = self._conn.execute(q.META_GET, (key,)).fetchone()
+        return None if row is None else row[0]
+
+    def meta_set(self, key: str, value: str) -> None:
+        """Set the metadata value under ``key`` (within the open transaction, if any)."""
+        self._require_writable()
+        with self._sql("cannot write metadata"):
+            self._conn.execute(q.META_SET, (key, value, value))
+
+
+def _with_parties(alliances: list[sqlite3.Row], parties: list[sqlite3.Row]) -> tuple[Alliance, ...]:
+    """Alliances built from their rows and their parties' rows (ordered by position)."""
+    by_alliance: dict[str, list[Party]] = {}
+    for row in parties:
+        by_alliance.setdefault(row["alliance_id"], []).append(party_from_row(row))
+    return tuple(
+        alliance_from_row(row, tuple(by_alliance.get(row["alliance_id"], ()))) for row in alliances
+    )
