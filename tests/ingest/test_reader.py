@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
+import re
 import zipfile
 from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from bioris.errors import BiorisError, EncodingError, LimitExceeded, ValidationError
 from bioris.ingest.reader import Row, Table, read_table
@@ -86,6 +90,47 @@ def test_explicit_encoding() -> None:
 
 def test_explicit_utf8_still_drops_bom() -> None:
     assert read_table(DATA / "bom_crlf.csv", encoding="UTF8").header[0] == "name"
+
+
+NAMES = st.lists(st.from_regex(r"[a-z]{1,6}", fullmatch=True), min_size=1, max_size=4, unique=True)
+CELL = st.text(alphabet='ab ,"\r\n\u00e9', max_size=8)
+FUZZ = settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+
+
+@FUZZ
+@given(header=NAMES, data=st.data(), terminator=st.sampled_from(["\n", "\r\n"]))
+def test_round_trip_with_physical_line_numbers(
+    tmp_path: Path, header: list[str], data: st.DataObject, terminator: str
+) -> None:
+    rows = data.draw(st.lists(st.lists(CELL, min_size=len(header), max_size=len(header))))
+    out = io.StringIO()
+    # Python 3.11's writer leaves a lone CR unquoted when the terminator is LF: bad CSV.
+    quoting = csv.QUOTE_MINIMAL if terminator == "\r\n" else csv.QUOTE_ALL
+    writer = csv.writer(out, lineterminator=terminator, quoting=quoting)
+    writer.writerow(header)
+    expected = []
+    for cells in rows:
+        line = 1 + len(re.findall(r"\r\n|\r|\n", out.getvalue()))
+        writer.writerow(cells)
+        if any(c.strip() for c in cells):
+            expected.append(Row(line, tuple(c.strip() for c in cells)))
+    (tmp_path / "t.csv").write_text(out.getvalue(), newline="")
+    table = read_table(tmp_path / "t.csv")
+    assert table.header == tuple(header)
+    assert table.rows == tuple(expected)
+
+
+@FUZZ
+@given(text=st.text(alphabet='ab ,"\r\n\x00\u00e9', max_size=40))
+def test_any_text_gives_a_table_or_a_bioris_error(tmp_path: Path, text: str) -> None:
+    (tmp_path / "t.csv").write_text(text, newline="")
+    try:
+        table = read_table(tmp_path / "t.csv")
+    except BiorisError:
+        return
+    assert all(len(row.cells) == len(table.header) for row in table.rows)
 
 
 # --- missing, wrong kind, empty, binary ----------------------------------------------------------
@@ -242,7 +287,9 @@ def test_errors_are_capped_in_the_message(monkeypatch: pytest.MonkeyPatch) -> No
     with pytest.raises(ValidationError) as info:
         read_table("bad.csv")
     assert len(info.value.errors) == 3
-    assert str(info.value).endswith("bad.csv:3:0: row has 1 fields, header has 2\n... and 1 more problem(s)")
+    assert str(info.value).endswith(
+        "bad.csv:3:0: row has 1 fields, header has 2\n... and 1 more problem(s)"
+    )
 
 
 # --- encodings -----------------------------------------------------------------------------------

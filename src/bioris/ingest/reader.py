@@ -1,14 +1,11 @@
 """Read an import file (CSV or XLSX) into a :class:`Table` of stripped strings.
 
-The reader checks structure only: size and row limits, encoding, the header, ragged rows and
-quoting. Whether a cell holds a valid year or a known actor is for validation to decide.
-
-Problems are located as ``FILE:LINE:COLUMN``. LINE is the physical line where the record starts
-(the header is line 1; a record with an embedded newline spans two lines, so the next record
-starts two lines later); for XLSX it is the sheet row. COLUMN is the 1-based field number, or 0
-when the problem concerns the whole row or file; for an encoding error it is the character
-position of the bad byte in its line. Structural problems are collected and raised together as
-one :class:`~bioris.errors.ValidationError`; a limit or an encoding error stops the read at once.
+Only structure is checked here (limits, encoding, header, ragged rows, quoting); whether a cell
+is a valid year or a known actor is for validation. Problems are ``FILE:LINE:COLUMN``: LINE is
+the physical line where the record starts (a record with an embedded newline spans two) or the
+sheet row; COLUMN is the 1-based field, 0 for a whole row, or for an encoding error the
+character position in the line. Structural problems are raised together as one
+:class:`~bioris.errors.ValidationError`; a limit or an encoding error stops the read at once.
 """
 
 from __future__ import annotations
@@ -87,15 +84,13 @@ def read_table(path: str | Path, *, encoding: str | None = None, sheet: str | No
     Raises
     ------
     BiorisError
-        The file is missing, a directory, or of an unsupported type; the sheet does not exist.
+        The file is missing, a directory or of an unsupported type; the sheet does not exist.
     LimitExceeded
-        The file, a field or the row count is over ``max_import_mb``, ``max_field_chars`` or
-        ``max_import_rows``.
+        Over ``max_import_mb``, ``max_field_chars`` or ``max_import_rows``.
     EncodingError
         The bytes are not valid in the encoding.
     ValidationError
-        Every structural problem found: empty or binary file, bad header, ragged rows,
-        malformed quoting.
+        Every structural problem: empty or binary file, bad header, ragged rows, bad quoting.
 
     Examples
     --------
@@ -340,7 +335,7 @@ def _parse_csv(lines: _Lines, builder: _TableBuilder) -> None:
         except StopIteration:
             return
         except csv.Error as exc:
-            _report_quote_error(builder, start, lines.record, exc)
+            _report_quote_error(builder, start, "".join(lines.record), exc)
             continue
         if lines.has_nul:
             for column, field in enumerate(fields, 1):
@@ -349,15 +344,13 @@ def _parse_csv(lines: _Lines, builder: _TableBuilder) -> None:
         builder.add(start, fields)
 
 
-def _report_quote_error(
-    builder: _TableBuilder, start: int, record: list[str], exc: csv.Error
-) -> None:
-    found = _find_bad_quote("".join(record))
+def _report_quote_error(builder: _TableBuilder, start: int, text: str, exc: csv.Error) -> None:
+    found = _find_bad_quote(text)
     if found is None:
         builder.error(start, 0, f"malformed CSV ({exc})")
         return
     offset, column, message = found
-    builder.error(start + _line_index(record, offset), column, message)
+    builder.error(start + _line_breaks(text[:offset]), column, message)
 
 
 def _find_bad_quote(text: str) -> tuple[int, int, str] | None:
@@ -388,13 +381,9 @@ def _find_bad_quote(text: str) -> tuple[int, int, str] | None:
     return None
 
 
-def _line_index(lines: list[str], offset: int) -> int:
-    """Return which of ``lines`` holds character ``offset`` of their concatenation."""
-    for index, line in enumerate(lines):
-        if offset < len(line):
-            return index
-        offset -= len(line)
-    return max(len(lines) - 1, 0)
+def _line_breaks(text: str) -> int:
+    """Count line breaks as ``newline=""`` reading does: CRLF, CR or LF."""
+    return text.count("\n") + text.count("\r") - text.count("\r\n")
 
 
 def _encoding_error(file: Path, name: str, codec: str, encoding: str | None) -> EncodingError:
@@ -407,7 +396,7 @@ def _encoding_error(file: Path, name: str, codec: str, encoding: str | None) -> 
     else:  # pragma: no cover - the first pass failed, so the second fails too
         start = len(data)
     prefix = data[:start].decode(codec)
-    line = 1 + prefix.count("\n") + prefix.count("\r") - prefix.count("\r\n")
+    line = 1 + _line_breaks(prefix)
     column = len(prefix) - max(prefix.rfind("\n"), prefix.rfind("\r"))
     where = f"{name}:{line}:{column}: byte 0x{data[start : start + 1].hex().upper()}"
     if encoding is None:
@@ -431,15 +420,22 @@ def _read_xlsx(file: Path, name: str, sheet: str | None) -> Table:
         except Exception as exc:  # openpyxl raises many types (zip, XML, KeyError) on a bad file
             raise _file_error(name, f"not a readable XLSX workbook ({exc})") from None
         try:
-            worksheet = _pick_sheet(workbook, name, sheet)
-            # Stored dimensions can be wrong, and read-only mode would then drop rows.
-            worksheet.reset_dimensions()
-            rows = worksheet.iter_rows(min_row=1, values_only=True)
-            for number, values in enumerate(rows, 1):
-                builder.add(number, _trim(tuple(map(_cell_text, values))))
+            _read_sheet(_pick_sheet(workbook, name, sheet), builder)
+        except BiorisError:
+            raise
+        except Exception as exc:  # a damaged sheet fails only when it is parsed
+            raise _file_error(name, f"not a readable XLSX workbook ({exc})") from None
         finally:
             workbook.close()
     return builder.finish()
+
+
+def _read_sheet(worksheet: ReadOnlyWorksheet, builder: _TableBuilder) -> None:
+    # Stored dimensions can be wrong, and read-only mode would then drop rows.
+    worksheet.reset_dimensions()
+    rows = worksheet.iter_rows(min_row=1, values_only=True)
+    for number, values in enumerate(rows, 1):
+        builder.add(number, _trim(tuple(map(_cell_text, values))))
 
 
 def _pick_sheet(workbook: Workbook, name: str, sheet: str | None) -> ReadOnlyWorksheet:

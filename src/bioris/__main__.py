@@ -1,0 +1,5 @@
+"""``python -m bioris`` runs the command line."""
+
+from bioris.cli import main
+
+main()

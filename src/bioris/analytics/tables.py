@@ -1,0 +1,128 @@
+"""Domain records -> tidy polars tables, the common currency of the analytics.
+
+Every table has fixed column names and dtypes, also when empty, so analytics and reports
+never special-case an empty store. Call ``.to_pandas()`` on any of them for pandas.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import polars as pl
+
+from bioris.domain import Actor, Alliance
+
+__all__ = ["ACTOR_SCHEMA", "ALLIANCE_SCHEMA", "PARTY_SCHEMA", "actors_frame", "alliances_frame",
+           "parties_frame"]  # fmt: skip
+
+ACTOR_SCHEMA = {
+    "actor_id": pl.String,
+    "name": pl.String,
+    "kind": pl.String,
+    "country": pl.String,
+    "bioregion": pl.String,
+    "city": pl.String,
+    "founded": pl.Int32,
+    "ipo_year": pl.Int32,
+    "exit": pl.String,
+    "origin": pl.List(pl.String),
+    "subsectors": pl.List(pl.String),
+    "confidence": pl.String,
+    "source_urls": pl.List(pl.String),
+}
+ALLIANCE_SCHEMA = {
+    "alliance_id": pl.String,
+    "year": pl.Int32,
+    "date": pl.String,
+    "deal_type": pl.String,
+    "stage_at_signing": pl.String,
+    "asset": pl.String,
+    "therapeutic_area": pl.String,
+    "upfront_eur": pl.Float64,
+    "milestones_eur": pl.Float64,
+    "equity_eur": pl.Float64,
+    "committed_eur": pl.Float64,
+    "headline_eur": pl.Float64,
+    "end_year": pl.Int32,
+    "parties": pl.String,
+    "notes": pl.String,
+    "confidence": pl.String,
+    "source_urls": pl.List(pl.String),
+}
+PARTY_SCHEMA = {
+    "alliance_id": pl.String,
+    "actor_id": pl.String,
+    "role": pl.String,
+    "focal": pl.Boolean,
+    "name_as_reported": pl.String,
+}
+
+
+def actors_frame(actors: Iterable[Actor]) -> pl.DataFrame:
+    """One row per actor."""
+    rows = [
+        {
+            "actor_id": a.actor_id,
+            "name": a.name,
+            "kind": a.kind.value,
+            "country": a.country,
+            "bioregion": a.bioregion.value if a.bioregion else None,
+            "city": a.city,
+            "founded": a.founded,
+            "ipo_year": a.ipo_year,
+            "exit": a.exit,
+            "origin": list(a.origin),
+            "subsectors": list(a.subsectors),
+            "confidence": a.provenance.confidence.value,
+            "source_urls": list(a.provenance.source_urls),
+        }
+        for a in actors
+    ]
+    return pl.DataFrame(rows, schema=ACTOR_SCHEMA, orient="row")
+
+
+def _eur(money: object) -> float | None:
+    return getattr(money, "eur", None)
+
+
+def alliances_frame(alliances: Iterable[Alliance], names: dict[str, str]) -> pl.DataFrame:
+    """One row per deal; ``parties`` lists the parties' names (``names``: id -> name)."""
+    rows = [
+        {
+            "alliance_id": a.alliance_id,
+            "year": a.year,
+            "date": a.date,
+            "deal_type": a.deal_type.value,
+            "stage_at_signing": a.stage_at_signing.value,
+            "asset": a.asset,
+            "therapeutic_area": a.therapeutic_area,
+            "upfront_eur": _eur(a.terms.upfront),
+            "milestones_eur": _eur(a.terms.milestones),
+            "equity_eur": _eur(a.terms.equity),
+            "committed_eur": a.terms.committed_eur,
+            "headline_eur": a.terms.headline_eur,
+            "end_year": a.end_year,
+            "parties": "; ".join(names.get(i, i) for i in a.actor_ids),
+            "notes": a.notes,
+            "confidence": a.provenance.confidence.value,
+            "source_urls": list(a.provenance.source_urls),
+        }
+        for a in alliances
+    ]
+    return pl.DataFrame(rows, schema=ALLIANCE_SCHEMA, orient="row")
+
+
+def parties_frame(alliances: Iterable[Alliance]) -> pl.DataFrame:
+    """One row per (deal, party)."""
+    rows = [
+        {
+            "alliance_id": a.alliance_id,
+            "actor_id": p.actor_id,
+            "role": p.role.value,
+            "focal": p.focal,
+            "name_as_reported": p.name_as_reported,
+        }
+        for a in alliances
+        for p in a.parties
+    ]
+    return pl.DataFrame(rows, schema=PARTY_SCHEMA, orient="row")

@@ -1,0 +1,226 @@
+"""The ``bioris`` command line: thin, every command calls one library function.
+
+Errors from bioris become one clear message (a validation lists every problem) and a non-zero
+exit code; a traceback is never shown.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table as RichTable
+
+from bioris import __version__
+from bioris.errors import BiorisError, ValidationError
+
+app = typer.Typer(
+    name="bioris",
+    help="Measure a biotech regional innovation system: actors, alliances, networks.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console()
+err = Console(stderr=True)
+
+StoreOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--store", help="Store file (default: $BIORIS_STORE, else the per-user store).",
+        dir_okay=False,
+    ),
+]  # fmt: skip
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for programs.")]
+
+
+@contextmanager
+def friendly_errors() -> Iterator[None]:
+    """Turn bioris errors into one message on stderr and exit code 1."""
+    try:
+        yield
+    except ValidationError as exc:
+        err.print(exc.render(), markup=False, highlight=False)
+        raise typer.Exit(1) from None
+    except BiorisError as exc:
+        err.print(f"error: {exc}", markup=False, highlight=False)
+        raise typer.Exit(1) from None
+    except OSError as exc:
+        err.print(f"error: {exc}", markup=False, highlight=False)
+        raise typer.Exit(1) from None
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"bioris {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show version.")
+    ] = False,
+) -> None:
+    """bioris: measure a biotech regional innovation system."""
+
+
+@app.command()
+def init(
+    store: StoreOpt = None,
+    empty: Annotated[bool, typer.Option("--empty", help="Create the store without data.")] = False,
+) -> None:
+    """Create a store, loaded with the bundled Belgian dataset (unless --empty)."""
+    from bioris.workspace import default_store_path, init_store
+
+    with friendly_errors():
+        path, report = init_store(store or default_store_path(), empty=empty)
+    what = "empty" if report is None else f"{report.actors} actors, {report.alliances} deals"
+    out.print(f"created {path} ({what})", markup=False)
+
+
+@app.command("import")
+def import_(
+    files: Annotated[list[Path], typer.Argument(help="CSV or XLSX files (raw or canonical).")],
+    store: StoreOpt = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Validate only.")] = False,
+    encoding: Annotated[
+        str | None, typer.Option("--encoding", help="Text encoding of the files, e.g. cp1252.")
+    ] = None,
+    create_missing: Annotated[
+        bool, typer.Option("--create-missing", help="Create actors for unknown party names.")
+    ] = False,
+) -> None:
+    """Import files in one transaction: everything is imported, or nothing."""
+    from bioris.ingest.importer import import_files
+    from bioris.workspace import open_user_store
+
+    with friendly_errors(), open_user_store(store) as st:
+        report = import_files(
+            st, list(files), encoding=encoding, dry_run=dry_run, create_missing=create_missing
+        )
+    for path, label, rows in report.files:
+        out.print(f"{path}: {label}, {rows} rows", markup=False)
+    verb = "would import" if dry_run else "imported"
+    out.print(
+        f"{verb} {report.actors} actors, {report.lineage} lineage facts, "
+        f"{report.alliances} deals; {len(report.created_actors)} actors created, "
+        f"{sum(m.startswith('deal ') for m in report.merges)} double reports merged",
+        markup=False,
+    )
+
+
+@app.command()
+def export(
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder to write into.")],
+    fmt: Annotated[str, typer.Option("--format", help="csv, xlsx or parquet.")] = "csv",
+    store: StoreOpt = None,
+) -> None:
+    """Export the store in the canonical format (re-importable)."""
+    from bioris.export import export_dataset
+    from bioris.workspace import open_user_store
+
+    with friendly_errors(), open_user_store(store, read_only=True) as st:
+        written = export_dataset(st.dataset(), out_dir, fmt)
+    for path in written:
+        out.print(str(path), markup=False)
+
+
+@app.command()
+def actors(
+    store: StoreOpt = None,
+    kind: Annotated[str | None, typer.Option(help="Actor kind, e.g. nbf, pharma.")] = None,
+    region: Annotated[str | None, typer.Option(help="bioRegion or ISO country.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """List actors, filtered by kind and region."""
+    from bioris.domain.canonical import actor_row
+    from bioris.workspace import open_user_store
+
+    with friendly_errors(), open_user_store(store, read_only=True) as st:
+        rows = [actor_row(a) for a in st.actors(kind=kind, region=region)]
+    columns = ("actor_id", "name", "kind", "bioregion", "country", "founded", "ipo_year")
+    _emit(rows, columns, as_json, title=f"{len(rows)} actors")
+
+
+@app.command()
+def alliances(
+    store: StoreOpt = None,
+    actor: Annotated[str | None, typer.Option(help="A party (name or id).")] = None,
+    partner: Annotated[str | None, typer.Option(help="Another party (name or id).")] = None,
+    year_from: Annotated[int | None, typer.Option("--from", help="First year.")] = None,
+    year_to: Annotated[int | None, typer.Option("--to", help="Last year.")] = None,
+    deal_type: Annotated[
+        str | None, typer.Option("--deal-type", help="E.g. licensing_out.")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """List deals, filtered by party, partner, years and deal type."""
+    from bioris.tasks import find_alliances
+
+    with friendly_errors():
+        rows = find_alliances(store, actor, partner, year_from, year_to, deal_type)
+    columns = ("alliance_id", "date", "deal_type", "parties", "stage_at_signing", "upfront_eur")
+    _emit(rows, columns, as_json, title=f"{len(rows)} deals")
+
+
+@app.command()
+def report(
+    store: StoreOpt = None,
+    year_from: Annotated[int, typer.Option("--from", help="First year of the period.")] = 1987,
+    year_to: Annotated[int, typer.Option("--to", help="Last year of the period.")] = 2017,
+    region: Annotated[str | None, typer.Option(help="Focus on a bioRegion or country.")] = None,
+    out_file: Annotated[Path, typer.Option("--out", help="HTML file to write.")] = Path(
+        "bioris-report.html"
+    ),
+    data_dir: Annotated[
+        Path | None, typer.Option("--data", help="Also write every figure's data as CSV here.")
+    ] = None,
+) -> None:
+    """Write the offline HTML report of the store."""
+    from rich.progress import Progress
+
+    from bioris.tasks import make_report
+
+    with friendly_errors(), Progress(console=err, transient=True) as progress:
+        task = progress.add_task("building report", total=None)
+        path = make_report(
+            store, year_from, year_to, region, out_file, data_dir,
+            lambda name: progress.update(task, description=f"section: {name}"),
+        )  # fmt: skip
+    out.print(f"wrote {path}", markup=False)
+
+
+def _emit(rows: list[dict[str, Any]], columns: tuple[str, ...], as_json: bool, title: str) -> None:
+    if as_json:
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=1, default=str) + "\n")
+        return
+    table = RichTable(title=title, show_lines=False)
+    for column in columns:
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(*("" if row.get(c) is None else str(row.get(c)) for c in columns))
+    out.print(table)
+
+
+def main() -> None:
+    """Console-script entry point; an unexpected error is one line, not a traceback."""
+    try:
+        app()
+    except Exception as exc:  # a bug: say so plainly; BIORIS_DEBUG=1 shows the traceback
+        if os.environ.get("BIORIS_DEBUG"):
+            raise
+        err.print(
+            f"internal error (please report it): {type(exc).__name__}: {exc}; "
+            "set BIORIS_DEBUG=1 to see the traceback",
+            markup=False,
+            highlight=False,
+        )
+        sys.exit(70)

@@ -1,0 +1,136 @@
+"""Build the report's sections and render them into one self-contained HTML file.
+
+The file works offline: plotly.js is embedded once, there are no external fonts, styles or
+scripts, and every name from the data is escaped by jinja2's autoescaping.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import plotly.io as pio
+import plotly.offline
+import polars as pl
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from bioris import __version__
+from bioris.analytics import actors_frame, alliances_frame, parties_frame
+from bioris.domain import Dataset
+from bioris.errors import BiorisError
+from bioris.export import neutralise
+from bioris.reporting.model import Figure, ReportContext, ReportOptions, Section, Table, Text
+from bioris.reporting.sections import SECTIONS
+
+__all__ = ["build_sections", "context_for", "render_html", "write_report"]
+
+Progress = Callable[[str], None]
+
+
+def context_for(dataset: Dataset, options: ReportOptions, store_label: str = "") -> ReportContext:
+    """The tidy tables every section reads, built once."""
+    names = {a.actor_id: a.name for a in dataset.actors}
+    return ReportContext(
+        dataset=dataset,
+        actors=actors_frame(dataset.actors),
+        alliances=alliances_frame(dataset.alliances, names),
+        parties=parties_frame(dataset.alliances),
+        options=options,
+        store_label=store_label,
+    )
+
+
+def build_sections(ctx: ReportContext, progress: Progress | None = None) -> list[Section]:
+    """Every section, in reading order; ``progress`` is told each section's name."""
+    sections = []
+    for module in SECTIONS:
+        section = module.build(ctx)
+        if progress:
+            progress(section.title)
+        sections.append(section)
+    return sections
+
+
+def _environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("bioris.reporting", "templates"),
+        autoescape=select_autoescape(["html", "j2"], default=True),
+    )
+    env.filters["cell"] = _cell
+    return env
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:,.1f}"
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value)
+    return str(value)
+
+
+def _figure_html(figure: Figure) -> str:
+    return pio.to_html(
+        figure.figure,
+        full_html=False,
+        include_plotlyjs=False,
+        config={"displaylogo": False, "responsive": True},
+        div_id=f"fig-{figure.name}",
+    )
+
+
+def render_html(sections: list[Section], options: ReportOptions) -> str:
+    """The report as one HTML document."""
+    template = _environment().get_template("report.html.j2")
+    return template.render(
+        sections=sections,
+        options=options,
+        version=__version__,
+        today=date.today().isoformat(),
+        plotly_js=plotly.offline.get_plotlyjs(),
+        figure_html=_figure_html,
+        is_text=lambda b: isinstance(b, Text),
+        is_figure=lambda b: isinstance(b, Figure),
+        is_table=lambda b: isinstance(b, Table),
+    )
+
+
+def write_report(
+    sections: list[Section],
+    options: ReportOptions,
+    out: str | Path,
+    data_dir: str | Path | None = None,
+) -> Path:
+    """Write the HTML report, and with ``data_dir`` each figure's and table's data as CSV."""
+    path = Path(out)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(render_html(sections, options), encoding="utf-8")
+        if data_dir is not None:
+            _write_data(sections, Path(data_dir))
+    except OSError as exc:
+        raise BiorisError(f"cannot write the report: {exc}") from None
+    return path
+
+
+def _write_data(sections: list[Section], folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for section in sections:
+        for block in section.blocks:
+            if isinstance(block, Figure | Table):
+                _csv_safe(block.data).write_csv(folder / f"{block.name}.csv")
+
+
+def _csv_safe(frame: pl.DataFrame) -> pl.DataFrame:
+    """Lists joined with '; ' and formula-like text neutralised, for spreadsheets."""
+    columns = []
+    for name, dtype in frame.schema.items():
+        col = pl.col(name)
+        if isinstance(dtype, pl.List):
+            col = col.list.join("; ")
+        if isinstance(dtype, pl.List) or dtype == pl.String:
+            col = col.map_elements(neutralise, return_dtype=pl.String)
+        columns.append(col.alias(name))
+    return frame.select(columns)
