@@ -1,0 +1,28 @@
+"""Every setting and every CLI command is documented (after datasette's tests/test_docs.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bioris.cli import app
+from bioris.settings import SETTINGS
+
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+
+
+@pytest.mark.parametrize("setting", SETTINGS, ids=lambda s: s.name)
+def test_setting_is_documented_with_its_default(setting):
+    text = (DOCS / "settings.md").read_text(encoding="utf-8")
+    assert f"| `{setting.name}` | {setting.default} |" in text
+
+
+def _commands() -> list[str]:
+    return sorted(c.name or c.callback.__name__ for c in app.registered_commands)
+
+
+@pytest.mark.parametrize("command", _commands())
+def test_command_is_documented(command):
+    text = (DOCS / "cli.md").read_text(encoding="utf-8")
+    assert f"## `bioris {command}" in text
