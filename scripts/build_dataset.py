@@ -61,11 +61,12 @@ def _write_accounting(raw_dir: Path, path: Path, report: ImportReport, data: Dat
         where, reason = entry.split(": ", 1)
         file, line = where.rsplit(":", 1)
         outcome[(Path(file).name, int(line))] = ("excluded", "", reason)
-    by_key = {name_key(a.name): a.actor_id for a in data.actors}
+    by_key = {name_key(n): a.actor_id for a in data.actors for n in (*a.aliases, a.name)}
     rows = []
     for name in RAW_FILES:
         with (raw_dir / name).open(encoding="utf-8-sig", newline="") as handle:
             reader = csv.DictReader(handle)
+            _ = reader.fieldnames  # reads the header, so line_num counts from it
             line = reader.line_num
             for record in reader:
                 key = (name, line + 1)

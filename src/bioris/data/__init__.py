@@ -10,7 +10,7 @@ from importlib.resources.abc import Traversable
 from bioris.domain import FxTable
 from bioris.domain.canonical import RECORD_FILES
 
-__all__ = ["DATASET_NAME", "bundled_files", "fx_table", "resource"]
+__all__ = ["DATASET_NAME", "big_pharma_names", "bundled_files", "fx_table", "resource"]
 
 DATASET_NAME = "belgian-red-biotech"
 
@@ -34,3 +34,15 @@ def fx_table() -> FxTable:
     with resource("fx_rates.csv").open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     return FxTable({(int(r["year"]), r["currency"]): float(r["units_per_eur"]) for r in rows})
+
+
+@cache
+def big_pharma_names() -> tuple[str, ...]:
+    """Names and aliases on the bundled big-pharma list (see ``BIG_PHARMA.md``)."""
+    with resource("big_pharma.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    names: list[str] = []
+    for row in rows:
+        names.append(row["name"].strip())
+        names.extend(a.strip() for a in row["aliases"].split(";") if a.strip())
+    return tuple(names)
