@@ -25,7 +25,7 @@ def run(*args: str) -> tuple[int, str, str]:
 def store(tmp_path: Path) -> Path:
     path = tmp_path / "s.sqlite"
     assert run("init", "--store", path, "--empty")[0] == 0
-    code, out, err = run("import", "--store", path, DATA / "firms.csv", DATA / "deals.csv")
+    code, _out, err = run("import", "--store", path, DATA / "firms.csv", DATA / "deals.csv")
     assert code == 0, err
     return path
 
@@ -56,7 +56,7 @@ def test_import_reports_counts(store: Path, tmp_path: Path):
 
 def test_import_errors_are_located_and_nothing_is_written(store: Path):
     before = run("alliances", "--store", store, "--json")[1]
-    code, out, err = run("import", "--store", store, DATA / "bad_deals.csv")
+    code, _out, err = run("import", "--store", store, DATA / "bad_deals.csv")
     assert code == 1
     assert "bad_deals.csv:2:2: '2010-02-30' is not a real date" in err
     assert "bad_deals.csv:2:9: 'ten' is not a number" in err
@@ -72,7 +72,9 @@ def test_unknown_store_is_one_line_error(tmp_path: Path):
 
 
 def test_actors_filters_and_json(store: Path):
-    code, out, _ = run("actors", "--store", store, "--kind", "nbf", "--region", "Flanders", "--json")
+    code, out, _ = run(
+        "actors", "--store", store, "--kind", "nbf", "--region", "Flanders", "--json"
+    )
     assert code == 0
     rows = json.loads(out)
     assert [r["name"] for r in rows] == ["Galapagos"]
@@ -130,7 +132,7 @@ def test_export_unknown_format(store: Path, tmp_path: Path):
 
 def test_report_writes_escaped_offline_html(store: Path, tmp_path: Path):
     out = tmp_path / "r.html"
-    code, stdout, err = run("report", "--store", store, "--out", out, "--data", tmp_path / "d")
+    code, _stdout, err = run("report", "--store", store, "--out", out, "--data", tmp_path / "d")
     assert code == 0, err
     html = out.read_text(encoding="utf-8")
     assert "<script>alert(1)</script>" not in html
