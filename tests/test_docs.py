@@ -19,7 +19,10 @@ def test_setting_is_documented_with_its_default(setting):
 
 
 def _commands() -> list[str]:
-    return sorted(c.name or c.callback.__name__ for c in app.registered_commands)
+    names = [c.name or c.callback.__name__ for c in app.registered_commands]
+    for group in app.registered_groups:
+        names += [f"{group.name} {c.name}" for c in group.typer_instance.registered_commands]
+    return sorted(names)
 
 
 @pytest.mark.parametrize("command", _commands())

@@ -117,18 +117,29 @@ def import_(
     )
 
 
+FromOpt = Annotated[int, typer.Option("--from", help="First year of the period.")]
+ToOpt = Annotated[int, typer.Option("--to", help="Last year of the period.")]
+WindowOpt = Annotated[
+    int, typer.Option("--window", help="Years an alliance stays active after signing.", min=1)
+]
+
+
 @app.command()
 def export(
     out_dir: Annotated[Path, typer.Option("--out", help="Folder to write into.")],
-    fmt: Annotated[str, typer.Option("--format", help="csv, xlsx or parquet.")] = "csv",
+    fmt: Annotated[
+        str, typer.Option("--format", help="csv, xlsx, parquet, or gexf, graphml, pajek.")
+    ] = "csv",
     store: StoreOpt = None,
+    year_from: FromOpt = 1987,
+    year_to: ToOpt = 2017,
+    window: WindowOpt = 5,
 ) -> None:
-    """Export the store in the canonical format (re-importable)."""
-    from bioris.export import export_dataset
-    from bioris.workspace import open_user_store
+    """Export the store (canonical tables, re-importable) or its alliance network."""
+    from bioris.tasks import export_files
 
-    with friendly_errors(), open_user_store(store, read_only=True) as st:
-        written = export_dataset(st.dataset(), out_dir, fmt)
+    with friendly_errors():
+        written = export_files(store, out_dir, fmt, start=year_from, end=year_to, window=window)
     for path in written:
         out.print(str(path), markup=False)
 
@@ -196,6 +207,61 @@ def report(
             lambda name: progress.update(task, description=f"section: {name}"),
         )  # fmt: skip
     out.print(f"wrote {path}", markup=False)
+
+
+@app.command()
+def partners(
+    year: Annotated[int, typer.Option("--year", help="The year to rank.")] = 2017,
+    top: Annotated[int, typer.Option("--top", help="How many NBFs to show.", min=1)] = 10,
+    window: WindowOpt = 5,
+    region: Annotated[str | None, typer.Option(help="Only deals touching this region.")] = None,
+    store: StoreOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Rank the NBFs as most preferred partners in a year (rule: bioris docs)."""
+    from bioris.analytics.partners import RANKING_RULE
+    from bioris.tasks import preferred_partners
+
+    with friendly_errors():
+        ranking = preferred_partners(store, year, top=top, window=window, region=region)
+    columns = (
+        "rank", "name", "bioregion", "big_pharma_partners", "distinct_partners",
+        "target_alliances", "active_alliances", "repeat_partners", "betweenness_rank",
+    )  # fmt: skip
+    _emit(ranking.to_dicts(), columns, as_json, title=f"Most preferred partners, {year}")
+    if not as_json:
+        err.print(f"rule: {RANKING_RULE}", markup=False, highlight=False)
+
+
+network_app = typer.Typer(help="Longitudinal network measures.", no_args_is_help=True)
+app.add_typer(network_app, name="network")
+
+
+@network_app.command("metrics")
+def network_metrics_command(
+    out_file: Annotated[Path, typer.Option("--out", help="Parquet (or .csv) file to write.")],
+    year_from: FromOpt = 1987,
+    year_to: ToOpt = 2017,
+    window: WindowOpt = 5,
+    level: Annotated[str, typer.Option(help="actor (actor-year rows) or year.")] = "actor",
+    sample: Annotated[
+        int | None, typer.Option(help="Estimate betweenness from this many sampled sources.")
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Seed of every random choice.")] = 0,
+    store: StoreOpt = None,
+) -> None:
+    """Compute every network measure for each year and write a tidy table."""
+    from rich.progress import Progress
+
+    from bioris.tasks import network_metrics
+
+    with friendly_errors(), Progress(console=err, transient=True) as progress:
+        progress.add_task("computing network measures", total=None)
+        frame = network_metrics(
+            store, year_from, year_to, window=window, level=level, out=out_file,
+            betweenness_sources=sample, seed=seed,
+        )  # fmt: skip
+    out.print(f"wrote {out_file}: {frame.height} rows x {frame.width} columns", markup=False)
 
 
 def _emit(rows: list[dict[str, Any]], columns: tuple[str, ...], as_json: bool, title: str) -> None:

@@ -6,15 +6,32 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import polars as pl
+
 from bioris.analytics import region_subset
+from bioris.analytics.centrality import BetweennessSampling, centrality
+from bioris.analytics.inputs import NetworkInputs, network_inputs
+from bioris.analytics.longitudinal import JobOptions, actor_year_metrics, year_metrics
+from bioris.analytics.partners import partner_profile, preferred_partner_ranking
+from bioris.analytics.temporal import TiePolicy
+from bioris.data import big_pharma_names
 from bioris.domain.canonical import alliance_row
-from bioris.errors import ResolutionError
+from bioris.errors import BiorisError, ResolutionError
+from bioris.export import EXPORT_FORMATS, NETWORK_FORMATS, export_dataset, export_network
 from bioris.ingest.resolve import NameIndex
 from bioris.reporting import ReportOptions, build_sections, context_for, write_report
 from bioris.store import AllianceFilter, Store
 from bioris.workspace import open_user_store
 
-__all__ = ["find_alliances", "make_report", "resolve_actor"]
+__all__ = [
+    "export_files",
+    "find_alliances",
+    "load_network_inputs",
+    "make_report",
+    "network_metrics",
+    "preferred_partners",
+    "resolve_actor",
+]
 
 
 def resolve_actor(store: Store, name: str) -> str:
@@ -71,3 +88,107 @@ def make_report(
     options = ReportOptions(start_year=start_year, end_year=end_year, region=region)
     sections = build_sections(context_for(dataset, options, label), progress)
     return write_report(sections, options, out, data_dir)
+
+
+def load_network_inputs(store_path: Path | None, region: str | None = None) -> NetworkInputs:
+    """The network tables of a store (optionally focused on a region's deals)."""
+    with open_user_store(store_path, read_only=True) as store:
+        dataset = store.dataset()
+    if region:
+        dataset = region_subset(dataset, region)
+    return network_inputs(dataset, big_pharma_names())
+
+
+def preferred_partners(
+    store_path: Path | None,
+    year: int,
+    *,
+    top: int = 10,
+    window: int = 5,
+    region: str | None = None,
+) -> pl.DataFrame:
+    """The NBFs ranked by :data:`~bioris.analytics.partners.RANKING_RULE` in ``year``.
+
+    Alliances count as active for ``window`` years from signing. Names are added.
+    """
+    inputs = load_network_inputs(store_path, region)
+    policy = TiePolicy("fixed", window)
+    ties = inputs.ties(year, year, policy=policy)
+    ranks = centrality(ties, measures=("degree", "betweenness", "eigenvector"))
+    nbfs = inputs.nbfs
+    if region:
+        local = inputs.actors.filter(
+            (pl.col("bioregion").str.to_lowercase() == region.lower())
+            | (pl.col("country").str.to_lowercase() == region.lower())
+        )
+        nbfs = [a for a in nbfs if a in set(local["actor_id"])]
+    profile = partner_profile(
+        inputs.alliances, inputs.parties, nbfs, start=year, end=year, policy=policy,
+        big_pharma=inputs.big_pharma, parents=inputs.parents, centrality=ranks,
+    )  # fmt: skip
+    ranking = preferred_partner_ranking(profile, top=top)
+    names = inputs.actors.select(pl.col("actor_id").alias("actor"), "name", "bioregion")
+    return ranking.join(names, on="actor", how="left").sort("rank", "actor")
+
+
+def network_metrics(
+    store_path: Path | None,
+    start: int,
+    end: int,
+    *,
+    window: int = 5,
+    level: str = "actor",
+    out: Path | None = None,
+    betweenness_sources: int | None = None,
+    seed: int = 0,
+) -> pl.DataFrame:
+    """Actor-year (``level="actor"``) or year (``level="year"``) network measures of a
+    store, with brokerage by location; written to ``out`` (Parquet or CSV by suffix)."""
+    inputs = load_network_inputs(store_path)
+    ties = inputs.ties(start, end, policy=TiePolicy("fixed", window))
+    sampling = BetweennessSampling(betweenness_sources, seed) if betweenness_sources else None
+    options = JobOptions(betweenness_sampling=sampling, seed=seed)
+    if level == "actor":
+        frame = actor_year_metrics(ties, groups=inputs.groups(), options=options)
+    elif level == "year":
+        frame = year_metrics(ties, inputs.actors, options=options)
+    else:
+        raise BiorisError(f"level must be 'actor' or 'year', not {level!r}")
+    if out is not None:
+        _write_table(frame, out)
+    return frame
+
+
+def _write_table(frame: pl.DataFrame, out: Path) -> None:
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        if out.suffix == ".csv":
+            frame.write_csv(out)
+        elif out.suffix == ".parquet":
+            frame.write_parquet(out)
+        else:
+            raise BiorisError(f"{out}: write .parquet or .csv")
+    except OSError as exc:
+        raise BiorisError(f"cannot write {out}: {exc}") from None
+
+
+def export_files(
+    store_path: Path | None,
+    out_dir: Path,
+    fmt: str,
+    *,
+    start: int = 1987,
+    end: int = 2017,
+    window: int = 5,
+) -> list[Path]:
+    """Export the store: canonical tables (csv, xlsx, parquet) or the alliance network of
+    ``start``-``end`` with ties lasting ``window`` years (gexf, graphml, pajek)."""
+    if fmt in EXPORT_FORMATS:
+        with open_user_store(store_path, read_only=True) as store:
+            return export_dataset(store.dataset(), out_dir, fmt)
+    if fmt in NETWORK_FORMATS:
+        inputs = load_network_inputs(store_path)
+        ties = inputs.ties(start, end, policy=TiePolicy("fixed", window))
+        return export_network(ties, inputs.actors, out_dir, fmt)
+    known = ", ".join((*EXPORT_FORMATS, *NETWORK_FORMATS))
+    raise BiorisError(f"unknown export format {fmt!r}; use one of {known}")
