@@ -24,7 +24,17 @@ ALLOWED = {
     "analytics": {"domain", "errors", "settings"},
     "reporting": {"analytics", "domain", "errors", "settings", "export", "__version__"},
     "workspace": {"data", "errors", "ingest", "store"},
-    "tasks": {"analytics", "domain", "errors", "ingest", "reporting", "store", "workspace"},
+    "tasks": {
+        "analytics",
+        "data",
+        "domain",
+        "errors",
+        "export",
+        "ingest",
+        "reporting",
+        "store",
+        "workspace",
+    },
 }
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 __all__ = ["CURRENCIES", "FxTable", "Money"]
 
+EUR_DECIMALS = 6  # euro values are in millions: six decimals is one euro
 CURRENCIES = frozenset({"EUR", "USD", "JPY", "GBP", "CHF", "DKK", "SEK"})
 
 
@@ -35,7 +36,8 @@ class FxTable:
         if year is None:
             return None
         rate = self.rates.get((year, currency))
-        return None if rate is None else amount / rate
+        # millions rounded to the euro: exact in every export format (XLSX keeps 15 digits)
+        return None if rate is None else round(amount / rate, EUR_DECIMALS)
 
     def money(self, amount: float, currency: str, year: int | None) -> Money:
         """A :class:`Money` with its converted euro value."""

@@ -22,6 +22,7 @@ LEGAL_SUFFIXES = frozenset(
 )  # fmt: skip
 
 _NON_WORD = re.compile(r"[^0-9a-z]+")
+_INITIAL_DOT = re.compile(r"(?<=\b[a-z])\.")
 _PARENT = re.compile(r"^(?P<name>.*?)\s*\((?P<inner>[^()]*)\)\s*$")
 
 
@@ -39,15 +40,21 @@ def name_key(name: str) -> str:
     >>> name_key("Merck & Co.")
     'merck and co'
     """
-    words = _NON_WORD.sub(" ", _fold(name)).split()
-    while len(words) > 1:
-        if " ".join(words[-2:]) in LEGAL_SUFFIXES:
+    folded = _INITIAL_DOT.sub("", _fold(name))  # "S.A." -> "SA", "N.V." -> "NV"
+    words = _NON_WORD.sub(" ", folded).split()
+    while len(words) > 1 and not _all_suffixes(words):
+        if len(words) > 2 and " ".join(words[-2:]) in LEGAL_SUFFIXES:
             words = words[:-2]
         elif words[-1] in LEGAL_SUFFIXES:
             words = words[:-1]
         else:
             break
     return " ".join(words)
+
+
+def _all_suffixes(words: list[str]) -> bool:
+    """A name made only of suffix words ("Co Ltd") keeps them: it has nothing else."""
+    return all(w in LEGAL_SUFFIXES for w in words)
 
 
 def slugify(name: str) -> str:

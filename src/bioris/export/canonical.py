@@ -33,13 +33,20 @@ __all__ = ["EXPORT_FORMATS", "export_dataset", "neutralise", "record_tables"]
 
 EXPORT_FORMATS = ("csv", "xlsx", "parquet")
 FORMULA_PREFIXES = ("=", "+", "-", "@")
+_QUOTABLE = {*FORMULA_PREFIXES, "'"}
 
 Rows = list[dict[str, Cell]]
 
 
 def neutralise(value: Cell) -> Cell:
-    """Prefix text that a spreadsheet would evaluate with ``'``; other values unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+    """Prefix text that a spreadsheet would evaluate with ``'``; other values unchanged.
+
+    Text that already starts with ``'`` followed by a formula character or another ``'`` is
+    prefixed too, so that import, which removes exactly one such quote, restores it exactly.
+    """
+    if isinstance(value, str) and (
+        value.startswith(FORMULA_PREFIXES) or (value[:1] == "'" and value[1:2] in _QUOTABLE)
+    ):
         return "'" + value
     return value
 
@@ -100,18 +107,27 @@ def _text(value: Cell) -> str:
 def _write_csv(path: Path, columns: tuple[str, ...], rows: Rows) -> None:
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
+        # csv quotes only the line terminator's characters: quote rows holding a lone CR
+        quoted = csv.writer(handle, lineterminator="\n", quoting=csv.QUOTE_ALL)
         writer.writerow(columns)
-        writer.writerows(_cells(columns, rows, lambda v: _text(neutralise(v))))
+        for cells in _cells(columns, rows, lambda v: _text(neutralise(v))):
+            (quoted if any("\r" in c for c in cells) else writer).writerow(cells)
 
 
 def _write_xlsx(path: Path, columns: tuple[str, ...], rows: Rows) -> None:
     from openpyxl import Workbook
+    from openpyxl.utils.exceptions import IllegalCharacterError
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet(path.stem)
     sheet.append(list(columns))
-    for cells in _cells(columns, rows, neutralise):
-        sheet.append(cells)
+    try:
+        for cells in _cells(columns, rows, neutralise):
+            sheet.append(cells)
+    except IllegalCharacterError as exc:
+        raise BiorisError(
+            f"{path.name}: a cell holds a character XLSX cannot store: {exc}"
+        ) from None
     book.save(path)
 
 

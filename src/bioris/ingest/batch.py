@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from rapidfuzz import fuzz, process
+
 from bioris.domain import (
     Actor,
     ActorKind,
@@ -25,6 +27,17 @@ from bioris.ingest.resolve import NameIndex
 
 __all__ = ["Batch"]
 
+LineageKey = tuple[str, str, str, int | None]
+DealKey = tuple[str, frozenset[str]]
+
+
+def _lineage_key(fact: LineageFact) -> LineageKey:
+    return (fact.actor_id, fact.relation, fact.target, fact.start_year)
+
+
+def _deal_key(alliance: Alliance) -> DealKey:
+    return (alliance.deal_type.value, frozenset(alliance.actor_ids))
+
 
 @dataclass
 class Batch:
@@ -34,19 +47,34 @@ class Batch:
     index: NameIndex
     create_missing: bool = False
     actors: dict[str, Actor] = field(default_factory=dict)  # actors this import writes
-    lineage: dict[tuple[str, str, str, int | None], LineageFact] = field(default_factory=dict)
+    lineage: dict[LineageKey, LineageFact] = field(default_factory=dict)
     alliances: list[Alliance] = field(default_factory=list)
     created: list[str] = field(default_factory=list)
     merge_notes: list[str] = field(default_factory=list)
     mentions: dict[str, Provenance] = field(default_factory=dict)
+    stored_lineage: dict[LineageKey, LineageFact] = field(default_factory=dict)
+    where: dict[LineageKey, tuple[str, int]] = field(default_factory=dict)
+    # deals by (type, parties): this import's (positions in ``alliances``) and the store's
+    _deal_index: dict[DealKey, list[int]] = field(default_factory=dict)
+    _stored_deals: dict[DealKey, list[Alliance]] = field(default_factory=dict)
+    _ids: set[str] = field(default_factory=set)
 
     @classmethod
     def start(
-        cls, actors: list[Actor], lineage: list[LineageFact], *, create_missing: bool
+        cls,
+        actors: list[Actor],
+        lineage: list[LineageFact],
+        *,
+        create_missing: bool,
+        alliances: list[Alliance] | None = None,
     ) -> Batch:
-        """A batch over a store's current actors and lineage."""
+        """A batch over a store's current actors, lineage and (for merging) deals."""
         index = NameIndex.build(actors, lineage)
-        return cls({a.actor_id: a for a in actors}, index, create_missing)
+        batch = cls({a.actor_id: a for a in actors}, index, create_missing)
+        batch.stored_lineage = {_lineage_key(f): f for f in lineage}
+        for alliance in alliances or ():
+            batch._stored_deals.setdefault(_deal_key(alliance), []).append(alliance)
+        return batch
 
     # -- actors -------------------------------------------------------------------------
     def add_actor(self, actor: Actor, *, by_name: bool) -> None:
@@ -99,12 +127,15 @@ class Batch:
         return actor_id
 
     def _parent_link(self, child: str, parent: str, reported: str, source: Provenance) -> None:
-        for key in self.lineage:
-            if key[0] == child and key[1] == LineageRelation.SUBSIDIARY_OF and key[2] == parent:
-                return
+        """Record that ``child`` belongs to ``parent``; a known link gains the row's source."""
+        for facts in (self.lineage, self.stored_lineage):
+            for key, fact in facts.items():
+                if key[:3] == (child, LineageRelation.SUBSIDIARY_OF, parent):
+                    self.lineage[key] = replace(fact, provenance=fact.provenance.merged(source))
+                    return
         note = f"parent read from a deal naming {reported!r}"
         fact = LineageFact(child, LineageRelation.SUBSIDIARY_OF, parent, None, None, note, source)
-        self.lineage[(child, fact.relation, parent, None)] = fact
+        self.lineage[_lineage_key(fact)] = fact
 
     def give_mentions_sources(self, actor_ids: list[str]) -> None:
         """Give created actors the sources of the rows that name them."""
@@ -114,42 +145,71 @@ class Batch:
             self.actors[actor_id] = replace(actor, provenance=actor.provenance.merged(mention))
 
     # -- lineage and deals --------------------------------------------------------------
-    def add_lineage(self, fact: LineageFact) -> None:
-        """Add a lineage fact (the same actor, relation, target and start replaces)."""
-        self.lineage[(fact.actor_id, fact.relation, fact.target, fact.start_year)] = fact
+    def add_lineage(self, fact: LineageFact, where: tuple[str, int] | None = None) -> None:
+        """Add a lineage fact (the same actor, relation, target and start replaces);
+        ``where`` (file, line) locates it for error messages."""
+        key = _lineage_key(fact)
+        self.lineage[key] = fact
+        if where is not None:
+            self.where[key] = where
+        if fact.relation is LineageRelation.NAMED and fact.actor_id in self.known:
+            self.index.add_name(fact.actor_id, fact.target)
 
     def add_alliance(self, alliance: Alliance, *, dedupe: bool) -> str:
         """Add a deal; ``dedupe`` merges it into an earlier report of the same deal.
 
         Returns the id the deal is stored under.
         """
+        key = _deal_key(alliance)
         if dedupe:
-            for position, earlier in enumerate(self.alliances):
+            for position in self._deal_index.get(key, ()):
+                earlier = self.alliances[position]
                 if same_deal(earlier, alliance):
-                    merged, notes = merge_alliances(earlier, alliance)
-                    self.alliances[position] = merged
-                    self.merge_notes.append(
-                        f"deal {earlier.alliance_id}: merged two reports of "
-                        f"{alliance.deal_type.value} {alliance.date} "
-                        f"({', '.join(alliance.actor_ids)})"
-                    )
-                    self.merge_notes.extend(notes)
-                    return merged.alliance_id
-        ids = {a.alliance_id for a in self.alliances}
-        if alliance.alliance_id in ids:
-            alliance = replace(alliance, alliance_id=_next_id(alliance.alliance_id, ids))
+                    return self._merge_into(position, earlier, alliance)
+            for stored in self._stored_deals.get(key, ()):
+                if same_deal(stored, alliance):
+                    self.alliances.append(stored)
+                    self._deal_index.setdefault(key, []).append(len(self.alliances) - 1)
+                    return self._merge_into(len(self.alliances) - 1, stored, alliance)
+        if alliance.alliance_id in self._ids:
+            alliance = replace(alliance, alliance_id=_next_id(alliance.alliance_id, self._ids))
         self.alliances.append(alliance)
+        self._ids.add(alliance.alliance_id)
+        self._deal_index.setdefault(key, []).append(len(self.alliances) - 1)
         return alliance.alliance_id
 
-    def check_lineage_targets(self, errors: list[RowError], where: dict) -> None:
-        """Every subsidiary_of / acquired_by target must be a known actor."""
+    def _merge_into(self, position: int, earlier: Alliance, report: Alliance) -> str:
+        merged, notes = merge_alliances(earlier, report)
+        if merged == earlier:
+            return earlier.alliance_id  # the same report again (a re-import): nothing new
+        self.alliances[position] = merged
+        self._ids.add(merged.alliance_id)
+        self.merge_notes.append(
+            f"deal {earlier.alliance_id}: merged two reports of {report.deal_type.value} "
+            f"{report.date} ({', '.join(report.actor_ids)})"
+        )
+        self.merge_notes.extend(notes)
+        return merged.alliance_id
+
+    def check_lineage_targets(self, errors: list[RowError]) -> None:
+        """Every lineage fact's actor, and every subsidiary_of / acquired_by target, must be
+        a known actor; problems are located at the fact's file and line."""
         for key, fact in self.lineage.items():
-            if fact.relation is LineageRelation.NAMED:
-                continue
-            for actor_id in (fact.actor_id, fact.target):
+            file, line = self.where.get(key, ("<decisions>", 0))
+            checks = [("actor_id", 1, fact.actor_id)]
+            if fact.relation is not LineageRelation.NAMED:
+                checks.append(("target", 3, fact.target))
+            for field_name, column, actor_id in checks:
                 if actor_id not in self.known:
-                    file, line = where.get(key, ("<decisions>", 0))
-                    errors.append(RowError(file, line, 0, f"no actor with id {actor_id!r}"))
+                    hint = self.id_hint(actor_id)
+                    message = f"no actor with id {actor_id!r}{hint}"
+                    errors.append(RowError(file, line, column if line else 0, message, field_name))
+
+    def id_hint(self, actor_id: str) -> str:
+        """'; did you mean ...' with the closest known actor ids, or ''."""
+        close = process.extract(actor_id, list(self.known), scorer=fuzz.WRatio, limit=3)
+        ids = [repr(i) for i, score, _ in close if score >= 70]
+        return f"; did you mean {', '.join(ids)}?" if ids else ""
 
 
 def _row_provenance(cells: Cells) -> Provenance:

@@ -8,6 +8,7 @@ from bioris.domain import (
     CURRENCIES,
     Actor,
     ActorKind,
+    Bioregion,
     DealType,
     FxTable,
     LineageFact,
@@ -21,7 +22,7 @@ from bioris.domain import (
 )
 from bioris.domain.canonical import MONEY_FIELDS
 from bioris.ingest.cells import FOUNDING_EARLIEST, Cells
-from bioris.ingest.raw_actors import parse_location, provenance_of
+from bioris.ingest.raw_actors import provenance_of
 
 __all__ = ["AllianceHead", "parse_actor", "parse_alliance", "parse_lineage", "parse_party"]
 
@@ -43,7 +44,7 @@ def parse_actor(cells: Cells) -> Actor | None:
     country = cells.text("country")
     if country is not None and (len(country) != 2 or not country.isalpha()):
         cells.error("country", f"{country!r} is not an ISO 3166 alpha-2 code")
-    _, bioregion = parse_location(cells, "bioregion")
+    bioregion = cells.member("bioregion", Bioregion, required=False)
     founded, ipo_year = cells.year("founded", earliest=FOUNDING_EARLIEST), cells.year("ipo_year")
     provenance = provenance_of(cells, "source_urls")
     if len(cells.errors) > before or not (actor_id and name and kind):
@@ -134,11 +135,15 @@ def _money(cells: Cells, fx: FxTable, year: int | None, name: str) -> Money | No
     currency = cells.text(f"{name}_currency")
     eur = cells.amount(f"{name}_eur")
     if amount is None:
-        if currency is not None or eur is not None:
+        given = cells.text(f"{name}_amount") is not None  # given but invalid: already reported
+        if not given and (currency is not None or eur is not None):
             cells.error(f"{name}_amount", "is empty but a currency or euro value is given")
         return None
-    if currency is None or currency.upper() not in CURRENCIES:
-        allowed = ", ".join(sorted(CURRENCIES))
+    allowed = ", ".join(sorted(CURRENCIES))
+    if currency is None:
+        cells.error(f"{name}_currency", f"is empty but an amount is given (one of: {allowed})")
+        return None
+    if currency.upper() not in CURRENCIES:
         cells.error(f"{name}_currency", f"{currency!r} is not one of: {allowed}")
         return None
     currency = currency.upper()

@@ -61,7 +61,7 @@ class Cells:
             value = self.row.cells[self.table.header.index(name)].strip()
         else:
             return None
-        if value[:1] == "'" and value[1:2] in {"=", "+", "-", "@"}:
+        if value[:1] == "'" and value[1:2] in {"=", "+", "-", "@", "'"}:
             value = value[1:]  # undo the export's formula neutralising
         return value or None
 
@@ -144,6 +144,8 @@ class Cells:
             self.error(name, f"year {year} is outside {EARLIEST_YEAR}-{latest_year()}")
             return None
         try:
+            if month == 0 or day == 0:
+                raise ValueError("zero month or day")
             dt.date(year, month or 1, day or 1)
         except ValueError:
             self.error(name, f"{value!r} is not a real date")

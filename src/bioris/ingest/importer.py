@@ -130,7 +130,13 @@ def import_files(
     inputs = read_inputs(paths, encoding=encoding)
     report = ImportReport(files=[(t.path, f.label, len(t.rows)) for t, f in inputs])
     report.dry_run = dry_run
-    batch = Batch.start(store.actors(), store.lineage(), create_missing=create_missing)
+    has_raw_deals = any(f.label == "raw alliances" for _, f in inputs)
+    batch = Batch.start(
+        store.actors(),
+        store.lineage(),
+        create_missing=create_missing,
+        alliances=store.alliances() if has_raw_deals else None,  # double reports merge
+    )
     errors: list[RowError] = []
     _Import(batch, errors, report, decisions or Decisions(), fx or fx_table()).run(inputs)
     _raise_if(errors)
@@ -170,7 +176,7 @@ class _Import:
         self._lineage(by_record["canonical:lineage"])
         self._alliances(by_record)
         self._check_decisions_used([t for t, _ in inputs])
-        self.batch.check_lineage_targets(self.errors, {})
+        self.batch.check_lineage_targets(self.errors)
 
     def _rows(self, table: Table):
         for row in table.rows:
@@ -222,7 +228,7 @@ class _Import:
         for table in tables:
             for cells in self._rows(table):
                 if fact := parse_lineage(cells):
-                    self.batch.add_lineage(fact)
+                    self.batch.add_lineage(fact, (table.path, cells.row.line))
         for entry in self.decisions.lineage:
             fact = self._decided_fact(entry)
             if fact is not None:
@@ -267,9 +273,11 @@ class _Import:
                     if alliance_id in parsed:
                         cells.error("alliance_id", f"alliance {alliance_id!r} appears twice")
                     parsed[alliance_id], where[alliance_id] = head, (table.path, head.line)
-        parties = self._canonical_parties(party_tables, parsed)
+        parties, faulty = self._canonical_parties(party_tables, parsed)
         for alliance_id, head in parsed.items():
             found = parties.get(alliance_id, [])
+            if alliance_id in faulty:
+                continue  # its party rows are reported already
             if len(found) < 2:
                 file, line = where[alliance_id]
                 message = f"alliance {alliance_id!r} has {len(found)} part(y/ies); it needs two"
@@ -279,25 +287,30 @@ class _Import:
 
     def _canonical_parties(
         self, tables: list[Table], heads: dict[str, AllianceHead]
-    ) -> dict[str, list[Party]]:
+    ) -> tuple[dict[str, list[Party]], set[str]]:
+        """Parties by alliance id, and the alliances with a faulty party row."""
         parties: dict[str, list[Party]] = defaultdict(list)
+        faulty: set[str] = set()
         for table in tables:
             for cells in self._rows(table):
+                before = len(self.errors)
                 parsed = parse_party(cells)
                 if parsed is None:
+                    faulty.add(cells.text("alliance_id") or "")
                     continue
                 alliance_id, party = parsed
                 if alliance_id not in heads:
                     cells.error("alliance_id", f"no alliance {alliance_id!r} in this import")
                 elif party.actor_id not in self.batch.known:
-                    close = self.batch.index.suggestions(party.actor_id)
-                    hint = f"; did you mean {', '.join(close)}?" if close else ""
+                    hint = self.batch.id_hint(party.actor_id)
                     cells.error("actor_id", f"no actor with id {party.actor_id!r}{hint}")
                 elif any(p.actor_id == party.actor_id for p in parties[alliance_id]):
                     cells.error("actor_id", f"actor {party.actor_id!r} is twice in the deal")
                 else:
                     parties[alliance_id].append(party)
-        return parties
+                if len(self.errors) > before:
+                    faulty.add(alliance_id)
+        return parties, faulty
 
     def _check_decisions_used(self, tables: list[Table]) -> None:
         names = {Path(t.path).name for t in tables}

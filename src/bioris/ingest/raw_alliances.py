@@ -103,7 +103,10 @@ def _parties(
     partners: list[tuple[str, str]],
 ) -> tuple[Party, ...] | None:
     focal_role, partner_role = FOCAL_PARTNER_ROLES[deal_type]
-    if deal_type is DealType.ACQUISITION and _focal_acquires(cells):
+    if deal_type is not DealType.ACQUISITION:
+        if cells.text("focal_role") is not None:
+            cells.error("focal_role", "applies to acquisitions only; leave it empty")
+    elif _focal_acquires(cells):
         focal_role, partner_role = Role.ACQUIRER, Role.TARGET
     ids = [i for i, _ in focal + partners]
     for actor_id in sorted({i for i in ids if ids.count(i) > 1}):

@@ -13,6 +13,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 import stat
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -27,6 +28,9 @@ from bioris.errors import BiorisError, EncodingError, LimitExceeded, RowError, V
 if TYPE_CHECKING:
     from openpyxl.workbook.workbook import Workbook
     from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+# C0 control characters other than tab, line feed and carriage return (NUL is reported apart)
+_CONTROL = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 __all__ = ["Row", "Table", "read_table"]
 
@@ -199,7 +203,12 @@ class _TableBuilder:
             cells += ("",) * (width - len(cells))
         if len(cells) != width:
             self.error(line, 0, f"row has {len(cells)} fields, header has {width}")
-        else:
+            return
+        bad = [i for i, c in enumerate(cells, 1) if _CONTROL.search(c) and "\x00" not in c]
+        for column in bad:
+            code = ord(_CONTROL.search(cells[column - 1]).group())  # type: ignore[union-attr]
+            self.error(line, column, f"control character U+{code:04X} in field")
+        if not bad:
             self.rows.append(Row(line, cells))
 
     def finish(self) -> Table:

@@ -1,0 +1,147 @@
+"""Entity resolution: from a name as reported to one actor (and maybe its parent)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bioris.domain import Actor, ActorKind, LineageFact, LineageRelation
+from bioris.ingest.resolve import Match, NameIndex
+
+ACTORS = (
+    Actor("galapagos", "Galapagos", ActorKind.NBF, aliases=("Galapagos Genomics",)),
+    Actor("novartis", "Novartis", ActorKind.PHARMA),
+    Actor("alcon", "Alcon", ActorKind.PHARMA),
+    Actor("merck-and-co", "Merck & Co", ActorKind.PHARMA, aliases=("MSD", "Merck")),
+    Actor("merck-kgaa", "Merck KGaA", ActorKind.PHARMA, aliases=("Merck",)),
+    Actor("takeda", "Takeda", ActorKind.PHARMA, aliases=("Takeda Pharmaceutical",)),
+    Actor("janssen", "Janssen Pharmaceutica (Johnson & Johnson)", ActorKind.PHARMA),
+    Actor("sanofi", "Sanofi", ActorKind.PHARMA),
+    Actor("tigenix", "TiGenix", ActorKind.NBF),
+)
+LINEAGE = (
+    LineageFact("tigenix", LineageRelation.NAMED, "Cellerix", 2004, 2011),
+    LineageFact("sanofi", LineageRelation.NAMED, "Sanofi-Aventis", 2004, 2011),
+    LineageFact("alcon", LineageRelation.SUBSIDIARY_OF, "novartis", 2011, 2019),  # not a name
+)
+
+
+@pytest.fixture
+def index() -> NameIndex:
+    return NameIndex.build(ACTORS, LINEAGE)
+
+
+@pytest.mark.parametrize(
+    ("reported", "actor_id"),
+    [
+        ("Galapagos", "galapagos"),
+        ("Galàpagos", "galapagos"),
+        ("Galapagos NV", "galapagos"),
+        ("GALAPAGOS", "galapagos"),
+        ("galapagos  genomics nv", "galapagos"),  # an alias, any case and spacing
+        ("Galapagos Genomics SA", "galapagos"),
+        ("Merck & Co.", "merck-and-co"),
+        ("Merck and Co Inc", "merck-and-co"),
+        ("MSD", "merck-and-co"),
+        ("Merck KGaA", "merck-kgaa"),
+        ("Takeda Pharmaceutical", "takeda"),
+        ("Takeda Pharmaceutical Co., Ltd.", "takeda"),
+        ("Cellerix", "tigenix"),  # a former name from a ``named`` lineage fact
+        ("Sanofi-Aventis", "sanofi"),
+        ("sanofi aventis", "sanofi"),
+        ("novartis", "novartis"),  # an id resolves too
+        ("Janssen Pharmaceutica", "janssen"),  # a bracketed name is indexed bare as well
+        ("Janssen Pharmaceutica (Johnson & Johnson)", "janssen"),
+    ],
+)
+def test_resolves(index: NameIndex, reported: str, actor_id: str) -> None:
+    match = index.resolve(reported)
+    assert (match.actor_id, match.parent_id, match.problem) == (actor_id, None, None)
+
+
+def test_merck_and_co_and_merck_kgaa_stay_distinct(index: NameIndex) -> None:
+    assert index.lookup("Merck & Co") == {"merck-and-co"}
+    assert index.lookup("Merck KGaA") == {"merck-kgaa"}
+    assert index.lookup("Merck") == {"merck-and-co", "merck-kgaa"}
+
+
+def test_parent_in_brackets(index: NameIndex) -> None:
+    assert index.resolve("Alcon (Novartis)") == Match("Alcon", "alcon", "novartis")
+    assert index.resolve(" Alcon(Novartis AG) ") == Match("Alcon", "alcon", "novartis")
+
+
+@pytest.mark.parametrize(
+    ("reported", "match"),
+    [
+        ("Merck & Co (MSD)", Match("Merck & Co", "merck-and-co")),  # MSD is its own alias
+        ("Merck KGaA (Merck Serono)", Match("Merck KGaA", "merck-kgaa")),  # unknown division
+        ("Alcon (Switzerland)", Match("Alcon", "alcon")),
+        ("Merck KGaA (Merck)", Match("Merck KGaA", "merck-kgaa")),  # ambiguous qualifier
+    ],
+)
+def test_bracket_that_is_no_other_actor_only_qualifies(
+    index: NameIndex, reported: str, match: Match
+) -> None:
+    assert index.resolve(reported) == match
+
+
+def test_ambiguous_name(index: NameIndex) -> None:
+    match = index.resolve("Merck")
+    assert match.actor_id is None
+    assert match.problem == (
+        "'Merck' matches several actors: Merck & Co [merck-and-co], Merck KGaA [merck-kgaa]"
+    )
+    bracketed = index.resolve("Merck (Germany)")
+    assert bracketed.actor_id is None
+    assert bracketed.problem is not None and "'Merck' matches several actors" in bracketed.problem
+
+
+@pytest.mark.parametrize(
+    ("reported", "suggested"),
+    [
+        ("Galapagoss", "'Galapagos'"),
+        ("Novartiss", "'Novartis'"),
+        ("Takeda Pharmaceuticals", "'Takeda Pharmaceutical'"),
+        ("Cellerics", "'Cellerix'"),
+    ],
+)
+def test_unknown_name_suggests_close_names(index: NameIndex, reported: str, suggested: str) -> None:
+    match = index.resolve(reported)
+    assert match.actor_id is None
+    assert match.problem is not None
+    assert match.problem.startswith(f"no actor named {reported!r}; did you mean ")
+    assert suggested in match.problem
+    assert match.problem.endswith("(or import with --create-missing)")
+
+
+def test_unknown_name_far_from_everything_suggests_nothing(index: NameIndex) -> None:
+    match = index.resolve("Zzyzx Quux")
+    assert match.problem == "no actor named 'Zzyzx Quux' (or import with --create-missing)"
+
+
+def test_unknown_bare_name_with_parent(index: NameIndex) -> None:
+    match = index.resolve("Sandoz (Novartis)")
+    assert (match.name, match.actor_id, match.parent_id) == ("Sandoz", None, None)
+    assert match.problem is not None and "no actor named 'Sandoz'" in match.problem
+
+
+def test_suggestions_follow_the_settings(index: NameIndex, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert index.suggestions("Galapagoss")[0] == "Galapagos"
+    monkeypatch.setenv("BIORIS_FUZZY_SUGGESTIONS", "1")
+    assert index.suggestions("Merk") == index.suggestions("Merk")[:1]
+    assert len(index.suggestions("Merk")) == 1
+    monkeypatch.setenv("BIORIS_FUZZY_MIN_SCORE", "101")
+    assert index.suggestions("Galapagoss") == []
+
+
+def test_ids_resolve_but_are_not_suggested() -> None:
+    index = NameIndex.build([Actor("x-17", "Acme Biologics", ActorKind.BIOTECH)])
+    assert index.lookup("x-17") == {"x-17"}
+    assert index.suggestions("x-18") == []
+
+
+def test_added_names_resolve_and_display_name(index: NameIndex) -> None:
+    index.add_name("galapagos", "GLPG (Mechelen)")
+    assert index.lookup("GLPG") == {"galapagos"}
+    assert index.lookup("GLPG (Mechelen)") == {"galapagos"}
+    assert index.display_name("galapagos") == "Galapagos"
+    assert index.display_name("nobody") == "nobody"
