@@ -58,7 +58,8 @@ class TiePolicy:
         if self.kind == "cumulative":
             return pl.lit(_FAR_FUTURE)
         if self.kind == "until_end":
-            return pl.coalesce(pl.max_horizontal("end_year", "year"), fixed)
+            ended = pl.max_horizontal("end_year", "year")  # an end before signing is signing
+            return pl.when(pl.col("end_year").is_null()).then(fixed).otherwise(ended)
         return fixed
 
 
@@ -226,7 +227,7 @@ def _roll_up(ties: pl.DataFrame, parents: pl.DataFrame) -> pl.DataFrame:
 
 
 def _layer(ties: pl.DataFrame, actors: Collection[str], require: str) -> pl.DataFrame:
-    keep = pl.Series(list(actors), dtype=pl.String)
+    keep = pl.Series(list(actors), dtype=pl.String).implode()
     inside_s, inside_t = pl.col("source").is_in(keep), pl.col("target").is_in(keep)
     if require == "both":
         return ties.filter(inside_s & inside_t)
