@@ -194,6 +194,7 @@ def report(
     data_dir: Annotated[
         Path | None, typer.Option("--data", help="Also write every figure's data as CSV here.")
     ] = None,
+    window: WindowOpt = 5,
 ) -> None:
     """Write the offline HTML report of the store."""
     from rich.progress import Progress
@@ -204,7 +205,7 @@ def report(
         task = progress.add_task("building report", total=None)
         path = make_report(
             store, year_from, year_to, region, out_file, data_dir,
-            lambda name: progress.update(task, description=f"section: {name}"),
+            lambda name: progress.update(task, description=f"section: {name}"), window,
         )  # fmt: skip
     out.print(f"wrote {path}", markup=False)
 

@@ -78,6 +78,7 @@ def make_report(
     out: Path = Path("bioris-report.html"),
     data_dir: Path | None = None,
     progress: Callable[[str], None] | None = None,
+    window: int = 5,
 ) -> Path:
     """Build the HTML report of a store and write it (and its data, with ``data_dir``)."""
     with open_user_store(store_path, read_only=True) as store:
@@ -85,8 +86,11 @@ def make_report(
         label = str(store.path)
     if region:
         dataset = region_subset(dataset, region)
-    options = ReportOptions(start_year=start_year, end_year=end_year, region=region)
-    sections = build_sections(context_for(dataset, options, label), progress)
+    options = ReportOptions(
+        start_year=start_year, end_year=end_year, region=region, window_years=window
+    )
+    context = context_for(dataset, options, label, big_pharma_names())
+    sections = build_sections(context, progress)
     return write_report(sections, options, out, data_dir)
 
 

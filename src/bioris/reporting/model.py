@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import plotly.graph_objects as go
 import polars as pl
 
+from bioris.analytics import NetworkInputs
 from bioris.domain import Dataset
 
 __all__ = ["Figure", "ReportContext", "ReportOptions", "Section", "Table", "Text"]
@@ -23,6 +24,9 @@ class ReportOptions:
     start_year: int = 1987
     end_year: int = 2017
     region: str | None = None  # a bioRegion or country to focus on; None = whole dataset
+    window_years: int = 5  # years an alliance stays active after signing
+    top: int = 10  # how many NBFs the partner rankings show
+    seed: int = 0  # seed of every random choice (small-world references)
     title: str = "bioris report"
 
 
@@ -35,6 +39,8 @@ class ReportContext:
     alliances: pl.DataFrame
     parties: pl.DataFrame
     options: ReportOptions
+    network: NetworkInputs
+    ties: pl.DataFrame  # the period's yearly tie table
     store_label: str = ""
 
 

@@ -6,7 +6,8 @@ scripts, and every name from the data is escaped by jinja2's autoescaping.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import math
+from collections.abc import Callable, Collection
 from datetime import date
 from pathlib import Path
 
@@ -16,7 +17,7 @@ import polars as pl
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from bioris import __version__
-from bioris.analytics import actors_frame, alliances_frame, parties_frame
+from bioris.analytics import TiePolicy, network_inputs
 from bioris.domain import Dataset
 from bioris.errors import BiorisError
 from bioris.export import neutralise
@@ -28,15 +29,23 @@ __all__ = ["build_sections", "context_for", "render_html", "write_report"]
 Progress = Callable[[str], None]
 
 
-def context_for(dataset: Dataset, options: ReportOptions, store_label: str = "") -> ReportContext:
+def context_for(
+    dataset: Dataset,
+    options: ReportOptions,
+    store_label: str = "",
+    big_pharma_names: Collection[str] = (),
+) -> ReportContext:
     """The tidy tables every section reads, built once."""
-    names = {a.actor_id: a.name for a in dataset.actors}
+    network = network_inputs(dataset, big_pharma_names)
+    policy = TiePolicy("fixed", options.window_years)
     return ReportContext(
         dataset=dataset,
-        actors=actors_frame(dataset.actors),
-        alliances=alliances_frame(dataset.alliances, names),
-        parties=parties_frame(dataset.alliances),
+        actors=network.actors,
+        alliances=network.alliances,
+        parties=network.parties,
         options=options,
+        network=network,
+        ties=network.ties(options.start_year, options.end_year, policy=policy),
         store_label=store_label,
     )
 
@@ -62,10 +71,10 @@ def _environment() -> Environment:
 
 
 def _cell(value: object) -> str:
-    if value is None:
-        return ""
+    if value is None or isinstance(value, float) and math.isnan(value):
+        return "–"
     if isinstance(value, float):
-        return f"{value:,.1f}"
+        return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.3g}"
     if isinstance(value, list):
         return "; ".join(str(v) for v in value)
     return str(value)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from bioris import __version__
+from bioris.analytics import RANKING_RULE
 from bioris.reporting.model import ReportContext, Section, Table, Text
 from bioris.reporting.sections.deals import source_count
 
@@ -25,10 +26,25 @@ def build(ctx: ReportContext) -> Section:
     )
     parameters = pl.DataFrame(
         {
-            "parameter": ["period", "region", "store", "bioris version"],
+            "parameter": [
+                "period",
+                "region",
+                "tie window (years)",
+                "tie policy",
+                "ranking top k",
+                "seed",
+                "big-pharma actors",
+                "store",
+                "bioris version",
+            ],
             "value": [
                 f"{opts.start_year}-{opts.end_year}",
                 opts.region or "all",
+                str(opts.window_years),
+                "fixed lifetime from signing",
+                str(opts.top),
+                str(opts.seed),
+                str(len(ctx.network.big_pharma)),
                 ctx.store_label or "-",
                 __version__,
             ],
@@ -44,5 +60,6 @@ def build(ctx: ReportContext) -> Section:
         ),
         Table("confidence", "Records by confidence", confidence),
         Table("parameters", "Parameters of this report", parameters),
+        Text(f"Most-preferred-partner ranking rule: {RANKING_RULE}"),
     ]
     return Section("method", "Data and method", blocks)

@@ -1,0 +1,43 @@
+"""Section: the evolving network, measured year by year."""
+
+from __future__ import annotations
+
+import plotly.express as px
+import polars as pl
+
+from bioris.analytics import JobOptions, year_metrics
+from bioris.reporting.model import Figure, ReportContext, Section, Table, Text
+
+SHOWN = ("actors", "ties", "density", "largest_component_share", "average_clustering",
+         "average_path_length", "degree_centralisation", "intra_regional_share",
+         "international_share")  # fmt: skip
+
+
+def build(ctx: ReportContext) -> Section:
+    """Network-level measures over time, as small multiples and a table."""
+    opts = ctx.options
+    years = year_metrics(ctx.ties, ctx.actors, options=JobOptions(seed=opts.seed))
+    blocks: list = [
+        Text(
+            f"Each year's network ties the parties of every deal signed in the previous "
+            f"{opts.window_years} years (signing year included); multi-party deals tie every "
+            "pair. Measures are defined in docs/network.md; the small-world ratio compares "
+            f"each year with 10 random graphs of the same size (seed {opts.seed})."
+        )
+    ]
+    if years.height:
+        long = years.select("year", *SHOWN).unpivot(
+            index="year", variable_name="measure", value_name="value"
+        )
+        fig = px.line(
+            long, x="year", y="value", facet_col="measure", facet_col_wrap=3, markers=True,
+            title="The alliance network year by year",
+            labels={"year": "Year", "value": "Value", "measure": "Measure"},
+        )  # fmt: skip
+        fig.update_yaxes(matches=None, showticklabels=True)
+        fig.for_each_annotation(lambda a: a.update(text=a.text.split("=")[-1]))
+        fig.update_layout(height=720)
+        blocks.append(Figure("network_by_year", fig, years))
+    table = years.with_columns(pl.selectors.float().round(3))
+    blocks.append(Table("network_by_year_table", "Network measures per year", table))
+    return Section("network", "The evolving network", blocks)
