@@ -249,6 +249,15 @@ def network_metrics_command(
         int | None, typer.Option(help="Estimate betweenness from this many sampled sources.")
     ] = None,
     seed: Annotated[int, typer.Option(help="Seed of every random choice.")] = 0,
+    weight: Annotated[
+        str, typer.Option(help="Tie weight: alliances, committed_eur or headline_eur.")
+    ] = "alliances",
+    deal_type: Annotated[
+        list[str] | None, typer.Option("--deal-type", help="Keep only this deal type (repeat).")
+    ] = None,
+    rollup: Annotated[
+        bool, typer.Option("--rollup", help="Count subsidiaries as their parent of the year.")
+    ] = False,
     store: StoreOpt = None,
 ) -> None:
     """Compute every network measure for each year and write a tidy table."""
@@ -260,7 +269,8 @@ def network_metrics_command(
         progress.add_task("computing network measures", total=None)
         frame = network_metrics(
             store, year_from, year_to, window=window, level=level, out=out_file,
-            betweenness_sources=sample, seed=seed,
+            betweenness_sources=sample, seed=seed, weight=weight, deal_types=deal_type,
+            rollup=rollup,
         )  # fmt: skip
     out.print(f"wrote {out_file}: {frame.height} rows x {frame.width} columns", markup=False)
 

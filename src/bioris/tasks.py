@@ -145,13 +145,25 @@ def network_metrics(
     out: Path | None = None,
     betweenness_sources: int | None = None,
     seed: int = 0,
+    weight: str = "alliances",
+    deal_types: list[str] | None = None,
+    rollup: bool = False,
 ) -> pl.DataFrame:
     """Actor-year (``level="actor"``) or year (``level="year"``) network measures of a
-    store, with brokerage by location; written to ``out`` (Parquet or CSV by suffix)."""
+    store, with brokerage by location; written to ``out`` (Parquet or CSV by suffix).
+
+    ``weight`` (alliances, committed_eur or headline_eur) weights strength and structural
+    holes; ``deal_types`` keeps one layer of deals; ``rollup`` merges subsidiaries into
+    their parent of the year."""
+    if weight not in {"alliances", "committed_eur", "headline_eur"}:
+        raise BiorisError(f"weight must be alliances, committed_eur or headline_eur: {weight!r}")
     inputs = load_network_inputs(store_path)
-    ties = inputs.ties(start, end, policy=TiePolicy("fixed", window))
+    policy = TiePolicy("fixed", window)
+    ties = inputs.ties(start, end, policy=policy, rollup=rollup, deal_types=deal_types)
+    if weight != "alliances":  # undisclosed value is 0: keep ties, weight them minimally
+        ties = ties.with_columns(pl.col(weight).clip(lower_bound=1e-9))
     sampling = BetweennessSampling(betweenness_sources, seed) if betweenness_sources else None
-    options = JobOptions(betweenness_sampling=sampling, seed=seed)
+    options = JobOptions(betweenness_sampling=sampling, seed=seed, weight=weight)
     if level == "actor":
         frame = actor_year_metrics(ties, groups=inputs.groups(), options=options)
     elif level == "year":

@@ -146,3 +146,51 @@ def test_report_region_focus(store: Path, tmp_path: Path):
     code, _, err = run("report", "--store", store, "--region", "Wallonia", "--out", out)
     assert code == 0, err
     assert "focus Wallonia" in out.read_text(encoding="utf-8")
+
+
+def test_partners_ranks_nbfs_and_states_the_rule(store: Path):
+    code, out, err = run("partners", "--store", store, "--year", "2016", "--top", "5", "--json")
+    assert code == 0, err
+    rows = json.loads(out)
+    assert rows and rows[0]["rank"] == 1
+    assert {r["name"] for r in rows} <= {"Galapagos", "Mithra Pharmaceuticals",
+                                         "<script>alert(1)</script> Bio"}  # fmt: skip
+    code, _, err = run("partners", "--store", store, "--year", "2016")
+    assert code == 0 and "rule: NBFs are ranked" in err
+
+
+def test_network_metrics_writes_parquet_and_csv(store: Path, tmp_path: Path):
+    import polars as pl
+
+    out = tmp_path / "m.parquet"
+    code, _, err = run("network", "metrics", "--store", store, "--from", "2010", "--to", "2016",
+                       "--window", "5", "--out", out)  # fmt: skip
+    assert code == 0, err
+    frame = pl.read_parquet(out)
+    assert {"year", "actor", "betweenness", "constraint", "liaison", "coreness"} <= set(
+        frame.columns
+    )
+    assert frame.select("year", "actor").is_unique().all()
+    code, _, err = run("network", "metrics", "--store", store, "--level", "year",
+                       "--out", tmp_path / "y.csv")  # fmt: skip
+    assert code == 0, err
+    assert "density" in (tmp_path / "y.csv").read_text(encoding="utf-8").splitlines()[0]
+
+
+def test_network_metrics_rejects_bad_options(store: Path, tmp_path: Path):
+    code, _, err = run("network", "metrics", "--store", store, "--weight", "money",
+                       "--out", tmp_path / "m.parquet")  # fmt: skip
+    assert code == 1 and "weight must be" in err
+    code, _, err = run("network", "metrics", "--store", store, "--out", tmp_path / "m.txt")
+    assert code == 1 and ".parquet or .csv" in err
+
+
+@pytest.mark.parametrize(
+    ("fmt", "expected"),
+    [("gexf", "alliance-network.gexf"), ("graphml", "alliance-network.graphml"),
+     ("pajek", "alliance-network.net")],
+)  # fmt: skip
+def test_network_exports(store: Path, tmp_path: Path, fmt: str, expected: str):
+    code, _, err = run("export", "--store", store, "--format", fmt, "--out", tmp_path / fmt)
+    assert code == 0, err
+    assert (tmp_path / fmt / expected).is_file()
