@@ -38,7 +38,7 @@ from bioris.store import open_store
 DATA = Path(__file__).parent.parent / "data" / "good"
 RAW = [DATA / "actors.csv", DATA / "actors_more.csv", DATA / "alliances.csv"]
 CANONICAL = [DATA / "canonical" / f"{n}.csv" for n in ("actors", "lineage", "alliances", "parties")]
-FILES = ("actors", "lineage", "alliances", "parties")
+FILES = ("actors", "lineage", "alliances", "parties", "pipeline_events", "financials")
 
 
 def stored(

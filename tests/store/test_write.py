@@ -50,7 +50,10 @@ def test_round_trip_survives_reopening(filled: Store, sample: Dataset) -> None:
 
 def test_counts(filled: Store, sample: Dataset) -> None:
     parties = sum(len(a.parties) for a in sample.alliances)
-    assert filled.counts() == {"actors": 8, "lineage": 4, "alliances": 5, "parties": parties}
+    assert filled.counts() == {
+        "actors": 8, "lineage": 4, "alliances": 5, "parties": parties,
+        "pipeline_events": 0, "financials": 0,
+    }  # fmt: skip
     assert not filled.is_empty()
 
 
@@ -112,7 +115,10 @@ def test_exception_in_transaction_rolls_back(filled: Store, sample: Dataset) -> 
         filled.meta_set("dataset", "other")
         assert filled.counts()["actors"] == 9
         raise RuntimeError("boom")
-    assert filled.counts() == {"actors": 8, "lineage": 4, "alliances": 5, "parties": 11}
+    assert filled.counts() == {
+        "actors": 8, "lineage": 4, "alliances": 5, "parties": 11,
+        "pipeline_events": 0, "financials": 0,
+    }  # fmt: skip
     assert filled.dataset() == sample.sorted()
     assert filled.meta_get("dataset") == "bundled"
 

@@ -11,9 +11,12 @@ from collections.abc import Iterable
 import polars as pl
 
 from bioris.domain import Actor, Alliance
+from bioris.domain.pipeline import FINANCIAL_FIELDS, FinancialRecord, PipelineEvent
 
-__all__ = ["ACTOR_SCHEMA", "ALLIANCE_SCHEMA", "PARTY_SCHEMA", "actors_frame", "alliances_frame",
-           "parties_frame"]  # fmt: skip
+__all__ = [
+    "ACTOR_SCHEMA", "ALLIANCE_SCHEMA", "FINANCIALS_SCHEMA", "PARTY_SCHEMA", "PIPELINE_SCHEMA",
+    "actors_frame", "alliances_frame", "financials_frame", "parties_frame", "pipeline_frame",
+]  # fmt: skip
 
 ACTOR_SCHEMA = {
     "actor_id": pl.String,
@@ -126,3 +129,83 @@ def parties_frame(alliances: Iterable[Alliance]) -> pl.DataFrame:
         for p in a.parties
     ]
     return pl.DataFrame(rows, schema=PARTY_SCHEMA, orient="row")
+
+
+PIPELINE_SCHEMA = {
+    "event_id": pl.String,
+    "firm": pl.String,
+    "asset": pl.String,
+    "stage": pl.String,
+    "stage_order": pl.Int8,
+    "year": pl.Int32,
+    "date": pl.String,
+    "modality": pl.String,
+    "indication": pl.String,
+    "event": pl.String,
+    "operator": pl.String,
+    "operator_ids": pl.List(pl.String),
+    "operator_role": pl.String,
+    "confidence": pl.String,
+    "source_urls": pl.List(pl.String),
+}
+FINANCIALS_SCHEMA = {
+    "record_id": pl.String,
+    "firm": pl.String,
+    "year": pl.Int32,
+    "currency": pl.String,
+    "source_kind": pl.String,
+    "source_priority": pl.Int8,
+    **{name: pl.Float64 for name in FINANCIAL_FIELDS},
+    "eur_per_unit": pl.Float64,
+    "notes": pl.String,
+    "confidence": pl.String,
+    "source_urls": pl.List(pl.String),
+}
+
+
+def pipeline_frame(events: Iterable[PipelineEvent]) -> pl.DataFrame:
+    """One row per pipeline stage event; ``stage_order`` is 0 (discovery) to 6 (marketed),
+    null for discontinued / out-licensed / rights returned."""
+    rows = [
+        {
+            "event_id": e.event_id,
+            "firm": e.firm_id,
+            "asset": e.asset,
+            "stage": e.stage.value,
+            "stage_order": e.stage.order,
+            "year": e.year,
+            "date": e.date,
+            "modality": e.modality,
+            "indication": e.indication,
+            "event": e.event,
+            "operator": e.operator,
+            "operator_ids": list(e.operator_ids),
+            "operator_role": e.operator_role.value,
+            "confidence": e.provenance.confidence.value,
+            "source_urls": list(e.provenance.source_urls),
+        }
+        for e in events
+    ]
+    return pl.DataFrame(rows, schema=PIPELINE_SCHEMA, orient="row")
+
+
+def financials_frame(records: Iterable[FinancialRecord]) -> pl.DataFrame:
+    """One row per source and firm-year, figures in millions of ``currency``
+    (``eur_per_unit`` converts them to euro)."""
+    rows = [
+        {
+            "record_id": r.record_id,
+            "firm": r.firm_id,
+            "year": r.year,
+            "currency": r.currency,
+            "source_kind": r.source_kind.value,
+            "source_priority": r.source_kind.priority,
+            **{name: r.value(name) for name in FINANCIAL_FIELDS},
+            "eur_per_unit": r.eur_per_unit,
+            "notes": r.notes,
+            "confidence": r.provenance.confidence.value,
+            "source_urls": list(r.provenance.source_urls),
+        }
+        for r in records
+    ]
+    return pl.DataFrame(rows, schema=FINANCIALS_SCHEMA, orient="row")

@@ -5,6 +5,14 @@ from bioris.domain.alliance import Alliance, Party, Terms
 from bioris.domain.dataset import Dataset
 from bioris.domain.money import CURRENCIES, FxTable, Money
 from bioris.domain.names import name_key, slugify, split_parent
+from bioris.domain.pipeline import (
+    FINANCIAL_FIELDS,
+    FinancialRecord,
+    OperatorRole,
+    PipelineEvent,
+    PipelineStage,
+    SourceKind,
+)
 from bioris.domain.provenance import Provenance, join_list, split_list
 from bioris.domain.vocab import (
     FOCAL_PARTNER_ROLES,
@@ -20,6 +28,7 @@ from bioris.domain.vocab import (
 
 __all__ = [
     "CURRENCIES",
+    "FINANCIAL_FIELDS",
     "FOCAL_PARTNER_ROLES",
     "Actor",
     "ActorKind",
@@ -28,13 +37,18 @@ __all__ = [
     "Confidence",
     "Dataset",
     "DealType",
+    "FinancialRecord",
     "FxTable",
     "LineageFact",
     "LineageRelation",
     "Money",
+    "OperatorRole",
     "Party",
+    "PipelineEvent",
+    "PipelineStage",
     "Provenance",
     "Role",
+    "SourceKind",
     "Stage",
     "Terms",
     "join_list",

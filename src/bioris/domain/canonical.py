@@ -12,19 +12,24 @@ from __future__ import annotations
 from bioris.domain.actor import Actor, LineageFact
 from bioris.domain.alliance import Alliance, Party
 from bioris.domain.money import Money
+from bioris.domain.pipeline import FINANCIAL_FIELDS, FinancialRecord, PipelineEvent
 from bioris.domain.provenance import join_list
 
 __all__ = [
     "ACTOR_COLUMNS",
     "ALLIANCE_COLUMNS",
+    "FINANCIAL_COLUMNS",
     "LINEAGE_COLUMNS",
     "MONEY_FIELDS",
     "PARTY_COLUMNS",
+    "PIPELINE_COLUMNS",
     "RECORD_FILES",
     "actor_row",
     "alliance_row",
+    "financial_row",
     "lineage_row",
     "party_rows",
+    "pipeline_row",
 ]
 
 ACTOR_COLUMNS = (
@@ -43,6 +48,14 @@ ALLIANCE_COLUMNS = (
     "royalties", "end_year", "end_reason", "notes", "source_urls", "confidence",
 )  # fmt: skip
 PARTY_COLUMNS = ("alliance_id", "actor_id", "role", "focal", "name_as_reported")
+PIPELINE_COLUMNS = (
+    "event_id", "firm_id", "asset", "modality", "indication", "date", "year", "stage", "event",
+    "operator", "operator_ids", "operator_role", "notes", "source_urls", "confidence",
+)  # fmt: skip
+FINANCIAL_COLUMNS = (
+    "record_id", "firm_id", "year", "currency", "source_kind", *FINANCIAL_FIELDS,
+    "eur_per_unit", "notes", "source_urls", "confidence",
+)  # fmt: skip
 
 # record type -> file name written by the canonical export
 RECORD_FILES = {
@@ -50,6 +63,8 @@ RECORD_FILES = {
     "lineage": "lineage.csv",
     "alliances": "alliances.csv",
     "parties": "parties.csv",
+    "pipeline": "pipeline_events.csv",
+    "financials": "financials.csv",
 }
 
 Cell = str | int | float | bool | None
@@ -136,4 +151,41 @@ def _party_row(alliance_id: str, party: Party) -> dict[str, Cell]:
         "role": party.role.value,
         "focal": party.focal,
         "name_as_reported": party.name_as_reported or None,
+    }
+
+
+def pipeline_row(event: PipelineEvent) -> dict[str, Cell]:
+    """One canonical pipeline_events row."""
+    return {
+        "event_id": event.event_id,
+        "firm_id": event.firm_id,
+        "asset": event.asset,
+        "modality": event.modality,
+        "indication": event.indication,
+        "date": event.date,
+        "year": event.year,
+        "stage": event.stage.value,
+        "event": event.event,
+        "operator": event.operator,
+        "operator_ids": join_list(event.operator_ids) or None,
+        "operator_role": event.operator_role.value,
+        "notes": event.notes,
+        "source_urls": join_list(event.provenance.source_urls) or None,
+        "confidence": event.provenance.confidence.value,
+    }
+
+
+def financial_row(record: FinancialRecord) -> dict[str, Cell]:
+    """One canonical financials row (figures in millions of ``currency``)."""
+    return {
+        "record_id": record.record_id,
+        "firm_id": record.firm_id,
+        "year": record.year,
+        "currency": record.currency,
+        "source_kind": record.source_kind.value,
+        **{name: record.value(name) for name in FINANCIAL_FIELDS},
+        "eur_per_unit": record.eur_per_unit,
+        "notes": record.notes,
+        "source_urls": join_list(record.provenance.source_urls) or None,
+        "confidence": record.provenance.confidence.value,
     }

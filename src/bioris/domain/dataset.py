@@ -1,4 +1,4 @@
-"""A dataset: the actors, lineage facts and alliances of a RIS, as one immutable value."""
+"""A dataset: the actors, lineage, alliances, pipelines and financials of a RIS, as one value."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from bioris.domain.actor import Actor, LineageFact
 from bioris.domain.alliance import Alliance
+from bioris.domain.pipeline import FinancialRecord, PipelineEvent
 
 __all__ = ["Dataset"]
 
@@ -17,9 +18,11 @@ class Dataset:
     actors: tuple[Actor, ...] = ()
     lineage: tuple[LineageFact, ...] = ()
     alliances: tuple[Alliance, ...] = ()
+    pipeline: tuple[PipelineEvent, ...] = ()
+    financials: tuple[FinancialRecord, ...] = ()
 
     def sorted(self) -> Dataset:
-        """The same records in canonical order (actors and alliances by id)."""
+        """The same records in canonical order (by id; lineage by actor and relation)."""
         return Dataset(
             tuple(sorted(self.actors, key=lambda a: a.actor_id)),
             tuple(
@@ -29,6 +32,8 @@ class Dataset:
                 )
             ),
             tuple(sorted(self.alliances, key=lambda a: a.alliance_id)),
+            tuple(sorted(self.pipeline, key=lambda e: e.event_id)),
+            tuple(sorted(self.financials, key=lambda r: r.record_id)),
         )
 
     def actor_ids(self) -> frozenset[str]:

@@ -18,14 +18,18 @@ from bioris.domain import Dataset
 from bioris.domain.canonical import (
     ACTOR_COLUMNS,
     ALLIANCE_COLUMNS,
+    FINANCIAL_COLUMNS,
     LINEAGE_COLUMNS,
     PARTY_COLUMNS,
+    PIPELINE_COLUMNS,
     RECORD_FILES,
     Cell,
     actor_row,
     alliance_row,
+    financial_row,
     lineage_row,
     party_rows,
+    pipeline_row,
 )
 from bioris.errors import BiorisError
 
@@ -59,11 +63,13 @@ def record_tables(dataset: Dataset) -> dict[str, tuple[tuple[str, ...], Rows]]:
         "lineage": (LINEAGE_COLUMNS, [lineage_row(f) for f in data.lineage]),
         "alliances": (ALLIANCE_COLUMNS, [alliance_row(a) for a in data.alliances]),
         "parties": (PARTY_COLUMNS, [r for a in data.alliances for r in party_rows(a)]),
+        "pipeline": (PIPELINE_COLUMNS, [pipeline_row(e) for e in data.pipeline]),
+        "financials": (FINANCIAL_COLUMNS, [financial_row(r) for r in data.financials]),
     }
 
 
 def export_dataset(dataset: Dataset, out_dir: str | Path, fmt: str = "csv") -> list[Path]:
-    """Write the dataset's four record files into ``out_dir``; returns the paths written.
+    """Write the dataset's record files into ``out_dir``; returns the paths written.
 
     Parameters
     ----------

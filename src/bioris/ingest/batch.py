@@ -14,8 +14,10 @@ from bioris.domain import (
     Actor,
     ActorKind,
     Alliance,
+    FinancialRecord,
     LineageFact,
     LineageRelation,
+    PipelineEvent,
     Provenance,
     slugify,
 )
@@ -58,6 +60,8 @@ class Batch:
     _deal_index: dict[DealKey, list[int]] = field(default_factory=dict)
     _stored_deals: dict[DealKey, list[Alliance]] = field(default_factory=dict)
     _ids: set[str] = field(default_factory=set)
+    pipeline: dict[str, PipelineEvent] = field(default_factory=dict)
+    financials: dict[str, FinancialRecord] = field(default_factory=dict)
 
     @classmethod
     def start(
@@ -190,6 +194,15 @@ class Batch:
         )
         self.merge_notes.extend(notes)
         return merged.alliance_id
+
+    @staticmethod
+    def add_record(records: dict, record_id: str, record: PipelineEvent | FinancialRecord) -> None:
+        """Add a pipeline event or financial record; the same record reported again keeps
+        the first report and gains the later one's sources."""
+        earlier = records.get(record_id)
+        if earlier is not None:
+            record = replace(earlier, provenance=earlier.provenance.merged(record.provenance))
+        records[record_id] = record
 
     def check_lineage_targets(self, errors: list[RowError]) -> None:
         """Every lineage fact's actor, and every subsidiary_of / acquired_by target, must be

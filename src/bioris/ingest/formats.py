@@ -10,11 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bioris.domain import FINANCIAL_FIELDS
 from bioris.domain.canonical import (
     ACTOR_COLUMNS,
     ALLIANCE_COLUMNS,
+    FINANCIAL_COLUMNS,
     LINEAGE_COLUMNS,
     PARTY_COLUMNS,
+    PIPELINE_COLUMNS,
 )
 from bioris.errors import RowError
 
@@ -28,6 +31,13 @@ RAW_ALLIANCE_COLUMNS = (
     "year", "date", "nbf", "partner", "deal_type", "asset_or_technology", "therapeutic_area",
     "stage_at_signing", "upfront_musd", "upfront_meur", "milestones_musd", "milestones_meur",
     "equity_meur", "notes", "source_url", "confidence", "focal_role",
+)  # fmt: skip
+RAW_PIPELINE_COLUMNS = (
+    "firm", "asset", "modality", "indication", "event_date", "stage", "event", "operator",
+    "notes", "source_url", "confidence",
+)  # fmt: skip
+RAW_FINANCIAL_COLUMNS = (
+    "firm", "year", "currency", "unit", *FINANCIAL_FIELDS, "notes", "source_url", "confidence",
 )  # fmt: skip
 
 
@@ -53,7 +63,14 @@ FORMATS: tuple[Format, ...] = (
     Format("canonical", "lineage", ("actor_id", "relation", "target"), LINEAGE_COLUMNS),
     Format("canonical", "alliances", ("alliance_id", "deal_type"), ALLIANCE_COLUMNS),
     Format("canonical", "parties", ("alliance_id", "actor_id", "role"), PARTY_COLUMNS),
-)
+    Format("raw", "pipeline", ("firm", "asset", "event_date", "stage"), RAW_PIPELINE_COLUMNS),
+    Format("raw", "financials", ("firm", "year", "currency", "unit"), RAW_FINANCIAL_COLUMNS),
+    Format("canonical", "pipeline", ("event_id", "firm_id", "asset", "stage"), PIPELINE_COLUMNS),
+    Format(
+        "canonical", "financials", ("record_id", "firm_id", "year", "currency"),
+        FINANCIAL_COLUMNS,
+    ),
+)  # fmt: skip
 
 
 def detect_format(path: str, header: tuple[str, ...]) -> Format | RowError:

@@ -25,6 +25,7 @@ from bioris.domain import (
     Party,
     Provenance,
     parse_enum,
+    split_parent,
 )
 from bioris.errors import RowError, ValidationError
 from bioris.ingest.batch import Batch
@@ -37,6 +38,7 @@ from bioris.ingest.canonical_rows import (
 )
 from bioris.ingest.cells import Cells
 from bioris.ingest.decisions import Decisions, LineageDecision
+from bioris.ingest.firm_rows import parse_financial, parse_pipeline_event
 from bioris.ingest.formats import Format, detect_format
 from bioris.ingest.raw_actors import parse_raw_actor
 from bioris.ingest.raw_alliances import parse_raw_alliance
@@ -141,7 +143,11 @@ def import_files(
     _Import(batch, errors, report, decisions or Decisions(), fx or fx_table()).run(inputs)
     _raise_if(errors)
     dataset = Dataset(
-        tuple(batch.actors.values()), tuple(batch.lineage.values()), tuple(batch.alliances)
+        tuple(batch.actors.values()),
+        tuple(batch.lineage.values()),
+        tuple(batch.alliances),
+        tuple(batch.pipeline.values()),
+        tuple(batch.financials.values()),
     ).sorted()
     report.actors, report.lineage = len(dataset.actors), len(dataset.lineage)
     report.alliances, report.dataset = len(dataset.alliances), dataset
@@ -175,6 +181,7 @@ class _Import:
         self._actors(by_record)
         self._lineage(by_record["canonical:lineage"])
         self._alliances(by_record)
+        self._firm_records(by_record)
         self._check_decisions_used([t for t, _ in inputs])
         self.batch.check_lineage_targets(self.errors)
 
@@ -262,6 +269,39 @@ class _Import:
         self._canonical_alliances(by_record["canonical:alliances"], by_record["canonical:parties"])
         decided = [a for a in self.batch.created if a in self.batch.actors]
         self.batch.give_mentions_sources(decided)
+
+    def _firm_records(self, by_record: dict[str, list[Table]]) -> None:
+        """Pipeline events and financial records (their firms must be known actors)."""
+        operator = self._operator_id
+        for family in ("raw", "canonical"):
+            canonical = family == "canonical"
+            for table in by_record[f"{family}:pipeline"]:
+                for cells in self._rows(table):
+                    firm = self._firm_resolver(cells, "firm_id" if canonical else "firm")
+                    event = parse_pipeline_event(cells, firm, operator, canonical=canonical)
+                    if event is not None:
+                        self.batch.add_record(self.batch.pipeline, event.event_id, event)
+            for table in by_record[f"{family}:financials"]:
+                for cells in self._rows(table):
+                    firm = self._firm_resolver(cells, "firm_id" if canonical else "firm")
+                    record = parse_financial(cells, firm, self.fx, canonical=canonical)
+                    if record is not None:
+                        self.batch.add_record(self.batch.financials, record.record_id, record)
+
+    def _firm_resolver(self, cells: Cells, column: str):
+        def resolve(name: str) -> str | None:
+            match = self.batch.index.resolve(name)
+            if match.actor_id is None:
+                cells.error(column, match.problem or f"cannot resolve {name!r}")
+            return match.actor_id
+
+        return resolve
+
+    def _operator_id(self, name: str) -> set[str]:
+        match = self.batch.index.resolve(name)
+        if match.actor_id is not None:
+            return {match.actor_id}
+        return self.batch.index.lookup(split_parent(name)[0])
 
     def _canonical_alliances(self, heads: list[Table], party_tables: list[Table]) -> None:
         parsed: dict[str, AllianceHead] = {}

@@ -99,7 +99,52 @@ CREATE TABLE parties (
 CREATE INDEX parties_actor ON parties (actor_id, alliance_id);
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1,)
+# Version 2: the firms' development pipelines and financial statements.
+_V2 = """
+CREATE TABLE pipeline_events (
+    event_id TEXT PRIMARY KEY,
+    firm_id TEXT NOT NULL REFERENCES actors (actor_id),
+    asset TEXT NOT NULL,
+    stage TEXT NOT NULL,
+    year INTEGER NOT NULL,
+    date TEXT NOT NULL,
+    modality TEXT,
+    indication TEXT,
+    event TEXT,
+    operator TEXT,
+    operator_ids TEXT NOT NULL DEFAULT '[]',
+    operator_role TEXT NOT NULL,
+    notes TEXT,
+    source_urls TEXT NOT NULL DEFAULT '[]',
+    confidence TEXT NOT NULL
+);
+CREATE INDEX pipeline_firm ON pipeline_events (firm_id, year);
+
+CREATE TABLE financials (
+    record_id TEXT PRIMARY KEY,
+    firm_id TEXT NOT NULL REFERENCES actors (actor_id),
+    year INTEGER NOT NULL,
+    currency TEXT NOT NULL,
+    source_kind TEXT NOT NULL,
+    revenue_total REAL,
+    upfront_fees REAL,
+    milestones REAL,
+    rd_service_fees REAL,
+    royalties REAL,
+    product_sales REAL,
+    grants_and_other REAL,
+    rd_expense REAL,
+    net_result REAL,
+    cash_end REAL,
+    eur_per_unit REAL,
+    notes TEXT,
+    source_urls TEXT NOT NULL DEFAULT '[]',
+    confidence TEXT NOT NULL
+);
+CREATE INDEX financials_firm ON financials (firm_id, year);
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2)
 
 # The version this code writes. Code that must see a patched MIGRATIONS (the tests) calls
 # latest_version() instead.

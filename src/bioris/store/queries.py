@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from bioris.store.firm_rows import FINANCIAL_COLUMNS, PIPELINE_COLUMNS
 from bioris.store.rows import ACTOR_COLUMNS, ALLIANCE_COLUMNS, LINEAGE_COLUMNS, PARTY_COLUMNS
 
 __all__ = ["AllianceFilter", "alliance_select"]
@@ -31,6 +32,10 @@ UPSERT_ACTOR = _upsert("actors", ACTOR_COLUMNS, "actor_id")
 UPSERT_ALLIANCE = _upsert("alliances", ALLIANCE_COLUMNS, "alliance_id")
 INSERT_LINEAGE = _insert("lineage", LINEAGE_COLUMNS)
 INSERT_PARTY = _insert("parties", PARTY_COLUMNS)
+UPSERT_PIPELINE = _upsert("pipeline_events", PIPELINE_COLUMNS, "event_id")
+UPSERT_FINANCIAL = _upsert("financials", FINANCIAL_COLUMNS, "record_id")
+SELECT_PIPELINE = f"SELECT {', '.join(PIPELINE_COLUMNS)} FROM pipeline_events ORDER BY event_id"
+SELECT_FINANCIALS = f"SELECT {', '.join(FINANCIAL_COLUMNS)} FROM financials ORDER BY record_id"
 
 DELETE_LINEAGE_KEY = (
     "DELETE FROM lineage WHERE actor_id = :actor_id AND relation = :relation"
@@ -63,7 +68,9 @@ SELECT
     (SELECT count(*) FROM actors) AS actors,
     (SELECT count(*) FROM lineage) AS lineage,
     (SELECT count(*) FROM alliances) AS alliances,
-    (SELECT count(*) FROM parties) AS parties
+    (SELECT count(*) FROM parties) AS parties,
+    (SELECT count(*) FROM pipeline_events) AS pipeline_events,
+    (SELECT count(*) FROM financials) AS financials
 """
 
 META_GET = "SELECT value FROM meta WHERE key = ?"

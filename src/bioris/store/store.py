@@ -14,6 +14,12 @@ from bioris.domain import Actor, Alliance, Dataset, LineageFact, Party
 from bioris.errors import NotFound, StoreError
 from bioris.store import queries as q
 from bioris.store.connection import connect, sqlite_error
+from bioris.store.firm_rows import (
+    financial_from_row,
+    financial_params,
+    pipeline_from_row,
+    pipeline_params,
+)
 from bioris.store.migrations import user_version
 from bioris.store.queries import AllianceFilter
 from bioris.store.rows import (
@@ -173,6 +179,12 @@ class Store:
                 self._write_fact(fact)
             for alliance in dataset.alliances:
                 self._write_alliance(alliance)
+            for event in dataset.pipeline:
+                what = f"pipeline event {event.event_id} of {event.firm_id}"
+                self._execute_record(q.UPSERT_PIPELINE, pipeline_params(event), what)
+            for record in dataset.financials:
+                what = f"financial record {record.record_id} of {record.firm_id}"
+                self._execute_record(q.UPSERT_FINANCIAL, financial_params(record), what)
             self._check_targets()
 
     def _write_fact(self, fact: LineageFact) -> None:
@@ -213,10 +225,14 @@ class Store:
             lineage = self._conn.execute(q.SELECT_LINEAGE + q.LINEAGE_ORDER).fetchall()
             alliances = self._conn.execute(q.SELECT_ALLIANCES + q.ALLIANCES_BY_ID).fetchall()
             parties = self._conn.execute(q.SELECT_PARTIES + q.PARTIES_ORDER).fetchall()
+            pipeline = self._conn.execute(q.SELECT_PIPELINE).fetchall()
+            financials = self._conn.execute(q.SELECT_FINANCIALS).fetchall()
         return Dataset(
             tuple(map(actor_from_row, actors)),
             tuple(map(lineage_from_row, lineage)),
             _with_parties(alliances, parties),
+            tuple(map(pipeline_from_row, pipeline)),
+            tuple(map(financial_from_row, financials)),
         ).sorted()
 
     def actors(self, *, kind: str | None = None, region: str | None = None) -> list[Actor]:
@@ -263,7 +279,8 @@ class Store:
         return list(_with_parties(rows, parties))
 
     def counts(self) -> dict[str, int]:
-        """Rows per record type: ``actors``, ``lineage``, ``alliances``, ``parties``."""
+        """Rows per record type: ``actors``, ``lineage``, ``alliances``, ``parties``,
+        ``pipeline_events``, ``financials``."""
         with self._sql("cannot count records"):
             row = self._conn.execute(q.COUNTS).fetchone()
         return {key: int(row[key]) for key in row.keys()}  # noqa: SIM118 (sqlite3.Row)

@@ -1,0 +1,284 @@
+"""How far NBFs take their assets: highest stage reached, and migration toward a FIPCO.
+
+Most Belgian NBFs discover and develop up to phase II and license out; a few run their own
+phase III trials, file for approval and sell, migrating toward the fully integrated
+pharmaceutical company (FIPCO). :func:`highest_stage` tracks, per firm-year, the highest
+development stage any of a firm's assets has reached, overall and in stages the firm ran
+itself; :func:`stage_distribution` counts firms per highest stage; :func:`fipco_migration`
+dates each firm's own late-stage, registration and marketing events.
+
+Input is :func:`~bioris.analytics.tables.pipeline_frame` output: one row per dated stage event,
+``stage_order`` 0 (discovery) to 6 (marketed), null for discontinued / out-licensed / rights
+returned, and ``operator_role`` (own, shared, partner, unknown) seen from the firm.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+import polars as pl
+
+from bioris.domain.pipeline import PipelineStage
+
+__all__ = [
+    "FIPCO_RULE",
+    "OWN_ROLES",
+    "STAGE_LADDER",
+    "fipco_migration",
+    "highest_stage",
+    "stage_distribution",
+]
+
+#: development stages, index = stage_order
+STAGE_LADDER = tuple(
+    s.value for s in sorted(PipelineStage, key=lambda s: s.order or 0) if s.order is not None
+)
+#: operator roles that count as the firm running a stage itself
+OWN_ROLES = ("own", "shared")
+
+FIPCO_RULE = (
+    "fipco_year is the first year by which the firm has itself (operator_role own or shared) "
+    "either filed for approval (a registration event), or both run a late-stage trial (phase3) "
+    "and marketed a product (a marketed event): min(first own registration, max(first own "
+    "phase3, first own marketed))."
+)
+
+
+def _events(pipeline: pl.DataFrame, firms: Collection[str] | None) -> pl.DataFrame:
+    """Dated development-stage events of the firms, in a deterministic order."""
+    events = pipeline.filter(pl.col("stage_order").is_not_null() & pl.col("year").is_not_null())
+    if firms is not None:
+        events = events.filter(pl.col("firm").is_in(list(firms)))
+    return events.sort("firm", "year", "date", "event_id", nulls_last=True)
+
+
+def _first_reached(events: pl.DataFrame, name: str) -> pl.DataFrame:
+    """Per firm and stage order, the asset that reached it first."""
+    return events.group_by("firm", "stage_order", maintain_order=True).agg(
+        pl.col("asset").first().alias(name)
+    )
+
+
+def highest_stage(
+    pipeline: pl.DataFrame,
+    *,
+    firms: Collection[str] | None = None,
+    start: int,
+    end: int,
+    own_roles: Collection[str] = OWN_ROLES,
+) -> pl.DataFrame:
+    """The highest development stage each firm's assets have reached, per firm-year.
+
+    A stage counts from the year of its first event on, for good: an asset later
+    discontinued, out-licensed or returned still shows the stage it reached (this is the
+    highest stage *ever reached*, the firm's accumulated development experience, not its
+    current pipeline). The own variant counts only stages the firm ran itself
+    (``operator_role`` in ``own_roles``).
+
+    Parameters
+    ----------
+    pipeline : polars.DataFrame
+        :func:`~bioris.analytics.tables.pipeline_frame` output.
+    firms : collection of str, optional
+        The firms' ids; all firms when omitted.
+    start, end : int
+        The years reported, both included; events before ``start`` count.
+    own_roles : collection of str
+        Operator roles that count as the firm's own (default own and shared).
+
+    Returns
+    -------
+    polars.DataFrame
+        ``firm, year, highest_stage_order, highest_stage, highest_asset,
+        highest_own_stage_order, highest_own_stage, highest_own_asset``, one row per firm
+        and year from its first stage event (or ``start``) to ``end``. ``*_asset`` is the
+        asset that reached the stage first; the own columns are null until the firm runs a
+        stage itself.
+
+    References
+    ----------
+    Paul, S. M. et al. (2010). How to improve R&D productivity: the pharmaceutical industry's
+    grand challenge. Nature Reviews Drug Discovery 9, 203-214 (the development ladder).
+    """
+    events = _events(pipeline, firms).filter(pl.col("year") <= end)
+    own = events.filter(pl.col("operator_role").is_in(list(own_roles)))
+    yearly = events.group_by("firm", "year").agg(pl.col("stage_order").max().alias("_all"))
+    yearly_own = own.group_by("firm", "year").agg(pl.col("stage_order").max().alias("_own"))
+    first = events.group_by("firm").agg(pl.col("year").min().alias("_first"))
+    grid = (
+        first.with_columns(
+            pl.int_ranges(pl.min_horizontal("_first", start), end + 1, dtype=pl.Int32).alias("year")
+        )
+        .explode("year")
+        .select("firm", "year")
+    )
+    schema = {"firm": pl.String, "year": pl.Int32}
+    grid = grid.cast(schema) if grid.height else pl.DataFrame(schema=schema)
+    table = (
+        grid.join(yearly.cast({"year": pl.Int32}), on=["firm", "year"], how="left")
+        .join(yearly_own.cast({"year": pl.Int32}), on=["firm", "year"], how="left")
+        .sort("firm", "year")
+        .with_columns(
+            _running_max("_all").alias("highest_stage_order"),
+            _running_max("_own").alias("highest_own_stage_order"),
+        )
+        .filter(pl.col("year") >= start)
+    )
+    ladder = dict(enumerate(STAGE_LADDER))
+    return (
+        table.join(
+            _first_reached(events, "highest_asset").rename({"stage_order": "highest_stage_order"}),
+            on=["firm", "highest_stage_order"],
+            how="left",
+        )
+        .join(
+            _first_reached(own, "highest_own_asset").rename(
+                {"stage_order": "highest_own_stage_order"}
+            ),
+            on=["firm", "highest_own_stage_order"],
+            how="left",
+        )
+        .with_columns(
+            pl.col("highest_stage_order")
+            .replace_strict(ladder, default=None, return_dtype=pl.String)
+            .alias("highest_stage"),
+            pl.col("highest_own_stage_order")
+            .replace_strict(ladder, default=None, return_dtype=pl.String)
+            .alias("highest_own_stage"),
+        )
+        .select(
+            "firm",
+            "year",
+            "highest_stage_order",
+            "highest_stage",
+            "highest_asset",
+            "highest_own_stage_order",
+            "highest_own_stage",
+            "highest_own_asset",
+        )
+        .sort("firm", "year")
+    )
+
+
+def _running_max(column: str) -> pl.Expr:
+    """Cumulative maximum per firm (by year), null until the first value."""
+    filled = pl.col(column).cast(pl.Int16).fill_null(-1).cum_max().over("firm", order_by="year")
+    return pl.when(filled >= 0).then(filled).otherwise(None).cast(pl.Int8)
+
+
+def stage_distribution(highest: pl.DataFrame, *, own: bool = False) -> pl.DataFrame:
+    """Per year, how many firms (and what share) stand at each highest stage.
+
+    Parameters
+    ----------
+    highest : polars.DataFrame
+        :func:`highest_stage` output.
+    own : bool
+        Count the highest stage the firms ran themselves; firms that ran none yet are then
+        counted under ``stage = "none"`` (``stage_order`` null), so shares add up to 1.
+
+    Returns
+    -------
+    polars.DataFrame
+        ``year, stage_order, stage, firms, share``: every stage of the ladder for every
+        year (zero counts included), ``share`` = firms / firms with a row that year.
+    """
+    order = "highest_own_stage_order" if own else "highest_stage_order"
+    counts = highest.group_by("year", pl.col(order).alias("stage_order")).agg(
+        pl.len().cast(pl.UInt32).alias("firms")
+    )
+    stages = pl.DataFrame(
+        {"stage_order": list(range(len(STAGE_LADDER))), "stage": list(STAGE_LADDER)},
+        schema={"stage_order": pl.Int8, "stage": pl.String},
+    )
+    if own:
+        stages = pl.concat([stages, pl.DataFrame({"stage_order": [None], "stage": ["none"]},
+                                                 schema=stages.schema)])  # fmt: skip
+    years = highest.select(pl.col("year").unique())
+    return (
+        years.join(stages, how="cross")
+        .join(counts, on=["year", "stage_order"], how="left", nulls_equal=True)
+        .with_columns(pl.col("firms").fill_null(0))
+        .with_columns((pl.col("firms") / pl.col("firms").sum().over("year")).alias("share"))
+        .sort("year", "stage_order", nulls_last=True)
+    )
+
+
+_LATE = ("phase3", "registration", "marketed")
+
+
+def fipco_migration(
+    pipeline: pl.DataFrame,
+    *,
+    firms: Collection[str] | None = None,
+    own_roles: Collection[str] = OWN_ROLES,
+) -> pl.DataFrame:
+    """Firms migrating toward FIPCO: when they first ran phase III, filed, and sold themselves.
+
+    One row per firm with at least one own-operated (``operator_role`` in ``own_roles``)
+    phase3, registration or marketed event. ``fipco_year`` follows :data:`FIPCO_RULE`: the
+    first year by which the firm has filed for approval itself, or has both run a phase III
+    and marketed a product itself. Diagnostics firms that sell their own tests without trials
+    (MDxHealth) get a row with ``first_own_marketed_year`` and no ``fipco_year`` unless they
+    file themselves.
+
+    Parameters
+    ----------
+    pipeline : polars.DataFrame
+        :func:`~bioris.analytics.tables.pipeline_frame` output.
+    firms : collection of str, optional
+        The firms' ids; all firms when omitted.
+    own_roles : collection of str
+        Operator roles that count as the firm's own (default own and shared).
+
+    Returns
+    -------
+    polars.DataFrame
+        ``firm, first_own_phase3_year, first_own_registration_year, first_own_marketed_year,
+        fipco_year, fipco_basis, evidence, evidence_text``. ``evidence`` lists the event ids
+        of the first own event of each kind; ``evidence_text`` cites their asset, stage, year
+        and operator.
+    """
+    events = _events(pipeline, firms).filter(
+        pl.col("stage").is_in(_LATE) & pl.col("operator_role").is_in(list(own_roles))
+    )
+    firsts = events.group_by("firm", "stage", maintain_order=True).first()
+    text = pl.format(
+        "{} {}: {} (operated by {}; {})",
+        "stage", "year", "asset", pl.col("operator").fill_null("unknown"), "event_id",
+    )  # fmt: skip
+    years = {
+        stage: pl.col("year").filter(pl.col("stage") == stage).first().cast(pl.Int32)
+        for stage in _LATE
+    }
+    per_firm = (
+        firsts.with_columns(
+            pl.col("stage").replace_strict({s: i for i, s in enumerate(_LATE)}).alias("_k"),
+            text.alias("_text"),
+        )
+        .sort("firm", "_k")
+        .group_by("firm", maintain_order=True)
+        .agg(
+            years["phase3"].alias("first_own_phase3_year"),
+            years["registration"].alias("first_own_registration_year"),
+            years["marketed"].alias("first_own_marketed_year"),
+            pl.col("event_id").alias("evidence"),
+            pl.col("_text").str.join("; ").alias("evidence_text"),
+        )
+    )
+    p3, reg, mkt = (pl.col(f"first_own_{s}_year") for s in _LATE)
+    trial_and_sales = pl.when(p3.is_not_null() & mkt.is_not_null()).then(pl.max_horizontal(p3, mkt))
+    fipco = pl.min_horizontal(reg, trial_and_sales)
+    basis = (
+        pl.when(fipco.is_null())
+        .then(None)
+        .when(reg == fipco)
+        .then(pl.lit("own registration"))
+        .otherwise(pl.lit("own phase3 and own marketing"))
+    )
+    return per_firm.with_columns(
+        fipco.cast(pl.Int32).alias("fipco_year"), basis.alias("fipco_basis")
+    ).select(
+        "firm", "first_own_phase3_year", "first_own_registration_year",
+        "first_own_marketed_year", "fipco_year", "fipco_basis", "evidence", "evidence_text",
+    ).sort("firm")  # fmt: skip
