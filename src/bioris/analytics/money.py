@@ -444,7 +444,9 @@ def milestone_probability(
       early milestones are in fact paid more often);
     * ``"spread"``: in equal parts on completing each remaining transition, each part weighted
       by the probability of getting that far: :math:`\\frac{1}{n}\\sum_{j=1}^{n}
-      \\prod_{k \\le j} r_k`.
+      \\prod_{k \\le j} r_k`. Equal parts overweight the early, likely milestones (real
+      schedules are back-loaded), so a preclinical deal can score above a phase 2 one: read
+      ``"spread"`` as a generous bound and ``"at_approval"`` as a conservative one.
 
     ``marketed`` has no transition left: both probabilities are 1 (sales milestones are not
     risk-adjusted; the table has no commercial-success rate).
@@ -459,6 +461,9 @@ def milestone_probability(
     BIO, Biomedtracker & Amplion (2016). Clinical Development Success Rates 2006-2015.
     Paul, S. M. et al. (2010). How to improve R&D productivity: the pharmaceutical industry's
     grand challenge. Nature Reviews Drug Discovery 9, 203-214.
+    DiMasi, J. A., Grabowski, H. G. & Hansen, R. W. (2016). Innovation in the pharmaceutical
+    industry: new estimates of R&D costs. Journal of Health Economics 47, 20-33 (phase
+    transition probabilities in the same chained form).
     """
     if milestone_schedule not in ("at_approval", "spread"):
         raise BiorisError(
@@ -595,6 +600,18 @@ def firm_year_biobucks(
 
     The deals are those signed in the year where the firm receives (:data:`DEAL_TERMS_RULE`),
     valued by :func:`deal_value_realism`.
+
+    Parameters
+    ----------
+    alliances, parties : polars.DataFrame
+        :func:`~bioris.analytics.tables.alliances_frame` and
+        :func:`~bioris.analytics.tables.parties_frame` output.
+    firms : collection of str
+        The firms' actor ids.
+    success_rates, milestone_schedule, platform_stage
+        As in :func:`deal_value_realism`.
+    start, end : int
+        Signing years, both included.
 
     Returns
     -------

@@ -122,7 +122,7 @@ def highest_stage(
             _running_max("_all").alias("highest_stage_order"),
             _running_max("_own").alias("highest_own_stage_order"),
         )
-        .filter(pl.col("year") >= start)
+        .filter((pl.col("year") >= start) & pl.col("highest_stage_order").is_not_null())
     )
     ladder = dict(enumerate(STAGE_LADDER))
     return (

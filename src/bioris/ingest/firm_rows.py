@@ -44,14 +44,16 @@ Resolver = Callable[[str], str | None]
 # (reported name) -> the ids it may denote (several when the name is ambiguous)
 Candidates = Callable[[str], set[str]]
 
-SOURCE_KIND_RULES: tuple[tuple[SourceKind, tuple[str, ...]], ...] = (
+SOURCE_KIND_RULES: tuple[tuple[SourceKind, re.Pattern[str]], ...] = (
     # a filing's rounded highlights are the company's summary, not the audited statements
-    (SourceKind.RESULTS_RELEASE, ("at a glance", "(rounded)", "highlights")),
-    (SourceKind.FILING, ("20-f", "10-k", "annual report", "annual accounts", "audited",
-                         "financial statements", "prospectus", "form f-1", "jaarverslag",
-                         "rapport annuel", "half-year report")),
-    (SourceKind.RESULTS_RELEASE, ("results press release", "results release", "press release",
-                                  "business update", "full year", "fy20", "fy19", "h1 ")),
+    (SourceKind.RESULTS_RELEASE, re.compile(r"at a glance|\(rounded\)|\bhighlights\b")),
+    (SourceKind.FILING, re.compile(
+        r"\b(20-f|10-k|annual report|annual accounts|(?<!un)audited|financial statements"
+        r"|prospectus|form f-1|jaarverslag|rapport annuel|half-year report)\b"
+    )),
+    (SourceKind.RESULTS_RELEASE, re.compile(
+        r"\b(results (press )?release|press release|business update)\b"
+    )),
 )  # fmt: skip
 _OPERATOR_SPLIT = re.compile(r"\s+and\s+|\s+with\s+|\s*;\s*|\s*/\s*")
 
@@ -59,8 +61,8 @@ _OPERATOR_SPLIT = re.compile(r"\s+and\s+|\s+with\s+|\s*;\s*|\s*/\s*")
 def source_kind_of(notes: str | None, url: str | None) -> SourceKind:
     """The kind of document a figure comes from, by :data:`SOURCE_KIND_RULES`."""
     text = f"{notes or ''} {url or ''}".casefold()
-    for kind, words in SOURCE_KIND_RULES:
-        if any(word in text for word in words):
+    for kind, pattern in SOURCE_KIND_RULES:
+        if pattern.search(text):
             return kind
     return SourceKind.PRESS if text.strip() else SourceKind.OTHER
 
