@@ -12,15 +12,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bioris.analytics.money import (
+from bioris.analytics.biobucks import (
     deal_value_realism,
-    financial_conflicts,
     firm_year_biobucks,
     load_success_rates,
-    milestone_dependence,
     milestone_probability,
-    pick_financials,
 )
+from bioris.analytics.money import financial_conflicts, milestone_dependence, pick_financials
 from bioris.analytics.tables import ALLIANCE_SCHEMA, FINANCIALS_SCHEMA, PARTY_SCHEMA
 from bioris.domain.pipeline import FINANCIAL_FIELDS, SourceKind
 from bioris.errors import BiorisError

@@ -4,13 +4,17 @@ Everything :func:`~bioris.analytics.business_models.business_models` decides is 
 here, so the typology can be read, cited and changed in one place: :data:`RULES` names every
 rule by id, :data:`DEAL_ROLE_OI` and :data:`DEAL_ROLE_VALUE_CHAIN` say what each deal type
 means for the firm in each role, and :class:`BusinessModelRules` holds every threshold, window
-and keyword. ``docs/business_models.md`` documents the same (a test keeps the two in step).
+and keyword, and :func:`label_expressions` writes each rule as a polars condition, in order of
+precedence. ``docs/business_models.md`` documents the same (a test keeps the two in step).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import polars as pl
 
 from bioris.errors import BiorisError
 
@@ -24,6 +28,7 @@ __all__ = [
     "PRODUCT_STAGES",
     "RULES",
     "BusinessModelRules",
+    "label_expressions",
 ]
 
 #: label vocabulary of each dimension, in output order
@@ -108,7 +113,9 @@ RULES: dict[str, str] = {
     "PM2-product-share": (
         "product deals / (platform + product deals) in the window >= product_min_share"
     ),
-    "PM3-hybrid-mix": "platform and product deals in the window, neither share reaching its threshold",
+    "PM3-hybrid-mix": (
+        "platform and product deals in the window, neither share reaching its threshold"
+    ),
     # value chain, precedence FIPCO > FIDDO > NRDO > RIPCO
     "VC4-fipco-own-late-stage-and-marketing": (
         "own marketing (an own-operated asset now marketed, or marketing rights taken in the "
@@ -127,8 +134,7 @@ RULES: dict[str, str] = {
         "(the asset is presumed discovered in-house)"
     ),
     "VC1-ripco-licensing-out-no-own-development": (
-        "research_out deals in the window and no own-operated asset now beyond "
-        "ripco_max_own_stage"
+        "research_out deals in the window and no own-operated asset now beyond ripco_max_own_stage"
     ),
     "VC0-none-no-evidence": "none of the value-chain rules applies",
     # open-innovation mode (Dahlander & Gann 2010), deals signed in the look-back window
@@ -211,7 +217,7 @@ class BusinessModelRules:
     fiddo_own_stages: tuple[str, ...] = ("phase2", "phase3", "registration")
     fipco_late_stages: tuple[str, ...] = ("phase3", "registration", "marketed")
     oi_dominant_min_share: float = 0.5
-    oi_overrides: tuple[tuple[str, str, str], ...] = field(default=())
+    oi_overrides: tuple[tuple[str, str, str], ...] = ()
     closed_min_share: float = 2 / 3
     open_min_share: float = 2 / 3
     asset_stale_after_years: int | None = None
@@ -248,3 +254,135 @@ class BusinessModelRules:
             return None
         words = "|".join(re.escape(k) for k in self.platform_keywords)
         return rf"(?i)\b(?:{words})\b"
+
+
+_IDS = pl.List(pl.String)
+_NO_IDS = pl.lit([], dtype=_IDS)
+
+
+def label_expressions(rules: BusinessModelRules) -> list[pl.Expr]:
+    """The rule cascades of the four dimensions, as expressions over a firm-year fact table.
+
+    The facts are id lists (``d_*`` from deals, ``p_*`` from the pipeline) and counts built by
+    :func:`~bioris.analytics.business_models.business_models`; each dimension ``D`` gives
+    ``D``, ``D_rule`` and ``D_evidence``: the first rule, in the order written below, whose
+    condition holds.
+    """
+    return [
+        *_product_model(rules), *_value_chain(), *_oi_mode(rules), *_portfolio_mix(rules),
+    ]  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class _Case:
+    """One rule of a dimension: when ``condition`` holds, ``label`` with ``evidence``."""
+
+    rule: str
+    condition: pl.Expr
+    label: str | pl.Expr
+    evidence: pl.Expr
+
+
+def _cascade(dimension: str, cases: Sequence[_Case], default: _Case) -> list[pl.Expr]:
+    """The first case whose condition holds gives the label, rule id and evidence."""
+    out = []
+    for suffix, pick in (
+        ("", lambda c: c.label if isinstance(c.label, pl.Expr) else pl.lit(c.label)),
+        ("_rule", lambda c: pl.lit(c.rule)),
+        ("_evidence", lambda c: c.evidence),
+    ):
+        expr = pl.when(cases[0].condition).then(pick(cases[0]))
+        for case in cases[1:]:
+            expr = expr.when(case.condition).then(pick(case))
+        out.append(expr.otherwise(pick(default)).alias(f"{dimension}{suffix}"))
+    return out
+
+
+def _n(column: str) -> pl.Expr:
+    return pl.col(column).list.len()
+
+
+def _union(*columns: str) -> pl.Expr:
+    return pl.concat_list(*columns).list.unique().list.sort()
+
+
+def _product_model(rules: BusinessModelRules) -> list[pl.Expr]:
+    total = _n("d_platform") + _n("d_product")
+    cases = [
+        _Case("PM0-none-no-classified-deals", total == 0, "none", _NO_IDS),
+        _Case("PM1-platform-share", _n("d_platform") / total >= rules.platform_min_share,
+              "platform", pl.col("d_platform")),
+        _Case("PM2-product-share", _n("d_product") / total >= rules.product_min_share,
+              "product", pl.col("d_product")),
+    ]  # fmt: skip
+    default = _Case("PM3-hybrid-mix", pl.lit(True), "hybrid", _union("d_platform", "d_product"))
+    return [
+        *_cascade("product_model", cases, default),
+        _n("d_platform").alias("platform_deals"),
+        _n("d_product").alias("product_deals"),
+    ]
+
+
+def _value_chain() -> list[pl.Expr]:
+    # precedence FIPCO > FIDDO > NRDO > RIPCO; VC3b cannot meet VC2 (it needs no asset_in deal)
+    marketing = _n("p_own_marketed") + _n("d_marketing_in") > 0
+    cases = [
+        _Case("VC4-fipco-own-late-stage-and-marketing",
+              marketing & (_n("p_own_late_to_date") > 0), "FIPCO",
+              _union("p_own_marketed", "d_marketing_in", "p_own_late_to_date")),
+        _Case("VC3-fiddo-research-and-own-phase2-3",
+              (_n("d_research") > 0) & (_n("p_own_mid") > 0), "FIDDO",
+              _union("d_research", "p_own_mid")),
+        _Case("VC2-nrdo-in-licensed-development",
+              (_n("d_asset_in_to_date") > 0)
+              & (_n("p_own_clinical") + _n("d_asset_in_dev") > 0), "NRDO",
+              _union("d_asset_in_to_date", "p_own_clinical")),
+        _Case("VC3b-fiddo-own-phase2-3-not-in-licensed",
+              (_n("p_own_mid") > 0) & (_n("d_asset_in_to_date") == 0), "FIDDO",
+              pl.col("p_own_mid")),
+        _Case("VC1-ripco-licensing-out-no-own-development",
+              (_n("d_research_out") > 0) & (_n("p_own_beyond_ripco") == 0), "RIPCO",
+              pl.col("d_research_out")),
+    ]  # fmt: skip
+    return _cascade("value_chain", cases, _Case("VC0-none-no-evidence", pl.lit(True), "none",
+                                                _NO_IDS))  # fmt: skip
+
+
+def _oi_mode(rules: BusinessModelRules) -> list[pl.Expr]:
+    counts = {p: _n(f"d_oi_{p}") for p in OI_PROCESSES}
+    total = pl.sum_horizontal(*counts.values())
+    dominant = {
+        p: (n / total >= rules.oi_dominant_min_share)
+        & pl.all_horizontal(*(n > m for q, m in counts.items() if q != p))
+        for p, n in counts.items()
+    }
+    label = pl.when(pl.lit(False)).then(pl.lit(None, pl.String))
+    evidence = pl.when(pl.lit(False)).then(_NO_IDS)
+    for p, condition in dominant.items():
+        label = label.when(condition).then(pl.lit(p))
+        evidence = evidence.when(condition).then(pl.col(f"d_oi_{p}"))
+    cases = [
+        _Case("OI0-none-no-oi-deals", total == 0, "none", _NO_IDS),
+        _Case("OI1-dominant-process", pl.any_horizontal(*dominant.values()), label, evidence),
+    ]
+    default = _Case("OI2-mixed", pl.lit(True), "mixed", _union(*(f"d_oi_{p}" for p in counts)))
+    return _cascade("oi_mode", cases, default)
+
+
+def _portfolio_mix(rules: BusinessModelRules) -> list[pl.Expr]:
+    owned, partnered = pl.col("n_proprietary"), pl.col("n_partnered")
+    total = owned + partnered
+    cases = [
+        _Case("PF0-none-no-assets", total == 0, "none", _NO_IDS),
+        _Case("PF1-closed-proprietary-share", owned / total >= rules.closed_min_share,
+              "closed", pl.col("p_proprietary")),
+        _Case("PF2-open-partnered-share", partnered / total >= rules.open_min_share,
+              "open", pl.col("p_partnered")),
+    ]  # fmt: skip
+    default = _Case("PF3-mixed", pl.lit(True), "mixed", _union("p_proprietary", "p_partnered"))
+    return [
+        *_cascade("portfolio_mix", cases, default),
+        owned.alias("proprietary_assets"),
+        partnered.alias("partnered_assets"),
+        pl.col("n_unknown").alias("unknown_operator_assets"),
+    ]

@@ -10,7 +10,14 @@ from importlib.resources.abc import Traversable
 from bioris.domain import FxTable
 from bioris.domain.canonical import RECORD_FILES
 
-__all__ = ["DATASET_NAME", "big_pharma_names", "bundled_files", "fx_table", "resource"]
+__all__ = [
+    "DATASET_NAME",
+    "big_pharma_names",
+    "bundled_files",
+    "fx_table",
+    "resource",
+    "table_rows",
+]
 
 DATASET_NAME = "belgian-red-biotech"
 
@@ -46,3 +53,10 @@ def big_pharma_names() -> tuple[str, ...]:
         names.append(row["name"].strip())
         names.extend(a.strip() for a in row["aliases"].split(";") if a.strip())
     return tuple(names)
+
+
+def table_rows(name: str) -> list[dict[str, str]]:
+    """The rows of a bundled CSV table (e.g. ``phase_success_rates.csv``) as dicts of text;
+    callers build their polars frames from them."""
+    with resource(name).open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))

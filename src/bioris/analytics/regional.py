@@ -1,0 +1,372 @@
+"""Regional indicators of a biotech RIS: firm demography, the reach of alliances (local buzz
+or global pipelines), the meta-network of regions, and the regional support infrastructure.
+
+A *location* is the bioRegion of a Belgian actor, else its country
+(:func:`~bioris.analytics.actor_locations`). Subsector specialisation is in
+:mod:`bioris.analytics.specialisation`, spin-off genealogies in :mod:`bioris.analytics.genealogy`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from typing import Literal
+
+import polars as pl
+
+from bioris.analytics.genealogy import actor_lifespans
+from bioris.analytics.geography import actor_locations
+from bioris.analytics.temporal import pair_table
+from bioris.domain import LineageFact
+from bioris.errors import BiorisError
+
+__all__ = [
+    "EUROPEAN_COUNTRIES",
+    "INFRASTRUCTURE_KINDS",
+    "TIE_SCOPES",
+    "actor_counts",
+    "infrastructure",
+    "region_network",
+    "tie_scope",
+]
+
+# EU-27, EFTA (CH, IS, LI, NO), the United Kingdom, the European microstates, the Western
+# Balkans, Moldova and Ukraine, and "EU" for the bodies of the European Union (the European
+# Commission's country in the dataset). Russia, Belarus, Turkey and the Caucasus count as global.
+EUROPEAN_COUNTRIES = frozenset(
+    {
+        "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU",
+        "IE", "IT", "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK",
+        "CH", "IS", "LI", "NO", "GB", "AD", "MC", "SM", "VA", "AL", "BA", "ME", "MK", "RS",
+        "XK", "MD", "UA", "EU",
+    }
+)  # fmt: skip
+TIE_SCOPES = ("intra_regional", "inter_regional", "european", "global")
+INFRASTRUCTURE_KINDS = ("network_org", "government", "financier", "research_centre")
+
+
+def actor_counts(
+    actors: pl.DataFrame,
+    lineage: Collection[LineageFact] | pl.DataFrame,
+    *,
+    start: int,
+    end: int,
+    alliances: pl.DataFrame | None = None,
+    parties: pl.DataFrame | None = None,
+) -> pl.DataFrame:
+    """Firm demography per year, kind and location: foundings, exits and active actors.
+
+    Parameters
+    ----------
+    actors : polars.DataFrame
+        :func:`~bioris.analytics.actors_frame` output.
+    lineage : collection of LineageFact or polars.DataFrame
+        The dataset's lineage facts (or
+        :func:`~bioris.analytics.genealogy.lineage_table`); ``acquired_by`` facts date exits.
+    start, end : int
+        The years to count (inclusive).
+    alliances, parties : polars.DataFrame, optional
+        When both are given, an actor without a founding year is active from its first deal.
+
+    Returns
+    -------
+    polars.DataFrame
+        ``year, kind, location, founded, exited, active, undated``, one row per year and
+        (kind, location) pair of ``actors``. ``founded``: actors founded that year. ``exited``:
+        actors that ceased to be independent that year: the ``acquired_by`` year of the
+        lineage, else the year read from the ``exit`` text
+        (:func:`~bioris.analytics.genealogy.actor_lifespans`,
+        :func:`~bioris.analytics.genealogy.parse_exit_year`); an exit is counted whether or
+        not the founding year is known. ``active``: actors with ``entry_year <= year`` that
+        had not exited before the year (a firm is still active in its exit year).
+        ``undated``: actors of the group without an entry year (no founding year, and no deal
+        when deals are given); they are never counted as active, and the column says how many
+        such actors the counts leave out.
+
+    Notes
+    -----
+    These are the entry, exit and stock counts of firm demography (organisational ecology's
+    founding and mortality rates rest on them).
+
+    References
+    ----------
+    Hannan, M. T., & Freeman, J. (1989). Organizational Ecology. Harvard University Press.
+    """
+    if start > end:
+        raise BiorisError(f"the period {start}-{end} is empty")
+    spans = actor_lifespans(actors, lineage, alliances=alliances, parties=parties)
+    places = actor_locations(actors).select(pl.col("actor").alias("actor_id"), "kind", "location")
+    years = pl.DataFrame({"year": list(range(start, end + 1))}, schema={"year": pl.Int32})
+    grid = places.join(spans, on="actor_id").join(years, how="cross")
+    year = pl.col("year")
+    active = (pl.col("entry_year") <= year) & (
+        pl.col("exit_year").is_null() | (pl.col("exit_year") >= year)
+    )
+    return (
+        grid.group_by("year", "kind", "location")
+        .agg(
+            (pl.col("founded") == year).sum().cast(pl.Int64).alias("founded"),
+            (pl.col("exit_year") == year).sum().cast(pl.Int64).alias("exited"),
+            active.sum().cast(pl.Int64).alias("active"),
+            pl.col("entry_year").is_null().sum().cast(pl.Int64).alias("undated"),
+        )
+        .sort("year", "kind", "location")
+    )
+
+
+def _dated_parties(
+    alliances: pl.DataFrame, parties: pl.DataFrame, start: int, end: int
+) -> pl.DataFrame:
+    if start > end:
+        raise BiorisError(f"the period {start}-{end} is empty")
+    deals = alliances.filter(pl.col("year").is_between(start, end)).select(
+        "alliance_id", pl.col("year").cast(pl.Int32)
+    )
+    return parties.join(deals, on="alliance_id")
+
+
+def _places(actors: pl.DataFrame, prefix: str) -> pl.DataFrame:
+    return actors.select(
+        pl.col("actor_id").alias(prefix),
+        pl.col("country").alias(f"{prefix}_country"),
+        pl.col("bioregion").alias(f"{prefix}_region"),
+        pl.coalesce("bioregion", "country", pl.lit("unknown")).alias(f"{prefix}_location"),
+    )
+
+
+def _scope() -> pl.Expr:
+    fc, pc = pl.col("firm_country"), pl.col("partner_country")
+    fr, pr = pl.col("firm_region"), pl.col("partner_region")
+    same_place = pl.col("firm_location") == pl.col("partner_location")
+    europe = pl.Series(sorted(EUROPEAN_COUNTRIES)).implode()
+    return (
+        pl.when(fc.is_null() | pc.is_null())
+        .then(pl.lit("unknown"))
+        .when(fc == pc)
+        .then(
+            pl.when((fc == "BE") & (fr.is_null() | pr.is_null()))
+            .then(pl.lit("unknown"))  # a Belgian whose bioRegion is unknown
+            .when(same_place)
+            .then(pl.lit("intra_regional"))
+            .otherwise(pl.lit("inter_regional"))
+        )
+        .when(fc.is_in(europe) & pc.is_in(europe))
+        .then(pl.lit("european"))
+        .otherwise(pl.lit("global"))
+    )
+
+
+def tie_scope(
+    alliances: pl.DataFrame,
+    parties: pl.DataFrame,
+    actors: pl.DataFrame,
+    *,
+    by: Literal["firm", "region"] = "firm",
+    start: int,
+    end: int,
+    kinds: Collection[str] | None = None,
+) -> pl.DataFrame:
+    """Local buzz or global pipelines: where each firm's (or region's) partners are.
+
+    Each deal signed in ``start..end`` is read from its focal firm (``parties.focal``; a deal
+    with two focal firms is read from both). Every other party of the deal is one *partner
+    tie* of the focal firm, classified as ``intra_regional`` (partner in the firm's own
+    bioRegion, or for a foreign firm its own country), ``inter_regional`` (same country, other
+    bioRegion: another Belgian region), ``european`` (another country, both in
+    :data:`EUROPEAN_COUNTRIES`) or ``global`` (otherwise). A partner without a country, or a
+    Belgian without a bioRegion, cannot be placed: it is counted in ``unknown_ties`` and left
+    out of the shares.
+
+    Parameters
+    ----------
+    alliances, parties, actors : polars.DataFrame
+        :func:`~bioris.analytics.alliances_frame`, :func:`~bioris.analytics.parties_frame`
+        (with ``focal``) and :func:`~bioris.analytics.actors_frame` outputs.
+    by : {"firm", "region"}
+        One row per focal firm and year, or per location of the focal firms and year.
+    start, end : int
+        Signing years (inclusive); undated deals are left out.
+    kinds : collection of str, optional
+        Only focal firms of these kinds (e.g. ``{"nbf"}``); all focal parties by default.
+
+    Returns
+    -------
+    polars.DataFrame
+        ``firm, location, year`` (``by="firm"``) or ``location, year`` (``by="region"``), then
+        ``alliances`` (distinct deals), ``ties`` (placed partner ties), ``unknown_ties`` and
+        the shares of ``ties`` in the four scopes, which sum to 1 (null when ``ties`` is 0).
+        A three-party deal gives its focal firm two partner ties, so a multi-partner deal
+        weighs more than a bilateral one: the shares are shares of partner ties, not of deals.
+
+    References
+    ----------
+    Bathelt, H., Malmberg, A., & Maskell, P. (2004). Clusters and knowledge: local buzz,
+    global pipelines and the process of knowledge creation. Progress in Human Geography,
+    28(1), 31-56.
+    """
+    if by not in {"firm", "region"}:
+        raise BiorisError(f"by must be 'firm' or 'region', not {by!r}")
+    dated = _dated_parties(alliances, parties, start, end)
+    focal = dated.filter(pl.col("focal")).select(
+        "alliance_id", "year", pl.col("actor_id").alias("firm")
+    )
+    if kinds is not None:
+        chosen = actors.filter(pl.col("kind").is_in(list(kinds)))["actor_id"].implode()
+        focal = focal.filter(pl.col("firm").is_in(chosen))
+    ties = (
+        focal.join(
+            dated.select("alliance_id", pl.col("actor_id").alias("partner")), on="alliance_id"
+        )
+        .filter(pl.col("partner") != pl.col("firm"))
+        .unique()
+        .join(_places(actors, "firm"), on="firm", how="left")
+        .join(_places(actors, "partner"), on="partner", how="left")
+        .with_columns(_scope().alias("scope"), pl.col("firm_location").fill_null("unknown"))
+    )
+    keys = ["firm", "firm_location", "year"] if by == "firm" else ["firm_location", "year"]
+    placed = pl.col("scope") != "unknown"
+    out = ties.group_by(keys).agg(
+        pl.col("alliance_id").n_unique().cast(pl.Int64).alias("alliances"),
+        placed.sum().cast(pl.Int64).alias("ties"),
+        (~placed).sum().cast(pl.Int64).alias("unknown_ties"),
+        *[(pl.col("scope") == s).sum().alias(s) for s in TIE_SCOPES],
+    )
+    shares = [
+        pl.when(pl.col("ties") > 0).then(pl.col(s) / pl.col("ties")).alias(s) for s in TIE_SCOPES
+    ]
+    out = out.with_columns(shares).rename({"firm_location": "location"})
+    if by == "firm":
+        rest = [c for c in out.columns if c not in {"firm", "location", "year"}]
+        return out.select("firm", "location", "year", *rest).sort("location", "firm", "year")
+    return out.sort("location", "year")
+
+
+def region_network(
+    alliances: pl.DataFrame,
+    parties: pl.DataFrame,
+    actors: pl.DataFrame,
+    *,
+    start: int,
+    end: int,
+) -> pl.DataFrame:
+    """The meta-network of regions: alliances between locations, pooled over a period.
+
+    Every pair of parties of a deal signed in ``start..end`` ties their locations (bioRegion
+    for Belgian actors, else country, else ``unknown``); a pair inside one location is a loop
+    (``source_region == target_region``), the local buzz of that region.
+
+    Returns
+    -------
+    polars.DataFrame
+        ``source_region, target_region, alliances, ties, weight`` with ``source_region <=
+        target_region``: ``alliances`` counts the distinct deals tying the two locations,
+        ``ties`` the actor pairs, and ``weight`` spreads each deal's weight of 1 evenly over its
+        pairs (1/3 per pair in a three-party deal), so that the weights add up to the number
+        of deals and a consortium does not outweigh three bilateral deals.
+
+    References
+    ----------
+    Bathelt, H., Malmberg, A., & Maskell, P. (2004). Clusters and knowledge: local buzz,
+    global pipelines and the process of knowledge creation. Progress in Human Geography,
+    28(1), 31-56.
+    """
+    pairs = pair_table(_dated_parties(alliances, parties, start, end))
+    pairs = pairs.with_columns((1.0 / pl.len().over("alliance_id")).alias("weight"))
+    where = _places(actors, "a").select("a", "a_location")
+    ends = pairs.join(where.rename({"a": "source", "a_location": "s"}), on="source", how="left")
+    ends = ends.join(where.rename({"a": "target", "a_location": "t"}), on="target", how="left")
+    s, t = pl.col("s").fill_null("unknown"), pl.col("t").fill_null("unknown")
+    return (
+        ends.select(
+            "alliance_id",
+            "weight",
+            pl.min_horizontal(s, t).alias("source_region"),
+            pl.max_horizontal(s, t).alias("target_region"),
+        )
+        .group_by("source_region", "target_region")
+        .agg(
+            pl.col("alliance_id").n_unique().cast(pl.Int64).alias("alliances"),
+            pl.len().cast(pl.Int64).alias("ties"),
+            pl.col("weight").sum(),
+        )
+        .sort("source_region", "target_region")
+    )
+
+
+_ROLE_COLUMNS = {"grantor": "grants_given", "investor": "equity_investments",
+                 "collaborator": "collaborations"}  # fmt: skip
+
+
+def infrastructure(
+    actors: pl.DataFrame,
+    alliances: pl.DataFrame,
+    parties: pl.DataFrame,
+    *,
+    kinds: Collection[str] = INFRASTRUCTURE_KINDS,
+    by: Literal["actor", "region"] = "actor",
+    start: int | None = None,
+    end: int | None = None,
+) -> pl.DataFrame:
+    """The support infrastructure of the RIS and what it does in the deals.
+
+    Lists the actors of ``kinds`` (by default network organisations such as flanders.bio and
+    BioWin, government funders such as VLAIO/IWT and the Walloon Region, financiers such as
+    Gimv, PMV, SRIW and Vesalius, and research centres such as VIB and imec) with their part in
+    the dated deals of ``start..end`` (all dated deals by default).
+
+    Returns
+    -------
+    polars.DataFrame
+        ``by="actor"``: ``actor_id, name, kind, location`` then the counts below, one row per
+        actor of ``kinds`` (actors without deals have zeros). ``by="region"``: ``location,
+        kind, actors`` then the counts summed over the actors of that location and kind.
+        ``deals`` (distinct deals), ``grants_given`` (role ``grantor``), ``equity_investments``
+        (role ``investor``), ``collaborations`` (role ``collaborator``), ``other_ties`` (any
+        other role: licensor, acquirer, client, ...; incubation and hosting are not deal roles
+        of the data and land here when recorded), ``nbfs`` (distinct new biotech firms among
+        the other parties of those deals), ``first_year`` and ``last_year`` of those deals.
+
+    References
+    ----------
+    Cooke, P., Gomez Uranga, M., & Etxebarria, G. (1997). Regional innovation systems:
+    Institutional and organisational dimensions. Research Policy, 26(4-5), 475-491.
+    """
+    if by not in {"actor", "region"}:
+        raise BiorisError(f"by must be 'actor' or 'region', not {by!r}")
+    lo = -(10**6) if start is None else start
+    hi = 10**6 if end is None else end
+    members = actors.filter(pl.col("kind").is_in(list(kinds))).select(
+        "actor_id", "name", "kind",
+        pl.coalesce("bioregion", "country", pl.lit("unknown")).alias("location"),
+    )  # fmt: skip
+    dated = _dated_parties(alliances, parties, lo, hi)
+    rows = dated.join(members, on="actor_id")
+    nbf_ids = actors.filter(pl.col("kind") == "nbf")["actor_id"].implode()
+    links = rows.join(
+        dated.filter(pl.col("actor_id").is_in(nbf_ids)).select(
+            "alliance_id", pl.col("actor_id").alias("nbf")
+        ),
+        on="alliance_id",
+    ).filter(pl.col("nbf") != pl.col("actor_id"))
+    keys = ["actor_id"] if by == "actor" else ["location", "kind"]
+    role = pl.col("role")
+    counts = rows.group_by(keys).agg(
+        pl.col("alliance_id").n_unique().cast(pl.Int64).alias("deals"),
+        *[(role == r).sum().cast(pl.Int64).alias(c) for r, c in _ROLE_COLUMNS.items()],
+        (~role.is_in(list(_ROLE_COLUMNS))).sum().cast(pl.Int64).alias("other_ties"),
+        pl.col("year").min().alias("first_year"),
+        pl.col("year").max().alias("last_year"),
+    )
+    nbfs = links.group_by(keys).agg(pl.col("nbf").n_unique().cast(pl.Int64).alias("nbfs"))
+    if by == "actor":
+        base = members
+    else:
+        base = members.group_by(keys).agg(pl.len().cast(pl.Int64).alias("actors"))
+    zero = ["deals", *_ROLE_COLUMNS.values(), "other_ties", "nbfs"]
+    out = base.join(counts, on=keys, how="left").join(nbfs, on=keys, how="left")
+    out = out.with_columns(pl.col(zero).fill_null(0))
+    out = out.select(*base.columns, *zero, "first_year", "last_year")
+    if by == "region":
+        return out.sort(keys)
+    return out.sort(
+        ["location", "kind", "deals", "actor_id"], descending=[False, False, True, False]
+    )
