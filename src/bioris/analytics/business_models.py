@@ -142,7 +142,7 @@ def business_models(
     Notes
     -----
     Every rule, with its thresholds and precedence, is in ``docs/business_models.md``; in
-    short (defaults in brackets):
+    short, with the default thresholds:
 
     - product model: a deal is a platform deal when signed at stage ``platform``, of type
       ``platform_service``, or naming a platform keyword; a product deal when signed at a named
@@ -151,7 +151,8 @@ def business_models(
     - value chain, first rule that applies: FIPCO (own marketing and own late-stage
       development), FIDDO (own research and own phase 2/3), NRDO (in-licensed assets in own
       clinical development), FIDDO (own phase 2/3, nothing in-licensed), RIPCO (licensing out,
-      no own development beyond phase 1).
+      no own development beyond phase 1). "Own" development is the highest stage the firm
+      ran itself of an asset it holds now.
     - open-innovation mode: each deal is one process by its type and the firm's role
       (:data:`~bioris.analytics.business_model_rules.DEAL_ROLE_OI`); a process with a unique
       maximum and >= 1/2 of the window's deals is the mode, else mixed.
@@ -173,6 +174,8 @@ def business_models(
     .. [4] Sabatier, V., Mangematin, V. and Rousselle, T. (2010). From recipe to dinner:
        business model portfolios in the European biopharmaceutical industry. Long Range
        Planning 43(2-3), 431-447. https://doi.org/10.1016/j.lrp.2010.02.001
+    .. [5] Goodbye Columbus! New NRDOs forego discovery (2004). Nature Biotechnology 22(9),
+       1087. https://doi.org/10.1038/nbt0904-1087
 
     Examples
     --------
