@@ -275,6 +275,52 @@ def network_metrics_command(
     out.print(f"wrote {out_file}: {frame.height} rows x {frame.width} columns", markup=False)
 
 
+firms_app = typer.Typer(help="One firm's story over time.", no_args_is_help=True)
+app.add_typer(firms_app, name="firms")
+
+
+@firms_app.command("profile")
+def firms_profile(
+    name: Annotated[str, typer.Argument(help="The firm's name (or id); former names work.")],
+    year_from: FromOpt = 1987,
+    year_to: ToOpt = 2017,
+    window: WindowOpt = 5,
+    store: StoreOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """A firm's deals, pipeline stages, business-model labels, money and network position."""
+    from bioris.domain.canonical import actor_row
+    from bioris.firm_profile import firm_profile
+
+    with friendly_errors():
+        profile = firm_profile(store, name, start=year_from, end=year_to, window=window)
+    if as_json:
+        payload = {"actor": actor_row(profile.actor)}
+        payload |= {k: v.to_dicts() for k, v in profile.tables().items()}
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=1, default=str) + "\n")
+        return
+    actor = profile.actor
+    place = actor.bioregion.value if actor.bioregion else actor.country or "?"
+    out.print(
+        f"[bold]{actor.name}[/bold] ({actor.kind.value}, {place}; founded {actor.founded or '?'}"
+        f"; origin {', '.join(actor.origin) or '?'}; exit {actor.exit or '-'})",
+        highlight=False,
+    )
+    _emit(profile.deals.to_dicts(), ("year", "deal_type", "role", "partners",
+          "stage_at_signing", "upfront_eur", "milestones_eur"), False, "Deals")  # fmt: skip
+    _emit(profile.years.to_dicts(), ("year", "value_chain", "product_model", "oi_mode",
+          "portfolio_mix", "highest_stage", "basis", "deal_income_eur", "degree",
+          "betweenness_rank"), False, "Year by year")  # fmt: skip
+    _emit(profile.transitions.to_dicts(), ("year", "dimension", "from_label", "to_label",
+          "rule_id"), False, "Business-model changes")  # fmt: skip
+    if profile.fipco.height:
+        out.print(f"Toward FIPCO: {profile.fipco['evidence_text'][0]}", markup=False)
+
+
+region_app = typer.Typer(help="The bioRegions compared.", no_args_is_help=True)
+app.add_typer(region_app, name="region")
+
+
 def _emit(rows: list[dict[str, Any]], columns: tuple[str, ...], as_json: bool, title: str) -> None:
     if as_json:
         sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=1, default=str) + "\n")
@@ -283,8 +329,19 @@ def _emit(rows: list[dict[str, Any]], columns: tuple[str, ...], as_json: bool, t
     for column in columns:
         table.add_column(column, overflow="fold")
     for row in rows:
-        table.add_row(*("" if row.get(c) is None else str(row.get(c)) for c in columns))
+        table.add_row(*(_text(row.get(c)) for c in columns))
     out.print(table)
+
+
+def _text(value: Any) -> str:
+    """A cell for people: numbers rounded to what a reader needs, lists joined."""
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    if isinstance(value, float):
+        return f"{value:,.1f}" if abs(value) >= 10 else f"{value:.3g}"
+    if isinstance(value, list):
+        return "; ".join(map(str, value))
+    return str(value)
 
 
 def main() -> None:

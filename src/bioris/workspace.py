@@ -57,10 +57,14 @@ def init_store(path: str | Path, *, empty: bool = False) -> tuple[Path, ImportRe
 
 
 def open_user_store(path: str | Path | None, *, read_only: bool = False) -> Store:
-    """Open the store a command works on; the default store is created on first use."""
-    if path is not None:
-        return open_store(path, read_only=read_only, create=False)
-    target = default_store_path()
-    if not target.exists():
+    """Open the store a command works on; the default store is created on first use.
+
+    A store made by an older bioris is upgraded (its migrations run) before a command reads
+    it, so read-only commands work on it too.
+    """
+    target = Path(path) if path is not None else default_store_path()
+    if path is None and not target.exists():
         init_store(target)
+    if read_only and target.is_file() and os.access(target, os.W_OK):
+        open_store(target, create=False).close()  # applies pending migrations, if any
     return open_store(target, read_only=read_only, create=False)

@@ -194,3 +194,19 @@ def test_network_exports(store: Path, tmp_path: Path, fmt: str, expected: str):
     code, _, err = run("export", "--store", store, "--format", fmt, "--out", tmp_path / fmt)
     assert code == 0, err
     assert (tmp_path / fmt / expected).is_file()
+
+
+def test_firms_profile_on_the_bundled_dataset(tmp_path: Path):
+    store = tmp_path / "b.sqlite"
+    assert run("init", "--store", store)[0] == 0
+    code, out, err = run("firms", "profile", "Cardio3 BioSciences", "--store", store, "--json")
+    assert code == 0, err
+    profile = json.loads(out)
+    assert profile["actor"]["name"] == "Celyad"
+    assert {"deals", "pipeline", "years", "transitions", "fipco"} <= set(profile)
+    assert any(d["deal_type"] == "licensing_out" for d in profile["deals"])
+    assert {r["year"] for r in profile["years"]} >= {2015, 2016, 2017}
+    code, out, _ = run("firms", "profile", "celyad", "--store", store)
+    assert code == 0 and "Year by year" in out
+    code, _, err = run("firms", "profile", "Celyadd", "--store", store)
+    assert code == 1 and "did you mean 'Celyad'" in err

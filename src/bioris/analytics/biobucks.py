@@ -35,8 +35,6 @@ _TRANSITIONS = tuple(pairwise(DEVELOPMENT_STAGES))
 MilestoneSchedule = Literal["at_approval", "spread"]
 
 
-
-
 # --- biobucks realism ----------------------------------------------------------------------
 
 

@@ -288,8 +288,9 @@ def spinoff_genealogy(
        make Biovest an Innogenetics spin-off.
 
     A spelling shared by several actors resolves to all of them ("Tibotec-Virco" names
-    Tibotec and Virco). An actor never descends from itself; a parent named twice by one
-    child gives one edge (the first text that names it).
+    Tibotec and Virco). An actor never descends from itself (a text naming only the actor
+    itself is dropped); a parent named twice by one child gives one edge (the first text that
+    names it).
 
     Parameters
     ----------
@@ -322,9 +323,9 @@ def spinoff_genealogy(
     columns = ("actor_id", "founded", "origin")
     for child, founded, origins in actors.select(columns).iter_rows():
         for text in rejoin_brackets(origins or []):
-            ids, how = _resolve_origin(text, names)
-            ids = ids - {child}
-            if not ids:
+            found, how = _resolve_origin(text, names)
+            ids = found - {child}
+            if not found:
                 rows.setdefault((None, child, text), (None, child, "spun_out_of", founded,
                                                       text, None))  # fmt: skip
             for parent in sorted(ids):

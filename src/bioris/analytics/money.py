@@ -59,7 +59,6 @@ _REVENUE_FIELDS = ("revenue_total", "upfront_fees", "milestones", "rd_service_fe
 _DEAL_INCOME_FIELDS = ("upfront_fees", "milestones", "rd_service_fees")
 
 
-
 # --- picking financial figures -------------------------------------------------------------
 
 
