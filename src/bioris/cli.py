@@ -321,6 +321,39 @@ region_app = typer.Typer(help="The bioRegions compared.", no_args_is_help=True)
 app.add_typer(region_app, name="region")
 
 
+@region_app.command("summary")
+def region_summary_command(
+    year_from: FromOpt = 1987,
+    year_to: ToOpt = 2017,
+    store: StoreOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Actors, specialisation, local vs global ties, links, infrastructure and spin-offs."""
+    from bioris.region_summary import region_summary
+
+    with friendly_errors():
+        summary = region_summary(store, start=year_from, end=year_to)
+    if as_json:
+        payload = {k: v.to_dicts() for k, v in summary.tables().items()}
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=1, default=str) + "\n")
+        return
+    actors = summary.actors
+    _emit(actors.to_dicts(), tuple(actors.columns), False, f"Active actors, {year_to}")
+    top = summary.specialisation.group_by("region", maintain_order=True).head(5)
+    _emit(top.to_dicts(), ("region", "category", "n_rc", "n_r", "lq"), False,
+          "Specialisation: location quotient against Belgium (top 5 per bioRegion)")  # fmt: skip
+    scope = summary.scope
+    _emit(scope.to_dicts(), tuple(scope.columns), False,
+          f"Partner ties by scope, {year_from}-{year_to}")  # fmt: skip
+    _emit(summary.links.head(12).to_dicts(), ("source_region", "target_region", "alliances"),
+          False, "Strongest links between regions")  # fmt: skip
+    _emit(summary.infrastructure.to_dicts(), ("location", "kind", "actors", "grants_given",
+          "equity_investments", "collaborations", "nbfs"), False,
+          "Regional infrastructure")  # fmt: skip
+    _emit(summary.spinoffs.head(10).to_dicts(), ("name", "bioregion", "spinoffs", "child"),
+          False, "Spin-offs per institution")  # fmt: skip
+
+
 def _emit(rows: list[dict[str, Any]], columns: tuple[str, ...], as_json: bool, title: str) -> None:
     if as_json:
         sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=1, default=str) + "\n")

@@ -25,6 +25,7 @@ ALLOWED = {
     "reporting": {"analytics", "domain", "errors", "settings", "export", "__version__"},
     "workspace": {"data", "errors", "ingest", "store"},
     "firm_profile": {"analytics", "data", "domain", "tasks", "workspace"},
+    "region_summary": {"analytics", "data", "domain", "workspace"},
     "tasks": {
         "analytics",
         "data",

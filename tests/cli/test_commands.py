@@ -210,3 +210,22 @@ def test_firms_profile_on_the_bundled_dataset(tmp_path: Path):
     assert code == 0 and "Year by year" in out
     code, _, err = run("firms", "profile", "Celyadd", "--store", store)
     assert code == 1 and "did you mean 'Celyad'" in err
+
+
+def test_region_summary_on_the_bundled_dataset(tmp_path: Path):
+    store = tmp_path / "b.sqlite"
+    assert run("init", "--store", store)[0] == 0
+    code, out, err = run("region", "summary", "--store", store, "--json")
+    assert code == 0, err
+    summary = json.loads(out)
+    lq = {(r["region"], r["category"]): r["lq"] for r in summary["specialisation"]}
+    # the dissertation's finding: Wallonia specialises in cell therapy and women's health
+    assert lq[("Wallonia", "cell_gene_therapy")] > 1 and lq[("Wallonia", "women_health")] > 1
+    assert lq[("Flanders", "antibodies_nanobodies")] > 1
+    for row in summary["scope"]:
+        shares = [row[f"{k}_share"] for k in ("intra_regional", "inter_regional", "european",
+                                              "global")]  # fmt: skip
+        assert abs(sum(shares) - 1) < 1e-9
+    assert any(r["name"] == "VIB" for r in summary["spinoffs"])
+    code, out, _ = run("region", "summary", "--store", store)
+    assert code == 0 and "Spin-offs per institution" in out
