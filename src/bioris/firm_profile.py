@@ -16,8 +16,7 @@ from bioris.analytics.pipeline import fipco_migration, highest_stage
 from bioris.analytics.tables import financials_frame, pipeline_frame
 from bioris.data import big_pharma_names, table_rows
 from bioris.domain import Actor
-from bioris.tasks import resolve_actor
-from bioris.workspace import open_user_store
+from bioris.workspace import open_user_store, resolve_actor
 
 __all__ = ["FirmProfile", "firm_profile", "success_rates"]
 

@@ -16,12 +16,13 @@ from bioris.analytics.partners import partner_profile, preferred_partner_ranking
 from bioris.analytics.temporal import TiePolicy
 from bioris.data import big_pharma_names
 from bioris.domain.canonical import alliance_row
-from bioris.errors import BiorisError, ResolutionError
+from bioris.errors import BiorisError
 from bioris.export import EXPORT_FORMATS, NETWORK_FORMATS, export_dataset, export_network
-from bioris.ingest.resolve import NameIndex
+from bioris.firm_profile import success_rates
+from bioris.region_summary import taxonomy
 from bioris.reporting import ReportOptions, build_sections, context_for, write_report
-from bioris.store import AllianceFilter, Store
-from bioris.workspace import open_user_store
+from bioris.store import AllianceFilter
+from bioris.workspace import open_user_store, resolve_actor
 
 __all__ = [
     "export_files",
@@ -30,17 +31,7 @@ __all__ = [
     "make_report",
     "network_metrics",
     "preferred_partners",
-    "resolve_actor",
 ]
-
-
-def resolve_actor(store: Store, name: str) -> str:
-    """The id of the actor called ``name`` (or with that id); suggests close names if none."""
-    index = NameIndex.build(store.actors(), store.lineage())
-    match = index.resolve(name)
-    if match.actor_id is None:
-        raise ResolutionError(match.problem or f"no actor named {name!r}")
-    return match.actor_id
 
 
 def find_alliances(
@@ -89,7 +80,7 @@ def make_report(
     options = ReportOptions(
         start_year=start_year, end_year=end_year, region=region, window_years=window
     )
-    context = context_for(dataset, options, label, big_pharma_names())
+    context = context_for(dataset, options, label, big_pharma_names(), success_rates(), taxonomy())
     sections = build_sections(context, progress)
     return write_report(sections, options, out, data_dir)
 

@@ -14,11 +14,18 @@ from pathlib import Path
 from platformdirs import user_data_dir
 
 from bioris.data import DATASET_NAME, bundled_files
-from bioris.errors import StoreError
+from bioris.errors import ResolutionError, StoreError
 from bioris.ingest.importer import ImportReport, import_files
+from bioris.ingest.resolve import NameIndex
 from bioris.store import Store, open_store
 
-__all__ = ["default_store_path", "init_store", "load_bundled", "open_user_store"]
+__all__ = [
+    "default_store_path",
+    "init_store",
+    "load_bundled",
+    "open_user_store",
+    "resolve_actor",
+]
 
 
 def default_store_path() -> Path:
@@ -68,3 +75,12 @@ def open_user_store(path: str | Path | None, *, read_only: bool = False) -> Stor
     if read_only and target.is_file() and os.access(target, os.W_OK):
         open_store(target, create=False).close()  # applies pending migrations, if any
     return open_store(target, read_only=read_only, create=False)
+
+
+def resolve_actor(store: Store, name: str) -> str:
+    """The id of the actor called ``name`` (or with that id); suggests close names if none."""
+    index = NameIndex.build(store.actors(), store.lineage())
+    match = index.resolve(name)
+    if match.actor_id is None:
+        raise ResolutionError(match.problem or f"no actor named {name!r}")
+    return match.actor_id

@@ -24,7 +24,7 @@ ALLOWED = {
     "analytics": {"domain", "errors", "settings"},
     "reporting": {"analytics", "domain", "errors", "settings", "export", "__version__"},
     "workspace": {"data", "errors", "ingest", "store"},
-    "firm_profile": {"analytics", "data", "domain", "tasks", "workspace"},
+    "firm_profile": {"analytics", "data", "domain", "workspace"},
     "region_summary": {"analytics", "data", "domain", "workspace"},
     "tasks": {
         "analytics",

@@ -41,6 +41,10 @@ class ReportContext:
     options: ReportOptions
     network: NetworkInputs
     ties: pl.DataFrame  # the period's yearly tie table
+    pipeline: pl.DataFrame  # pipeline_frame: one row per stage event
+    financials: pl.DataFrame  # financials_frame: one row per source and firm-year
+    success_rates: pl.DataFrame  # phase-transition success rates (from_stage, to_stage, ...)
+    taxonomy: pl.DataFrame  # subsector taxonomy (category, keywords, description)
     store_label: str = ""
 
 

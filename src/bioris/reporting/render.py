@@ -18,6 +18,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from bioris import __version__
 from bioris.analytics import TiePolicy, network_inputs
+from bioris.analytics.tables import financials_frame, pipeline_frame
 from bioris.domain import Dataset
 from bioris.errors import BiorisError
 from bioris.export import neutralise
@@ -34,8 +35,14 @@ def context_for(
     options: ReportOptions,
     store_label: str = "",
     big_pharma_names: Collection[str] = (),
+    success_rates: pl.DataFrame | None = None,
+    taxonomy: pl.DataFrame | None = None,
 ) -> ReportContext:
-    """The tidy tables every section reads, built once."""
+    """The tidy tables every section reads, built once.
+
+    ``success_rates`` and ``taxonomy`` are the bundled reference tables (the caller loads
+    them: reporting does no file I/O of its own but writing the report).
+    """
     network = network_inputs(dataset, big_pharma_names)
     policy = TiePolicy("fixed", options.window_years)
     return ReportContext(
@@ -46,8 +53,23 @@ def context_for(
         options=options,
         network=network,
         ties=network.ties(options.start_year, options.end_year, policy=policy),
+        pipeline=pipeline_frame(dataset.pipeline),
+        financials=financials_frame(dataset.financials),
+        success_rates=success_rates if success_rates is not None else _empty_rates(),
+        taxonomy=taxonomy if taxonomy is not None else _empty_taxonomy(),
         store_label=store_label,
     )
+
+
+def _empty_rates() -> pl.DataFrame:
+    schema = {"from_stage": pl.String, "to_stage": pl.String, "probability": pl.Float64,
+              "source": pl.String}  # fmt: skip
+    return pl.DataFrame(schema=schema)
+
+
+def _empty_taxonomy() -> pl.DataFrame:
+    return pl.DataFrame(schema={"category": pl.String, "keywords": pl.String,
+                                "description": pl.String})  # fmt: skip
 
 
 def build_sections(ctx: ReportContext, progress: Progress | None = None) -> list[Section]:
