@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 OUT := out
 
-.PHONY: report test lint format dataset clean
+.PHONY: report test lint format dataset clean chromium
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,7 +18,14 @@ $(STAMP): pyproject.toml
 report: $(STAMP)
 	BIORIS_STORE=$(OUT)/bioris.sqlite $(BIN)/bioris report --out $(OUT)/bioris-report.html --data $(OUT)/report-data
 
-test: $(STAMP)
+# The browser tests drive Debian's chromium (never a downloaded browser build); installed
+# here when missing and allowed (root with apt-get), else those tests are skipped locally.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null \
+	  && apt-get update -qq && apt-get install -y -qq chromium >/dev/null; } \
+	  || echo "note: chromium not installed; the browser tests will be skipped"
+
+test: $(STAMP) chromium
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
