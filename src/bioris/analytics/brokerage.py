@@ -95,11 +95,20 @@ def brokerage(
     group = _group_codes(arrays.actors, groups)
     if not arrays.actors:
         return _frame([], np.zeros((0, 5), dtype=np.int64))
-    src, tgt = arrays.source, arrays.target
+    counts = brokerage_counts(arrays.source, arrays.target, group, directed=directed)
+    return _frame(arrays.actors, counts)
+
+
+def brokerage_counts(
+    source: np.ndarray, target: np.ndarray, group: np.ndarray, *, directed: bool = False
+) -> np.ndarray:
+    """The census as an (n, 5) array in :data:`BROKERAGE_ROLES` order, for a simple graph on
+    vertices ``0..n-1`` (``n = len(group)``, ``group`` the vertices' integer group codes) with
+    ties ``source[k] - target[k]`` (arcs when ``directed``)."""
+    src, tgt = source, target
     if not directed:
         src, tgt = np.concatenate([src, tgt]), np.concatenate([tgt, src])
-    counts = _two_path_counts(src, tgt, group) - _closed_two_path_counts(src, tgt, group)
-    return _frame(arrays.actors, counts)
+    return _two_path_counts(src, tgt, group) - _closed_two_path_counts(src, tgt, group)
 
 
 def _group_codes(actors: list[str], groups: Mapping[str, str] | pl.DataFrame) -> np.ndarray:
@@ -175,7 +184,9 @@ _PERMUTATIONS = ((0, 1, 2), (0, 2, 1), (1, 0, 2), (1, 2, 0), (2, 0, 1), (2, 1, 0
 
 def _triangles(src: np.ndarray, tgt: np.ndarray, n: int) -> np.ndarray:
     """The triangles of the undirected graph underlying the arcs, as rows of vertex ids."""
-    pairs = np.unique(np.column_stack([np.minimum(src, tgt), np.maximum(src, tgt)]), axis=0)
+    # a one-dimensional key: np.unique(axis=0) on pairs is ~20x slower
+    keys = np.unique(np.minimum(src, tgt) * n + np.maximum(src, tgt))
+    pairs = np.column_stack([keys // n, keys % n])
     found = ig.Graph(n=n, edges=pairs, directed=False).list_triangles()
     return np.array(found, dtype=np.int64).reshape(-1, 3)
 

@@ -11,18 +11,21 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+import numpy as np
 import polars as pl
 
-from bioris.analytics.brokerage import brokerage
+from bioris.analytics.brokerage import BROKERAGE_ROLES, brokerage_counts
 from bioris.analytics.centrality import (
     CENTRALITY_MEASURES,
     BetweennessSampling,
-    centrality,
+    snapshot_centrality,
 )
 from bioris.analytics.coreness import coreness
 from bioris.analytics.geography import tie_geography
-from bioris.analytics.structural_holes import constraint
+from bioris.analytics.snapshot import Snapshot, snapshots
+from bioris.analytics.structural_holes import constraint_arrays
 from bioris.analytics.structure import PathSampling, network_structure
+from bioris.errors import BiorisError
 
 __all__ = ["JobOptions", "actor_year_metrics", "year_metrics"]
 
@@ -59,6 +62,20 @@ def _per_year(
     return pl.concat(frames) if frames else None
 
 
+def _group_codes(groups: Mapping[str, str]) -> Callable[[list[str]], np.ndarray]:
+    """Actor names -> integer group codes (the same code for the same group in every year)."""
+    codes = {g: i for i, g in enumerate(sorted(set(groups.values())))}
+    by_actor = {actor: codes[group] for actor, group in groups.items()}
+
+    def lookup(names: list[str]) -> np.ndarray:
+        missing = [n for n in names if n not in by_actor]
+        if missing:
+            raise BiorisError(f"{len(missing)} actor(s) have no group, e.g. {missing[:5]}")
+        return np.fromiter((by_actor[n] for n in names), dtype=np.int64, count=len(names))
+
+    return lookup
+
+
 def actor_year_metrics(
     ties: pl.DataFrame,
     *,
@@ -84,31 +101,57 @@ def actor_year_metrics(
         ``constraint, effective_size`` (Burt 1992), ``coordinator, itinerant, gatekeeper,
         representative, liaison, brokerage_total`` (Gould & Fernandez 1989, census on the
         symmetric digraph) and ``coreness`` (Borgatti & Everett 1999).
+
+    Notes
+    -----
+    Each year's graph is built once, from integer arrays, and every kernel reads it: the same
+    functions as :func:`centrality`, :func:`constraint` and :func:`brokerage` compute, without
+    rebuilding the graph per measure.
     """
     opts = options or JobOptions()
-    result = centrality(
-        ties,
-        measures=opts.measures,
-        weight=opts.weight,
-        betweenness_sampling=opts.betweenness_sampling,
-    )
-    edges = ties.select("year", "source", "target", *([opts.weight] if opts.weight else []))
-    extra: list[pl.DataFrame | None] = []
-    if opts.structural_holes:
-        extra.append(_per_year(edges, lambda e: constraint(e, weight=opts.weight)))
-    if opts.brokerage and groups is not None:
-        extra.append(
-            _per_year(
-                edges,
-                lambda e: brokerage(e, groups).rename({"total": "brokerage_total"}),
-            )
+    codes = _group_codes(groups) if opts.brokerage and groups is not None else None
+    weights = "weight" if opts.weight else None
+    frames = []
+    for snap in snapshots(ties, weight=opts.weight):
+        values: dict[str, np.ndarray] = snapshot_centrality(
+            snap, opts.measures, opts.betweenness_sampling
         )
-    if opts.core_periphery:
-        extra.append(_per_year(edges, lambda e: coreness(e)))
-    for frame in extra:
-        if frame is not None:
-            result = result.join(frame, on=["year", "actor"], how="left")
+        if opts.structural_holes:
+            values["constraint"], values["effective_size"] = constraint_arrays(snap.graph, weights)
+        if codes is not None:
+            group = codes(snap.names)
+            counts = brokerage_counts(snap.pairs[:, 0], snap.pairs[:, 1], group)
+            values |= {role: counts[:, r] for r, role in enumerate(BROKERAGE_ROLES)}
+            values["brokerage_total"] = counts.sum(axis=1)
+        frames.append(_frame(snap, values))
+    result = pl.concat(frames) if frames else _empty(opts, codes is not None)
+    if opts.core_periphery and frames:
+        edges = ties.select("year", "source", "target")
+        core = _per_year(edges, lambda e: coreness(e))
+        result = result.join(core, on=["year", "actor"], how="left")  # type: ignore[arg-type]
     return result.sort("year", "actor")
+
+
+def _frame(snap: Snapshot, values: dict[str, np.ndarray]) -> pl.DataFrame:
+    n = snap.graph.vcount()
+    columns = {
+        "year": pl.Series("year", [snap.year] * n, dtype=pl.Int32),
+        "actor": pl.Series("actor", snap.names, dtype=pl.String),
+    }
+    for name, array in values.items():
+        dtype = pl.Int64 if np.issubdtype(array.dtype, np.integer) else pl.Float64
+        columns[name] = pl.Series(name, array, dtype=dtype)
+    return pl.DataFrame(columns)
+
+
+def _empty(opts: JobOptions, with_brokerage: bool) -> pl.DataFrame:
+    schema: dict[str, pl.DataType] = {"year": pl.Int32(), "actor": pl.String()}
+    schema |= {m: pl.Float64() for m in opts.measures}
+    if opts.structural_holes:
+        schema |= {"constraint": pl.Float64(), "effective_size": pl.Float64()}
+    if with_brokerage:
+        schema |= {r: pl.Int64() for r in (*BROKERAGE_ROLES, "brokerage_total")}
+    return pl.DataFrame(schema=schema)
 
 
 def year_metrics(

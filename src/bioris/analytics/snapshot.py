@@ -23,6 +23,7 @@ class Snapshot:
 
     year: int
     graph: ig.Graph
+    pairs: np.ndarray  # (m, 2) local vertex ids, one row per tie, first < second
 
     @property
     def names(self) -> list[str]:
@@ -62,4 +63,4 @@ def _snapshot(year: int, part: pl.DataFrame, names: np.ndarray, weight: str | No
     graph.vs["name"] = names[used].tolist()
     if weight is not None:
         graph.es["weight"] = part[weight].cast(pl.Float64).to_list()
-    return Snapshot(year, graph)
+    return Snapshot(year, graph, pairs)

@@ -11,7 +11,7 @@ from scipy import sparse
 
 from bioris.analytics.graph import actor_graph
 
-__all__ = ["constraint"]
+__all__ = ["constraint", "constraint_arrays"]
 
 _SCHEMA = {"actor": pl.String, "constraint": pl.Float64, "effective_size": pl.Float64}
 
@@ -76,12 +76,17 @@ def constraint(edges: pl.DataFrame, *, weight: str | None = None) -> pl.DataFram
     graph, actors = actor_graph(edges, weight=weight)
     if not actors:
         return pl.DataFrame(schema=_SCHEMA)
-    weights = "weight" if weight else None
-    values = np.array(graph.constraint(weights=weights), dtype=np.float64).reshape(-1)
+    values, sizes = constraint_arrays(graph, "weight" if weight else None)
     return pl.DataFrame(
-        {"actor": actors, "constraint": values, "effective_size": _effective_size(graph, weights)},
-        schema=_SCHEMA,
+        {"actor": actors, "constraint": values, "effective_size": sizes}, schema=_SCHEMA
     )
+
+
+def constraint_arrays(graph: ig.Graph, weights: str | None) -> tuple[np.ndarray, np.ndarray]:
+    """Constraint and effective size of every vertex of a simple undirected graph, in vertex
+    order (``weights`` names the edge attribute of tie strengths, or None)."""
+    values = np.array(graph.constraint(weights=weights), dtype=np.float64).reshape(-1)
+    return values, _effective_size(graph, weights)
 
 
 def _effective_size(graph: ig.Graph, weights: str | None) -> np.ndarray:
