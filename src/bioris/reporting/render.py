@@ -108,6 +108,7 @@ def _figure_html(figure: Figure) -> str:
         full_html=False,
         include_plotlyjs=False,
         config={"displaylogo": False, "responsive": True},
+        auto_play=False,
         div_id=f"fig-{figure.name}",
     )
 

@@ -1,7 +1,29 @@
 """Report sections, in reading order; each module exposes ``build(ctx) -> Section``."""
 
-from bioris.reporting.sections import activity, deals, method, network, overview, partners
+from bioris.reporting.sections import (
+    activity,
+    business,
+    cases,
+    deals,
+    method,
+    network,
+    network_maps,
+    overview,
+    partners,
+    regions,
+)
 
-SECTIONS = (overview, activity, network, partners, deals, method)
+SECTIONS = (
+    overview,
+    activity,
+    network,
+    network_maps,
+    partners,
+    business,
+    regions,
+    cases,
+    deals,
+    method,
+)
 
 __all__ = ["SECTIONS"]

@@ -52,7 +52,7 @@ RULES_NOTE = (
 def build(ctx: ReportContext) -> Section:
     """Business-model labels, money, biobucks, stages and FIPCO migration of the NBFs."""
     opts = ctx.options
-    firms = ctx.network.nbfs
+    firms = focal_nbfs(ctx)
     names = display_names(ctx.actors)
     blocks: list = [Text(_intro(ctx, len(firms)))]
     labels = business_models(
@@ -70,6 +70,27 @@ def build(ctx: ReportContext) -> Section:
     return Section("business", "Business models and money", blocks)
 
 
+def focal_nbfs(ctx: ReportContext) -> list[str]:
+    """The NBFs the section is about: with a region focus, those located in the region (a
+    focused dataset also holds the NBFs of other regions that dealt with them)."""
+    nbfs = ctx.network.nbfs
+    region = ctx.options.region
+    if not region:
+        return nbfs
+    wanted = region.casefold()
+    place = pl.any_horizontal(
+        pl.col(c).fill_null("").str.to_lowercase() == wanted for c in ("bioregion", "country")
+    )
+    local = set(ctx.actors.filter(place)["actor_id"].to_list())
+    return [a for a in nbfs if a in local] or nbfs
+
+
+def scope_note(ctx: ReportContext) -> str:
+    """Where the data come from: the dataset, or its focus on a region."""
+    region = ctx.options.region
+    return f"the dataset's focus on {region}" if region else "this dataset"
+
+
 def display_names(actors: pl.DataFrame) -> dict[str, str]:
     """Actor id -> name; a name two actors share gets the id in brackets."""
     pairs = list(actors.select("actor_id", "name").iter_rows())
@@ -77,6 +98,17 @@ def display_names(actors: pl.DataFrame) -> dict[str, str]:
     for _, name in pairs:
         counts[name] = counts.get(name, 0) + 1
     return {i: (n if n and counts[n] == 1 else f"{n or i} ({i})") for i, n in pairs}
+
+
+def plural(n: int, singular: str, many: str | None = None) -> str:
+    """``1 NBF``, ``2 NBFs``; ``many`` for irregular plurals."""
+    return f"{n} {singular if n == 1 else (many or singular + 's')}"
+
+
+def label_rank(label: str) -> int:
+    """Labels in reading order (the value chain from RIPCO to FIPCO), ``none`` last."""
+    order = [*VALUE_CHAIN_COLOURS, *PRODUCT_COLOURS]
+    return 99 if label == "none" else (order.index(label) if label in order else 50)
 
 
 def _with_names(frame: pl.DataFrame, names: dict[str, str], column: str = "firm") -> pl.DataFrame:
@@ -100,13 +132,14 @@ def _intro(ctx: ReportContext, nbfs: int) -> str:
     if ctx.financials.is_empty():
         missing.append("no financial statements, so deal dependence is read from deal terms only")
     text = (
-        f"How the dataset's {nbfs} new biotechnology firms (NBFs) made a living in "
+        f"How the {nbfs} new biotechnology firms (NBFs) of "
+        f"{ctx.options.region or 'the dataset'} made a living in "
         f"{opts.start_year}-{opts.end_year}: which business model their deals and pipelines "
         "show year by year, how much of their revenue was deal income, how much of the "
         "headline value of their deals was realistic, and how far they took their assets. "
     )
     if missing:
-        text += "This dataset has " + "; and ".join(missing) + "."
+        text += f"There are, in {scope_note(ctx)}, " + "; and ".join(missing) + "."
     return text
 
 
@@ -124,13 +157,15 @@ def _typology_blocks(labels: pl.DataFrame, names: dict[str, str], start: int, en
     seen = labels.filter(pl.col("value_chain") != "none")["firm"].n_unique()
     counts = labels.filter(pl.col("year") == end).group_by("value_chain").len()
     at_end = ", ".join(
-        f"{n} {label}" for label, n in sorted(counts.rows(), key=lambda r: (-r[1], r[0]))
+        f"{n} {label if label != 'none' else 'without a label'}"
+        for label, n in sorted(counts.rows(), key=lambda r: (label_rank(r[0]), r[0]))
     )
+    firms = labels["firm"].n_unique()
     blocks: list = [
         Text(
-            f"{labels['firm'].n_unique()} NBFs have deals or pipeline records in the period; "
-            f"{seen} of them show a value-chain model in at least one year. In {end} the "
-            f"labels were: {at_end or 'none'}. " + RULES_NOTE
+            f"{plural(firms, 'NBF has', 'NBFs have')} deals or pipeline records in the period; "
+            f"{seen} of them {'shows' if seen == 1 else 'show'} a value-chain model in at least "
+            f"one year. Value-chain labels in {end}: {at_end or 'none'}. " + RULES_NOTE
         )
     ]
     blocks.append(
@@ -252,7 +287,8 @@ def _money_blocks(ctx: ReportContext, firms: list[str], names: dict[str, str]) -
     on_fin = dependence.filter(pl.col("basis") == "financials")
     blocks: list = [
         Text(
-            f"Milestone and deal dependence per firm-year: {on_fin.height} firm-years rest on "
+            f"Milestone and deal dependence per firm-year: "
+            f"{plural(on_fin.height, 'firm-year rests', 'firm-years rest')} on "
             f"financial statements (deal income = upfront fees + milestones + R&D service "
             f"fees, as a share of revenue; figures picked by source priority), "
             f"{dependence.height - on_fin.height} on deal terms alone, which know no revenue "
@@ -462,8 +498,10 @@ def _realism_blocks(deals: pl.DataFrame, start: int, end: int) -> list:
     )
     return [
         Text(
-            f"Deal-level realism in {start}-{end}: {with_ms.height} deals disclose milestones "
-            f"of a known stage; {no_ms} more disclose only committed money (realism 1) and "
+            f"Deal-level realism in {start}-{end}: "
+            f"{plural(with_ms.height, 'deal discloses', 'deals disclose')} milestones "
+            f"of a known stage; {no_ms} more {'discloses' if no_ms == 1 else 'disclose'} "
+            "only committed money (realism 1) and "
             f"{unrated} {'has' if unrated == 1 else 'have'} milestones at an unknown stage "
             "(left unrated). The earlier the "
             "stage at signing, the smaller the share of the headline that is realistic."
@@ -483,7 +521,8 @@ def _stage_blocks(ctx: ReportContext, firms: list[str], names: dict[str, str]) -
     if ctx.pipeline.is_empty():
         return [
             Text(
-                "The dataset has no pipeline records: the highest development stage of "
+                f"There are no pipeline records in {scope_note(ctx)}: the highest development "
+                "stage of "
                 "each NBF and its migration toward FIPCO cannot be shown."
             )
         ]
@@ -505,7 +544,8 @@ def _stage_blocks(ctx: ReportContext, firms: list[str], names: dict[str, str]) -
         fig.update_yaxes(range=[0, 100])
         blocks += [
             Text(
-                f"{highest['firm'].n_unique()} NBFs have dated pipeline records. A stage counts "
+                f"{plural(highest['firm'].n_unique(), 'NBF has', 'NBFs have')} dated pipeline "
+                "records. A stage counts "
                 "from the year an asset first reaches it, for good (accumulated development "
                 "experience, not the current pipeline), whoever ran it; the share is of the "
                 "NBFs with a record by that year."
@@ -530,54 +570,51 @@ def _fipco_blocks(ctx: ReportContext, firms: list[str], names: dict[str, str]) -
         ]
     table = (
         _with_names(migration, names)
-        .with_columns((pl.col("fipco_year") <= end).alias("fipco_in_period"))
         .select(
             "name",
-            "first_own_phase3_year",
-            "first_own_registration_year",
-            "first_own_marketed_year",
+            pl.col("first_own_phase3_year").alias("own_phase3"),
+            pl.col("first_own_registration_year").alias("own_registration"),
+            pl.col("first_own_marketed_year").alias("own_marketed"),
             "fipco_year",
-            "fipco_basis",
-            "fipco_in_period",
-            "evidence_text",
-            "evidence",
+            pl.col("fipco_basis").alias("basis"),
+            (pl.col("fipco_year") <= end).alias("in_period"),
+            pl.col("evidence_text").alias("evidence"),
         )
         .sort("fipco_year", "name", nulls_last=True)
     )
     reached = table.filter(pl.col("fipco_year").is_not_null())
-    lines = [
-        f"{name}: FIPCO from {year} ({basis}); evidence: {text}."
-        for name, year, basis, text in reached.select(
-            "name", "fipco_year", "fipco_basis", "evidence_text"
-        ).rows()
-    ]
+    became = ", ".join(
+        f"{name} in {year} ({basis})"
+        for name, year, basis in reached.select("name", "fipco_year", "basis").rows()
+    )
     partial = table.filter(pl.col("fipco_year").is_null())["name"].to_list()
     blocks: list = [
         Text(
-            f"Migration toward FIPCO: {table.height} NBFs ran late-stage development or sales "
-            f"themselves, {reached.height} of them became FIPCO by the rule below "
-            f"({reached.filter(pl.col('fipco_year') <= end).height} within the period; the "
-            "data run past it, and later years are shown for completeness). "
+            f"Migration toward FIPCO: {plural(table.height, 'NBF')} ran late-stage "
+            f"development or sales themselves, and {reached.height} of them became FIPCO by "
+            f"the rule below ({reached.filter(pl.col('fipco_year') <= end).height} within the "
+            "period; the data run past it, and later years are shown for completeness)"
+            + (f": {became}." if became else ".")
             + (
-                f"Own late-stage work without FIPCO status: {', '.join(partial)}. "
+                f" Own late-stage work without FIPCO status: {', '.join(partial)}."
                 if partial
                 else ""
             )
-            + f"Rule: {FIPCO_RULE}"
+            + " The table gives the dated evidence of each step (asset, stage, year, "
+            f"operator, event id). Rule: {FIPCO_RULE}"
         )
     ]
-    blocks += [Text(line) for line in lines]
     blocks.append(Table("bm_fipco_migration", "Migration toward FIPCO, with evidence", table))
-    blocks.append(_fipco_figure(table))
+    blocks.append(_fipco_figure(table, end))
     return blocks
 
 
-def _fipco_figure(table: pl.DataFrame) -> Figure:
+def _fipco_figure(table: pl.DataFrame, end: int) -> Figure:
     """Per firm, the first own phase III, registration, marketing and FIPCO years."""
     steps = {
-        "first_own_phase3_year": "own phase III",
-        "first_own_registration_year": "own registration",
-        "first_own_marketed_year": "own marketing",
+        "own_phase3": "own phase III",
+        "own_registration": "own registration",
+        "own_marketed": "own marketing",
         "fipco_year": "FIPCO",
     }
     long = (
@@ -603,6 +640,17 @@ def _fipco_figure(table: pl.DataFrame) -> Figure:
                 name=step,
                 marker={"symbol": symbol, "size": 12},
             )
+        )
+    if long.height and long["year"].max() > end:
+        fig.add_vline(x=end + 0.5, line_dash="dot", line_color="#5b6775")
+        fig.add_annotation(
+            x=end + 0.5,
+            y=1,
+            yref="paper",
+            text=f"end of period ({end})",
+            showarrow=False,
+            xanchor="left",
+            yanchor="bottom",
         )
     fig.update_layout(
         title="Steps toward FIPCO: first own late-stage events per NBF",

@@ -16,6 +16,7 @@ from bioris.analytics.genealogy import rejoin_brackets
 from bioris.analytics.pipeline import OWN_ROLES, fipco_migration
 from bioris.analytics.temporal import with_top_parent
 from bioris.reporting.model import Figure, ReportContext, Section, Table, Text
+from bioris.reporting.sections.business import display_names, focal_nbfs, scope_note
 
 MIN_DEALS = 2
 MAX_CASES = 40
@@ -40,7 +41,7 @@ TIMELINE_COLUMNS = (
 
 def build(ctx: ReportContext) -> Section:
     """One case history per NBF with at least two deals, most deals first."""
-    names = _display_names(ctx.actors)
+    names = display_names(ctx.actors)
     deals = _firm_deals(ctx, names)
     counts = (
         deals.group_by("firm")
@@ -81,7 +82,7 @@ def _intro(ctx: ReportContext, eligible: int, shown: int) -> str:
         missing.append("no pipeline records (so no stages reached)")
     if ctx.financials.is_empty():
         missing.append("no financial statements")
-    gaps = f" The dataset has {' and '.join(missing)}." if missing else ""
+    gaps = f" There are, in {scope_note(ctx)}, {' and '.join(missing)}." if missing else ""
     return (
         f"Case histories of the {eligible} NBFs with at least {MIN_DEALS} deals, most deals "
         f"first.{capped} Each history is written from the records alone: founding, origin and "
@@ -95,17 +96,9 @@ def _intro(ctx: ReportContext, eligible: int, shown: int) -> str:
     )
 
 
-def _display_names(actors: pl.DataFrame) -> dict[str, str]:
-    pairs = list(actors.select("actor_id", "name").iter_rows())
-    counts: dict[str, int] = {}
-    for _, name in pairs:
-        counts[name] = counts.get(name, 0) + 1
-    return {i: (n if n and counts[n] == 1 else f"{n or i} ({i})") for i, n in pairs}
-
-
 def _firm_deals(ctx: ReportContext, names: dict[str, str]) -> pl.DataFrame:
     """One row per NBF and deal: the deal's terms, the NBF's role, its partners' names."""
-    nbfs = ctx.network.nbfs
+    nbfs = focal_nbfs(ctx)
     own = (
         ctx.parties.filter(pl.col("actor_id").is_in(nbfs))
         .select("alliance_id", pl.col("actor_id").alias("firm"), "role")

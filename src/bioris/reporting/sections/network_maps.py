@@ -26,6 +26,7 @@ _PANEL_COLUMNS = 3
 _EDGE_COLOUR = "rgba(110,110,110,0.45)"
 _FRAME_MS = 700
 _PAD = 1.08  # axis range around the [-1, 1] layout
+_KINDS = {"nbf": "NBF", "network_org": "network organisation"}
 _RANK = {group: 100 + i for i, group in enumerate(LOCATION_COLOURS)}  # legend order
 
 
@@ -39,16 +40,8 @@ def network_maps(ctx: ReportContext, *, max_actors: int = MAX_ACTORS) -> Section
     opts = ctx.options
     nodes, edges, capped = drawn_network(ctx.ties, max_actors)
     if nodes.height == 0:
-        return Section(
-            KEY,
-            TITLE,
-            [
-                Text(
-                    f"No ties are active in {opts.start_year}-"
-                    f"{opts.end_year}, so there is no network to draw."
-                )
-            ],
-        )
+        period = f"{opts.start_year}-{opts.end_year}"
+        return Section(KEY, TITLE, [Text(f"No ties are active in {period}: no network to draw.")])
     positions = stable_layout(edges, opts.seed)
     nodes = (
         nodes.join(location_groups(ctx.actors), on="actor", how="left")
@@ -153,8 +146,9 @@ def _explanation(
     actors = nodes["actor"].n_unique()
     shown = ", ".join(str(y) for y in panels)
     return (
-        f"The alliance network of {shown} (small multiples), then of every year "
-        f"{years[0]}-{years[-1]} (animation: press play or drag the slider). Each year ties "
+        f"The alliance network of {shown} (small multiples), then of every year with ties "
+        f"from {years[0]} to {years[-1]} (animation: drag the slider, or press Play to run "
+        "through the years from the first). Each year ties "
         f"the parties of every deal signed in the previous {opts.window_years} years (signing "
         f"year included). All {actors} actors tied at some point of the period share one "
         f"layout (Fruchterman-Reingold on the union of all ties, seed {opts.seed}), so an "
@@ -171,12 +165,12 @@ def _cap_note(capped: pl.DataFrame, max_actors: int) -> str:
     years = capped["year"].to_list()
     span = f"{years[0]}-{years[-1]}" if len(years) > 1 else str(years[0])
     return (
-        f"To keep the report light, each map shows at most {max_actors} actors: in "
-        f"{len(years)} year(s) ({span}) more actors were tied, and those maps show the "
-        f"{max_actors} with most partners and the ties among them; "
-        f"{int(capped['actors_hidden'].max())} actors and {int(capped['ties_hidden'].max())} "
-        "ties at most are left out of one year's map. The network measures of the other "
-        "sections use every actor."
+        f"To keep the report light, a map shows at most {max_actors} actors. In "
+        f"{len(years)} year(s) between {span} more actors were tied: those maps show the "
+        f"{max_actors} actors with most partners that year and the ties among them, leaving "
+        f"out up to {int(capped['actors_hidden'].max())} actors and "
+        f"{int(capped['ties_hidden'].max())} ties of a year. The network measures of the "
+        "other sections use every actor."
     )
 
 
@@ -186,7 +180,8 @@ def _size(degree: pl.Series) -> list[float]:
 
 def _hover(frame: pl.DataFrame) -> list[str]:
     return [
-        f"<b>{html.escape(name)}</b><br>{html.escape(kind)} · {html.escape(location)}"
+        f"<b>{html.escape(name)}</b><br>{html.escape(_KINDS.get(kind, kind.replace('_', ' ')))}"
+        f" · {html.escape(location)}"
         f"<br>{degree} partner(s) in {year}"
         for name, kind, location, degree, year in frame.select(
             "name", "kind", "location", "degree", "year"
@@ -225,6 +220,7 @@ def _node_trace(nodes: pl.DataFrame, group: str, **where: str) -> go.Scatter:
         marker={
             "color": LOCATION_COLOURS[group],
             "size": _size(part["degree"]),
+            "opacity": 0.9,  # plotly fades sized markers to 0.7, which dulls the fixed colours
             "line": {"width": 0.6, "color": "white"},
         },
         text=_hover(part),
@@ -355,7 +351,7 @@ def animation(
         height=720,
         plot_bgcolor="white",
         legend={"title": {"text": "Location"}, "itemsizing": "constant"},
-        margin={"l": 10, "r": 10, "t": 60, "b": 10},
+        margin={"l": 10, "r": 10, "t": 60, "b": 110},
         hovermode="closest",
         updatemenus=[
             {
@@ -392,5 +388,4 @@ def animation(
             }
         ],
     )
-    fig.update_layout(margin={"b": 110})
     return fig

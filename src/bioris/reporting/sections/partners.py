@@ -11,6 +11,7 @@ import polars as pl
 
 from bioris.analytics import (
     RANKING_RULE,
+    BetweennessSampling,
     TiePolicy,
     brokerage,
     centrality,
@@ -32,7 +33,13 @@ def build(ctx: ReportContext) -> Section:
     """Rankings at five-year steps, persistence in the top k, and brokerage by location."""
     opts, net = ctx.options, ctx.network
     policy = TiePolicy("fixed", opts.window_years)
-    ranks = centrality(ctx.ties, measures=("degree", "betweenness", "eigenvector"))
+    # exact betweenness up to 500 actors a year; estimated from 500 sources beyond (seeded)
+    sampling = BetweennessSampling(500, opts.seed)
+    ranks = centrality(
+        ctx.ties,
+        measures=("degree", "betweenness", "eigenvector"),
+        betweenness_sampling=sampling,
+    )
     profile = partner_profile(
         net.alliances, net.parties, net.nbfs, start=opts.start_year, end=opts.end_year,
         policy=policy, big_pharma=net.big_pharma, parents=net.parents, centrality=ranks,
@@ -183,6 +190,7 @@ def _matrix_blocks(ctx: ReportContext) -> list:
     col_label = _labels(deals, "nbf_id", "nbf")
     cell = {(b, n): d for b, n, d in deals.select("big_pharma_id", "nbf_id", "deals").rows()}
     z = [[cell.get((b, n)) for n in cols] for b in rows]
+    most = int(deals["deals"].max())
     fig = go.Figure(
         go.Heatmap(
             z=z,
@@ -192,9 +200,10 @@ def _matrix_blocks(ctx: ReportContext) -> list:
             texttemplate="%{text}",
             colorscale="Blues",
             zmin=0,
+            zmax=most,
             xgap=1,
             ygap=1,
-            colorbar={"title": {"text": "Deals"}},
+            colorbar={"title": {"text": "Deals"}, "dtick": 1 if most <= 10 else None},
             hovertemplate="%{y} × %{x}: %{z} deal(s)<extra></extra>",
         )
     )

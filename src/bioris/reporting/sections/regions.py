@@ -288,11 +288,8 @@ def _scope_blocks(ctx: ReportContext, regions: list[str]) -> list:
     fig.update_yaxes(tickformat=".0%", range=[0, 1])
     fig.update_layout(barmode="stack", height=220 + 200 * len(shown))
     periods = _periods(opts.start_year, opts.end_year)
-    period = (
-        pl.col("year")
-        .cut([p[1] + 0.5 for p in periods[:-1]], labels=[f"{a}-{b}" for a, b in periods])
-        .cast(pl.String)
-    )
+    labels = {y: f"{a}-{b}" for a, b in periods for y in range(a, b + 1)}
+    period = pl.col("year").replace_strict(labels, default=None, return_dtype=pl.String)
     pooled = (
         counts.with_columns(period.alias("period"))
         .group_by("location", "period")
