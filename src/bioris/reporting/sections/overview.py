@@ -6,6 +6,7 @@ import plotly.express as px
 import polars as pl
 
 from bioris.analytics import actors_by_kind_region
+from bioris.reporting.layout import LOCATION_COLOURS
 from bioris.reporting.model import Figure, ReportContext, Section, Table, Text
 
 
@@ -32,6 +33,9 @@ def build(ctx: ReportContext) -> Section:
             orientation="h",
             title="Actors by kind and location",
             labels={"actors": "Actors (count)", "kind": "Kind of actor", "location": "Location"},
+            color_discrete_map={
+                r: LOCATION_COLOURS[r] for r in ("Flanders", "Wallonia", "Brussels")
+            },
         )
         fig.update_layout(barmode="stack", height=420, legend_title_text="Location")
         blocks.append(Figure("actors_by_kind_location", fig, counts))
