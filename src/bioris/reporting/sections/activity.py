@@ -56,4 +56,64 @@ def build(ctx: ReportContext) -> Section:
     blocks.append(
         Table("deals_per_year_table", "Deals and disclosed value per year and type", per_year)
     )
+    blocks += _by_partner_kind_and_stage(ctx)
+    blocks.append(_largest_deals(ctx))
     return Section("activity", "Alliance activity", blocks)
+
+
+def _dated(ctx: ReportContext) -> pl.DataFrame:
+    opts = ctx.options
+    return ctx.alliances.filter(pl.col("year").is_between(opts.start_year, opts.end_year))
+
+
+def _by_partner_kind_and_stage(ctx: ReportContext) -> list:
+    """Deals per period by the kind of the focal firm's partners, and by stage at signing."""
+    deals = _dated(ctx).with_columns(((pl.col("year") // 5) * 5).alias("period_start"))
+    partners = (
+        ctx.parties.filter(~pl.col("focal"))
+        .join(ctx.actors.select("actor_id", "kind"), on="actor_id")
+        .join(deals.select("alliance_id", "period_start"), on="alliance_id")
+        .unique(subset=["alliance_id", "kind"])
+        .group_by("period_start", "kind")
+        .agg(pl.len().alias("deals"))
+        .sort("period_start", "kind")
+    )
+    stages = deals.group_by("period_start", "stage_at_signing").agg(pl.len().alias("deals"))
+    stages = stages.sort("period_start", "stage_at_signing")
+    if partners.height == 0:
+        return [Text("No dated deal in the period: no partner or stage breakdown.")]
+    fig = px.bar(
+        partners, x="period_start", y="deals", color="kind", barmode="stack",
+        title="Deals per five-year period by kind of partner",
+        labels={"period_start": "Five-year period (first year)", "deals": "Deals (count)",
+                "kind": "Partner kind"},
+    )  # fmt: skip
+    fig2 = px.bar(
+        stages, x="period_start", y="deals", color="stage_at_signing", barmode="stack",
+        title="Deals per five-year period by stage of the asset at signing",
+        labels={"period_start": "Five-year period (first year)", "deals": "Deals (count)",
+                "stage_at_signing": "Stage at signing"},
+    )  # fmt: skip
+    return [
+        Text("A deal with several partners of one kind counts once for that kind."),
+        Figure("deals_by_partner_kind", fig, partners),
+        Figure("deals_by_stage_at_signing", fig2, stages),
+    ]
+
+
+def _largest_deals(ctx: ReportContext) -> Table:
+    """The 15 deals with the largest disclosed headline value in the period."""
+    largest = (
+        _dated(ctx)
+        .filter(pl.col("headline_eur") > 0)
+        .sort("headline_eur", descending=True)
+        .head(15)
+        .select("year", "deal_type", "parties", "stage_at_signing", "asset",
+                "committed_eur", "headline_eur", "source_urls")
+    )  # fmt: skip
+    return Table(
+        "largest_deals",
+        "The largest deals by disclosed headline value (EUR million: committed + milestones)",
+        largest,
+        links=("source_urls",),
+    )

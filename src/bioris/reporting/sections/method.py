@@ -61,5 +61,37 @@ def build(ctx: ReportContext) -> Section:
         Table("confidence", "Records by confidence", confidence),
         Table("parameters", "Parameters of this report", parameters),
         Text(f"Most-preferred-partner ranking rule: {RANKING_RULE}"),
+        *_coverage(ctx),
     ]
     return Section("method", "Data and method", blocks)
+
+
+def _coverage(ctx: ReportContext) -> list:
+    """Where the data are thin: deals per focal firm, undated deals, deals outside the period."""
+    opts = ctx.options
+    focal = ctx.parties.filter(pl.col("focal")).join(
+        ctx.alliances.select("alliance_id", "year"), on="alliance_id"
+    )
+    per_firm = (
+        focal.group_by("actor_id")
+        .agg(
+            pl.len().alias("deals"),
+            pl.col("year").is_null().sum().alias("undated"),
+            pl.col("year").min().alias("first_year"),
+            pl.col("year").max().alias("last_year"),
+        )
+        .join(ctx.actors.select("actor_id", "name", "bioregion"), on="actor_id")
+        .sort("deals", "name", descending=[True, False])
+        .select("name", "bioregion", "deals", "undated", "first_year", "last_year")
+    )
+    undated = ctx.alliances.filter(pl.col("year").is_null()).height
+    outside = ctx.alliances.filter(~pl.col("year").is_between(opts.start_year, opts.end_year))
+    single = per_firm.filter(pl.col("deals") == 1).height
+    text = Text(
+        f"Coverage: {per_firm.height} focal firms; {single} of them have a single recorded "
+        f"deal. {undated} deals are undated and {outside.height - undated} dated deals fall "
+        f"outside {opts.start_year}-{opts.end_year}; both are kept in the deal list but left "
+        "out of yearly measures. Deals are collected from public sources (press releases, "
+        "trade press, annual reports): undisclosed terms are missing values, not zeros."
+    )
+    return [text, Table("coverage_per_firm", "Recorded deals per focal firm", per_firm)]
