@@ -16,6 +16,7 @@ from bioris.domain import (
     Provenance,
     SourceKind,
 )
+from bioris.domain.canonical import FINANCIAL_COLUMNS, PIPELINE_COLUMNS
 
 __all__ = [
     "FINANCIAL_COLUMNS",
@@ -27,15 +28,6 @@ __all__ = [
 ]
 
 Params = dict[str, Any]
-
-PIPELINE_COLUMNS = (
-    "event_id", "firm_id", "asset", "stage", "year", "date", "modality", "indication", "event",
-    "operator", "operator_ids", "operator_role", "notes", "source_urls", "confidence",
-)  # fmt: skip
-FINANCIAL_COLUMNS = (
-    "record_id", "firm_id", "year", "currency", "source_kind", *FINANCIAL_FIELDS,
-    "eur_per_unit", "notes", "source_urls", "confidence",
-)  # fmt: skip
 
 
 def _provenance(row: sqlite3.Row) -> Provenance:

@@ -28,6 +28,12 @@ from bioris.domain import (
     Stage,
     Terms,
 )
+from bioris.domain.canonical import (
+    ACTOR_COLUMNS,
+    ALLIANCE_COLUMNS,
+    LINEAGE_COLUMNS,
+    MONEY_FIELDS,
+)
 
 __all__ = [
     "ACTOR_COLUMNS",
@@ -47,21 +53,6 @@ __all__ = [
 
 Params = dict[str, Any]
 
-ACTOR_COLUMNS = (
-    "actor_id", "name", "kind", "country", "bioregion", "city", "founded", "origin",
-    "subsectors", "ipo_year", "exit", "aliases", "source_urls", "confidence",
-)  # fmt: skip
-LINEAGE_COLUMNS = (
-    "actor_id", "relation", "target", "start_year", "end_year", "notes", "source_urls",
-    "confidence",
-)  # fmt: skip
-MONEY_FIELDS = ("upfront", "milestones", "equity", "rd_funding")
-ALLIANCE_COLUMNS = (
-    "alliance_id", "year", "date", "deal_type", "stage_at_signing", "asset",
-    "therapeutic_area",
-    *(f"{m}_{part}" for m in MONEY_FIELDS for part in ("amount", "currency", "eur")),
-    "royalties", "end_year", "end_reason", "notes", "source_urls", "confidence",
-)  # fmt: skip
 PARTY_COLUMNS = ("alliance_id", "position", "actor_id", "role", "focal", "name_as_reported")
 
 
