@@ -42,6 +42,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import polars as pl
@@ -724,3 +725,24 @@ def _weighted_draw(rng: np.random.Generator, weight: np.ndarray, n: int) -> np.n
     cumulative = np.cumsum(weight)
     picks = np.searchsorted(cumulative, rng.random(n) * cumulative[-1], side="right")
     return np.minimum(picks, len(weight) - 1)
+
+
+def write_canonical(data: SyntheticData, folder: Path) -> list[Path]:
+    """The data as bioris canonical CSVs (actors, alliances, parties), ready for
+    ``bioris import``: ids, kinds, places, dated deals with their committed value, roles."""
+    actors = data.actors.select("actor_id", "name", "kind", "country", "bioregion", "founded")
+    alliances = data.alliances.select(
+        "alliance_id", "year", "deal_type", "stage_at_signing",
+        pl.col("committed_eur").alias("upfront_amount"),
+        pl.when(pl.col("committed_eur").is_not_null()).then(pl.lit("EUR")).alias(
+            "upfront_currency"
+        ),
+    )  # fmt: skip
+    parties = data.parties.select("alliance_id", "actor_id", "role", "focal")
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name, frame in (("actors", actors), ("alliances", alliances), ("parties", parties)):
+        path = folder / f"{name}.csv"
+        frame.write_csv(path)
+        paths.append(path)
+    return paths
