@@ -145,3 +145,20 @@ def test_added_names_resolve_and_display_name(index: NameIndex) -> None:
     assert index.lookup("GLPG (Mechelen)") == {"galapagos"}
     assert index.display_name("galapagos") == "Galapagos"
     assert index.display_name("nobody") == "nobody"
+
+
+def test_a_unit_in_brackets_is_not_a_parent():
+    # 'KU Leuven (Rega Institute)': the institute's recorded origin is KU Leuven, so the
+    # bracket names a unit of KU Leuven, not its parent
+    from bioris.domain import Actor, ActorKind
+    from bioris.ingest.resolve import NameIndex
+
+    leuven = Actor("ku-leuven", "KU Leuven", ActorKind.UNIVERSITY)
+    rega = Actor("rega", "Rega Institute", ActorKind.RESEARCH_CENTRE, origin=("KU Leuven",))
+    novartis = Actor("novartis", "Novartis", ActorKind.PHARMA)
+    alcon = Actor("alcon", "Alcon", ActorKind.PHARMA)
+    index = NameIndex.build([leuven, rega, novartis, alcon])
+    unit = index.resolve("KU Leuven (Rega Institute)")
+    assert (unit.actor_id, unit.parent_id) == ("ku-leuven", None)
+    parent = index.resolve("Alcon (Novartis)")
+    assert (parent.actor_id, parent.parent_id) == ("alcon", "novartis")

@@ -3,9 +3,10 @@
 Names match on :func:`bioris.domain.name_key` (case, accents, punctuation and legal suffixes
 ignored) against every actor's name, aliases and dated former names. ``Name (Qualifier)`` is
 read as the actor ``Name`` and, when ``Qualifier`` is another known actor, its parent (as in
-``Alcon (Novartis)``); when it is the same actor (``Merck & Co (MSD)``) or unknown (a division,
-``Merck KGaA (Merck Serono)``) it only qualifies the name. An unknown name is an error that
-suggests the closest known names (rapidfuzz).
+``Alcon (Novartis)``); when it is the same actor (``Merck & Co (MSD)``), unknown (a division,
+``Merck KGaA (Merck Serono)``) or a unit of the named actor (an institute whose recorded
+origin is that actor: ``KU Leuven (Rega Institute)``) it only qualifies the name. An unknown
+name is an error that suggests the closest known names (rapidfuzz).
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ class NameIndex:
         self._ids: dict[str, set[str]] = defaultdict(set)
         self._display: dict[str, str] = {}  # key -> a readable name for suggestions
         self._names: dict[str, str] = {}  # actor id -> display name
+        self._origins: dict[str, set[str]] = {}  # actor id -> name keys of its origins
 
     @classmethod
     def build(cls, actors: Iterable[Actor], lineage: Iterable[LineageFact] = ()) -> NameIndex:
@@ -58,6 +60,7 @@ class NameIndex:
     def add(self, actor: Actor) -> None:
         """Index an actor under its id, name and aliases."""
         self._names[actor.actor_id] = actor.name
+        self._origins[actor.actor_id] = {name_key(split_parent(o)[0]) for o in actor.origin}
         self._ids[name_key(actor.actor_id)].add(actor.actor_id)  # ids resolve, unsuggested
         for name in (actor.name, *actor.aliases):
             self.add_name(actor.actor_id, name)
@@ -91,7 +94,8 @@ class NameIndex:
         if match.actor_id is None:
             return Match(bare, problem=match.problem)
         parent = self._unique(inner).actor_id
-        parent_id = parent if parent and parent != match.actor_id else None
+        unit = parent is not None and name_key(bare) in self._origins.get(parent, set())
+        parent_id = parent if parent and parent != match.actor_id and not unit else None
         return Match(bare, match.actor_id, parent_id)
 
     def _unique(self, name: str) -> Match:

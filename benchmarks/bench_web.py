@@ -1,0 +1,182 @@
+"""Load benchmark of ``bioris serve``: 50 concurrent clients for 60 s on loopback.
+
+    python benchmarks/bench_web.py [--size M] [--clients 50] [--seconds 60] [--seed 0]
+
+Builds (or reuses, under the system temp folder) a store of synthetic data of the given size
+(M: 20,000 actors, 100,000 alliances), starts the real server (uvicorn, 127.0.0.1, a free
+port) in a child process, warms its caches once, then runs ``--clients`` concurrent clients
+for ``--seconds`` seconds against three route groups, in equal turns: the alliances table
+(random filters and pages), actor profiles (random actors) and full-network snapshots (random
+years). It prints requests per second, p50/p95/p99 latency and errors per group. Targets: zero
+errors, p95 under 200 ms for alliances and profile, under 1 s for a network snapshot. Every
+request goes to 127.0.0.1 only; the run is bounded in time and stops by itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.synthetic import generate, write_canonical
+
+from bioris.ingest.importer import import_files
+from bioris.store import open_store
+
+GROUPS = ("alliances", "profile", "network")
+TARGET_P95_S = {"alliances": 0.2, "profile": 0.2, "network": 1.0}
+DEAL_TYPES = ("licensing_out", "licensing_in", "research_collaboration", "equity_investment",
+              "option", "grant")  # fmt: skip
+
+
+def build_store(size: str, seed: int) -> Path:
+    """A store of synthetic data, built once per size and seed and reused afterwards."""
+    path = Path(tempfile.gettempdir()) / f"bioris-bench-web-{size}-{seed}.sqlite"
+    if path.exists():
+        return path
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory() as folder:
+        files = write_canonical(generate(size, seed=seed), Path(folder))
+        partial = path.with_suffix(".partial")
+        with open_store(partial) as store:
+            import_files(store, files)
+        partial.rename(path)
+    print(f"built {path} in {time.perf_counter() - started:.1f} s")
+    return path
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_server(store: Path, port: int) -> subprocess.Popen:
+    code = (
+        "from pathlib import Path; from bioris.web.app import serve; "
+        f"serve(Path({str(store)!r}), host='127.0.0.1', port={port})"
+    )
+    env = dict(os.environ, BIORIS_MAX_CONCURRENT_REQUESTS="64")
+    return subprocess.Popen([sys.executable, "-c", code], env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE)  # fmt: skip
+
+
+def wait_ready(base: str, seconds: float = 120) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{base}/api/meta", timeout=5).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    raise SystemExit("the server did not start")
+
+
+def request_for(group: str, rng: random.Random, actors: list[str], years: list[int]) -> str:
+    if group == "alliances":
+        params = [f"page={rng.randint(1, 20)}", "page_size=100"]
+        if rng.random() < 0.5:
+            params.append(f"deal_type={rng.choice(DEAL_TYPES)}")
+        if rng.random() < 0.5:
+            start = rng.choice(years)
+            params.append(f"year_from={start}&year_to={start + 5}")
+        return "/api/alliances?" + "&".join(params)
+    if group == "profile":
+        return f"/api/actors/{rng.choice(actors)}"
+    return f"/api/network?year={rng.choice(years)}&window=5"
+
+
+async def client(base: str, deadline: float, seed: int, actors: list[str], years: list[int],
+                 results: dict[str, list[float]], errors: dict[str, int]) -> None:  # fmt: skip
+    rng = random.Random(seed)
+    async with httpx.AsyncClient(base_url=base, timeout=30) as http:
+        turn = seed
+        while time.monotonic() < deadline:
+            group = GROUPS[turn % len(GROUPS)]
+            turn += 1
+            started = time.perf_counter()
+            try:
+                response = await http.get(request_for(group, rng, actors, years))
+                ok = response.status_code == 200
+            except httpx.HTTPError:
+                ok = False
+            elapsed = time.perf_counter() - started
+            if ok:
+                results[group].append(elapsed)
+            else:
+                errors[group] += 1
+
+
+async def load(base: str, clients: int, seconds: float, actors: list[str], years: list[int]):
+    results: dict[str, list[float]] = {g: [] for g in GROUPS}
+    errors = dict.fromkeys(GROUPS, 0)
+    deadline = time.monotonic() + seconds
+    await asyncio.gather(
+        *(client(base, deadline, i, actors, years, results, errors) for i in range(clients))
+    )
+    return results, errors
+
+
+def report(results, errors, seconds: float) -> None:
+    print(f"\n{'route group':<12}{'requests':>10}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}"
+          f"{'p99 ms':>9}{'errors':>8}  target p95")  # fmt: skip
+    for group in GROUPS:
+        times = np.array(results[group]) * 1000
+        p50, p95, p99 = (np.percentile(times, q) if len(times) else float("nan")
+                         for q in (50, 95, 99))  # fmt: skip
+        target = TARGET_P95_S[group] * 1000
+        verdict = "met" if p95 <= target and errors[group] == 0 else "MISSED"
+        print(f"{group:<12}{len(times):>10}{len(times) / seconds:>9.1f}{p50:>9.0f}{p95:>9.0f}"
+              f"{p99:>9.0f}{errors[group]:>8}  < {target:.0f} ms: {verdict}")  # fmt: skip
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", default="M")
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args(argv)
+    store = build_store(args.size, args.seed)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = start_server(store, port)
+    try:
+        wait_ready(base)
+        meta = httpx.get(f"{base}/api/meta", timeout=30).json()
+        years = list(range(max(1987, meta["years"][0]), min(2017, meta["years"][1]) + 1))
+        sample = httpx.get(f"{base}/api/actors?page_size=1000", timeout=60).json()["items"]
+        actors = [a["actor_id"] for a in sample]
+        started = time.perf_counter()
+        for year in (years[0], years[-1]):  # warm the caches (tie table, layout, measures)
+            httpx.get(f"{base}/api/network?year={year}&window=5", timeout=600)
+        httpx.get(f"{base}/api/actors/{actors[0]}", timeout=600)
+        print(
+            f"warm-up (tie table, layout, yearly measures): {time.perf_counter() - started:.1f} s"
+        )
+        results, errors = asyncio.run(load(base, args.clients, args.seconds, actors, years))
+        print(f"store {store.name}: {meta['counts']}")
+        print(f"{args.clients} concurrent clients for {args.seconds:.0f} s on 127.0.0.1; "
+              f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cpu(s)")  # fmt: skip
+        report(results, errors, args.seconds)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
