@@ -354,6 +354,33 @@ def region_summary_command(
           False, "Spin-offs per institution")  # fmt: skip
 
 
+@app.command()
+def serve(
+    store: StoreOpt = None,
+    host: Annotated[str, typer.Option(help="Address to bind (loopback unless told).")] = (
+        "127.0.0.1"
+    ),
+    port: Annotated[int, typer.Option(help="TCP port.", min=1, max=65535)] = 8000,
+) -> None:
+    """Serve a read-only web explorer and JSON API over a store (docs at /docs)."""
+    try:
+        from bioris.web.app import serve as run_server
+    except ImportError:
+        err.print(
+            "error: the web server needs the 'web' extra: pip install 'bioris[web]'",
+            markup=False,
+        )
+        raise typer.Exit(1) from None
+    from bioris.workspace import default_store_path, open_user_store
+
+    with friendly_errors():
+        path = Path(store) if store else default_store_path()
+        open_user_store(path, read_only=True).close()  # creates or upgrades it first
+        err.print(f"serving {path} read-only on http://{host}:{port} (Ctrl-C stops)",
+                  markup=False)  # fmt: skip
+        run_server(path, host=host, port=port)
+
+
 def _emit(rows: list[dict[str, Any]], columns: tuple[str, ...], as_json: bool, title: str) -> None:
     if as_json:
         sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=1, default=str) + "\n")

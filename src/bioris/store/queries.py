@@ -12,7 +12,15 @@ from typing import Any
 from bioris.store.firm_rows import FINANCIAL_COLUMNS, PIPELINE_COLUMNS
 from bioris.store.rows import ACTOR_COLUMNS, ALLIANCE_COLUMNS, LINEAGE_COLUMNS, PARTY_COLUMNS
 
-__all__ = ["AllianceFilter", "alliance_select"]
+__all__ = [
+    "ALLIANCE_ORDERS",
+    "ActorFilter",
+    "AllianceFilter",
+    "actor_count",
+    "actor_select",
+    "alliance_count",
+    "alliance_select",
+]
 
 
 def _insert(table: str, columns: tuple[str, ...]) -> str:
@@ -77,6 +85,30 @@ META_GET = "SELECT value FROM meta WHERE key = ?"
 META_SET = "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = ?"
 
 
+# A deal's headline value in EUR million, as Terms.headline_eur computes it (0 where unknown).
+HEADLINE_EUR = "(ifnull(a.upfront_eur, 0) + ifnull(a.equity_eur, 0) + ifnull(a.milestones_eur, 0))"
+
+#: sort key -> ORDER BY terms (ascending, descending); the (year, date, id) order breaks ties
+ALLIANCE_ORDERS: dict[str, tuple[str, str]] = {
+    "year": (
+        "a.year NULLS LAST, a.date, a.alliance_id",
+        "a.year DESC NULLS LAST, a.date DESC, a.alliance_id DESC",
+    ),
+    "date": (
+        "a.date NULLS LAST, a.alliance_id",
+        "a.date DESC NULLS LAST, a.alliance_id DESC",
+    ),
+    "headline_eur": (
+        f"{HEADLINE_EUR}, a.year NULLS LAST, a.date, a.alliance_id",
+        f"{HEADLINE_EUR} DESC, a.year NULLS LAST, a.date, a.alliance_id",
+    ),
+    "deal_type": (
+        "a.deal_type, a.year NULLS LAST, a.date, a.alliance_id",
+        "a.deal_type DESC, a.year NULLS LAST, a.date, a.alliance_id",
+    ),
+}
+
+
 @dataclass(frozen=True, slots=True)
 class AllianceFilter:
     """Which alliances :meth:`Store.alliances` returns; every field is optional.
@@ -92,6 +124,15 @@ class AllianceFilter:
         Inclusive bounds on the signing year; undated alliances are left out when either is set.
     deal_type : str, optional
         A :class:`~bioris.domain.DealType` value.
+    stage : str, optional
+        A :class:`~bioris.domain.Stage` value: the stage at signing.
+    min_headline_eur : float, optional
+        Least headline value (upfront + equity + milestones, EUR million; unknown parts 0).
+    order_by : str
+        A key of :data:`ALLIANCE_ORDERS`: ``year`` (the default: year, undated last, then
+        date and id), ``date``, ``headline_eur`` or ``deal_type``.
+    descending : bool
+        Reverse the order of the sort key.
     limit : int, optional
         Most alliances returned (all when ``None``).
     offset : int
@@ -103,22 +144,33 @@ class AllianceFilter:
     year_from: int | None = None
     year_to: int | None = None
     deal_type: str | None = None
+    stage: str | None = None
+    min_headline_eur: float | None = None
+    order_by: str = "year"
+    descending: bool = False
     limit: int | None = None
     offset: int = 0
 
     def __post_init__(self) -> None:
-        if self.limit is not None and self.limit < 0:
-            raise ValueError(f"limit must be >= 0, not {self.limit}")
-        if self.offset < 0:
-            raise ValueError(f"offset must be >= 0, not {self.offset}")
+        _check_paging(self.limit, self.offset)
+        if self.order_by not in ALLIANCE_ORDERS:
+            raise ValueError(f"order_by must be one of {sorted(ALLIANCE_ORDERS)}")
 
 
-_HAS_PARTY = """EXISTS (
-    SELECT 1 FROM parties AS p WHERE p.alliance_id = a.alliance_id AND p.actor_id = ?)"""
-_HAS_PAIR = """EXISTS (
-    SELECT 1 FROM parties AS p1 JOIN parties AS p2
+def _check_paging(limit: int | None, offset: int) -> None:
+    if limit is not None and limit < 0:
+        raise ValueError(f"limit must be >= 0, not {limit}")
+    if offset < 0:
+        raise ValueError(f"offset must be >= 0, not {offset}")
+
+
+# IN (subquery) rather than a correlated EXISTS: SQLite reads the actor's few party rows
+# through the parties_actor index instead of probing once per alliance.
+_HAS_PARTY = "a.alliance_id IN (SELECT p.alliance_id FROM parties AS p WHERE p.actor_id = ?)"
+_HAS_PAIR = """a.alliance_id IN (
+    SELECT p1.alliance_id FROM parties AS p1 JOIN parties AS p2
         ON p2.alliance_id = p1.alliance_id AND p2.position <> p1.position
-    WHERE p1.alliance_id = a.alliance_id AND p1.actor_id = ? AND p2.actor_id = ?)"""
+    WHERE p1.actor_id = ? AND p2.actor_id = ?)"""
 
 
 def _conditions(flt: AllianceFilter) -> tuple[list[str], list[Any]]:
@@ -139,16 +191,97 @@ def _conditions(flt: AllianceFilter) -> tuple[list[str], list[Any]]:
     if flt.deal_type is not None:
         clauses.append("a.deal_type = ?")
         params.append(str(flt.deal_type))
+    if flt.stage is not None:
+        clauses.append("a.stage_at_signing = ?")
+        params.append(str(flt.stage))
+    if flt.min_headline_eur is not None:
+        clauses.append(f"{HEADLINE_EUR} >= ?")
+        params.append(float(flt.min_headline_eur))
     return clauses, params
 
 
+def _where(clauses: list[str]) -> str:
+    return " WHERE " + " AND ".join(clauses) if clauses else ""
+
+
 def alliance_select(flt: AllianceFilter) -> tuple[str, list[Any]]:
-    """The SELECT of the alliances rows ``flt`` keeps, in (year, date, id) order, paged."""
+    """The SELECT of the alliances rows ``flt`` keeps, in its order, paged."""
     clauses, params = _conditions(flt)
     columns = ", ".join(f"a.{c}" for c in ALLIANCE_COLUMNS)
-    sql = f"SELECT {columns} FROM alliances AS a"
-    if clauses:
-        sql += " WHERE " + " AND ".join(clauses)
-    sql += " ORDER BY a.year NULLS LAST, a.date, a.alliance_id LIMIT ? OFFSET ?"
+    # The ORDER BY is one of the fixed strings of ALLIANCE_ORDERS, never caller text.
+    order = ALLIANCE_ORDERS[flt.order_by][1 if flt.descending else 0]
+    sql = f"SELECT {columns} FROM alliances AS a{_where(clauses)} ORDER BY {order}"
+    sql += " LIMIT ? OFFSET ?"
     params += [-1 if flt.limit is None else flt.limit, flt.offset]
     return sql, params
+
+
+def alliance_count(flt: AllianceFilter) -> tuple[str, list[Any]]:
+    """How many alliances ``flt`` keeps, ignoring its paging."""
+    clauses, params = _conditions(flt)
+    return f"SELECT count(*) FROM alliances AS a{_where(clauses)}", params
+
+
+@dataclass(frozen=True, slots=True)
+class ActorFilter:
+    """Which actors :meth:`Store.actors` returns; every field is optional.
+
+    Parameters
+    ----------
+    kind : str, optional
+        An :class:`~bioris.domain.ActorKind` value.
+    region : str, optional
+        The bioRegion or the country code, ignoring case.
+    text : str, optional
+        Text found in the name or in an alias, ignoring case (Unicode case folding); taken
+        literally (``%`` and ``_`` are not wildcards). Empty text keeps every actor.
+    limit : int, optional
+        Most actors returned (all when ``None``).
+    offset : int
+        Actors skipped before the first returned, in id order.
+    """
+
+    kind: str | None = None
+    region: str | None = None
+    text: str | None = None
+    limit: int | None = None
+    offset: int = 0
+
+    def __post_init__(self) -> None:
+        _check_paging(self.limit, self.offset)
+
+
+# casefold() is a function the Store registers on its connection (str.casefold).
+_HAS_TEXT = """(instr(casefold(ac.name), casefold(?)) > 0 OR EXISTS (
+    SELECT 1 FROM json_each(ac.aliases) AS al WHERE instr(casefold(al.value), casefold(?)) > 0))"""
+
+
+def _actor_conditions(flt: ActorFilter) -> tuple[list[str], list[Any]]:
+    clauses: list[str] = []
+    params: list[Any] = []
+    if flt.kind is not None:
+        clauses.append("ac.kind = ?")
+        params.append(str(flt.kind))
+    if flt.region is not None:
+        clauses.append("(ac.bioregion = ? COLLATE NOCASE OR ac.country = ? COLLATE NOCASE)")
+        params += [str(flt.region), str(flt.region)]
+    if flt.text:
+        clauses.append(_HAS_TEXT)
+        params += [str(flt.text), str(flt.text)]
+    return clauses, params
+
+
+def actor_select(flt: ActorFilter) -> tuple[str, list[Any]]:
+    """The SELECT of the actors rows ``flt`` keeps, in id order, paged."""
+    clauses, params = _actor_conditions(flt)
+    columns = ", ".join(f"ac.{c}" for c in ACTOR_COLUMNS)
+    sql = f"SELECT {columns} FROM actors AS ac{_where(clauses)} ORDER BY ac.actor_id"
+    sql += " LIMIT ? OFFSET ?"
+    params += [-1 if flt.limit is None else flt.limit, flt.offset]
+    return sql, params
+
+
+def actor_count(flt: ActorFilter) -> tuple[str, list[Any]]:
+    """How many actors ``flt`` keeps, ignoring its paging."""
+    clauses, params = _actor_conditions(flt)
+    return f"SELECT count(*) FROM actors AS ac{_where(clauses)}", params

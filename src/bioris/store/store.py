@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -11,7 +12,7 @@ from types import TracebackType
 from typing import Any
 
 from bioris.domain import Actor, Alliance, Dataset, LineageFact, Party
-from bioris.errors import NotFound, StoreError
+from bioris.errors import LimitExceeded, NotFound, StoreError
 from bioris.store import queries as q
 from bioris.store.connection import connect, sqlite_error
 from bioris.store.firm_rows import (
@@ -21,7 +22,7 @@ from bioris.store.firm_rows import (
     pipeline_params,
 )
 from bioris.store.migrations import user_version
-from bioris.store.queries import AllianceFilter
+from bioris.store.queries import ActorFilter, AllianceFilter
 from bioris.store.rows import (
     actor_from_row,
     actor_params,
@@ -37,6 +38,17 @@ __all__ = ["Store", "open_store"]
 
 # How many dangling lineage targets a write error lists.
 _SHOWN_TARGETS = 5
+# SQLite virtual-machine instructions between two checks of a query's time limit: a few
+# milliseconds of work. The check is Python and needs the GIL, so checking much more often
+# slows every query down when many threads are busy.
+_PROGRESS_STEPS = 1_000_000
+# The clock of query time limits (a name the tests can replace).
+_clock = time.monotonic
+
+
+def _casefold(text: object) -> object:
+    """SQL ``casefold(x)``: Python's Unicode case folding of text; other values unchanged."""
+    return text.casefold() if isinstance(text, str) else text
 
 
 def open_store(path: str | Path, *, read_only: bool = False, create: bool = True) -> Store:
@@ -80,6 +92,10 @@ class Store:
         self._conn = conn
         self._path = path
         self._read_only = read_only
+        self._time_limit_ms: int | None = None
+        self._timed_out = False
+        # For the actor text search; a function, not a change to the file (fine read-only).
+        conn.create_function("casefold", 1, _casefold, deterministic=True)
 
     @property
     def path(self) -> Path:
@@ -114,11 +130,46 @@ class Store:
 
     @contextmanager
     def _sql(self, action: str) -> Iterator[sqlite3.Connection]:
-        """Run SQL, turning a sqlite3 error into a :class:`StoreError` naming the store."""
+        """Run SQL, turning a sqlite3 error into a :class:`StoreError` naming the store (or,
+        for a query stopped by :meth:`time_limit`, a :class:`LimitExceeded`)."""
         try:
             yield self._conn
         except sqlite3.Error as exc:
+            if self._timed_out:
+                raise LimitExceeded(
+                    f"query took longer than sql_time_limit_ms={self._time_limit_ms}"
+                ) from exc
             raise sqlite_error(self._path, action, exc) from exc
+
+    @contextmanager
+    def time_limit(self, ms: int) -> Iterator[Store]:
+        """Interrupt any query that runs longer than ``ms`` milliseconds inside the block.
+
+        A query stopped this way raises :class:`~bioris.errors.LimitExceeded` naming the
+        ``sql_time_limit_ms`` setting. The limit belongs to this store's connection: give each
+        thread its own store (the web view keeps a pool). Limits do not nest.
+
+        Examples
+        --------
+        >>> with open_store(path, read_only=True) as store:  # doctest: +SKIP
+        ...     with store.time_limit(1000):
+        ...         store.alliances()
+        """
+        deadline = _clock() + ms / 1000
+
+        def over_time() -> int:
+            if _clock() > deadline:
+                self._timed_out = True
+                return 1  # non-zero: SQLite interrupts the statement
+            return 0
+
+        self._time_limit_ms, self._timed_out = ms, False
+        self._conn.set_progress_handler(over_time, _PROGRESS_STEPS)
+        try:
+            yield self
+        finally:
+            self._conn.set_progress_handler(None, 0)
+            self._time_limit_ms, self._timed_out = None, False
 
     def _require_writable(self) -> None:
         if self._read_only:
@@ -235,23 +286,33 @@ class Store:
             tuple(map(financial_from_row, financials)),
         ).sorted()
 
-    def actors(self, *, kind: str | None = None, region: str | None = None) -> list[Actor]:
-        """Actors by id, optionally of one ``kind`` and in one ``region``.
+    def actors(
+        self,
+        *,
+        kind: str | None = None,
+        region: str | None = None,
+        text: str | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[Actor]:
+        """Actors by id, optionally of one ``kind``, in one ``region``, matching ``text``.
 
-        ``region`` matches the bioRegion or the country code, ignoring case.
+        ``region`` matches the bioRegion or the country code, ignoring case; ``text`` is found
+        in the name or an alias, ignoring case; ``limit`` and ``offset`` page the result (see
+        :class:`~bioris.store.queries.ActorFilter`).
         """
-        clauses: list[str] = []
-        params: list[Any] = []
-        if kind is not None:
-            clauses.append("kind = ?")
-            params.append(str(kind))
-        if region is not None:
-            clauses.append("(bioregion = ? COLLATE NOCASE OR country = ? COLLATE NOCASE)")
-            params += [str(region), str(region)]
-        where = " WHERE " + " AND ".join(clauses) if clauses else ""
+        flt = ActorFilter(kind=kind, region=region, text=text, limit=limit, offset=offset)
+        sql, params = q.actor_select(flt)
         with self._sql("cannot read actors"):
-            rows = self._conn.execute(q.SELECT_ACTORS + where + q.ACTORS_ORDER, params)
-            return [actor_from_row(r) for r in rows]
+            return [actor_from_row(r) for r in self._conn.execute(sql, params)]
+
+    def count_actors(
+        self, *, kind: str | None = None, region: str | None = None, text: str | None = None
+    ) -> int:
+        """How many actors :meth:`actors` returns for these filters, without paging."""
+        sql, params = q.actor_count(ActorFilter(kind=kind, region=region, text=text))
+        with self._sql("cannot count actors"):
+            return int(self._conn.execute(sql, params).fetchone()[0])
 
     def actor(self, actor_id: str) -> Actor:
         """The actor ``actor_id``; raises :class:`NotFound` when there is none."""
@@ -270,13 +331,19 @@ class Store:
             return [lineage_from_row(r) for r in rows]
 
     def alliances(self, flt: AllianceFilter | None = None) -> list[Alliance]:
-        """Alliances kept by ``flt``, ordered by year (undated last), date and id."""
+        """Alliances kept by ``flt``, in its order (by default year, undated last, date, id)."""
         sql, params = q.alliance_select(flt or AllianceFilter())
         with self._sql("cannot read alliances"):
             rows = self._conn.execute(sql, params).fetchall()
             ids = json.dumps([r["alliance_id"] for r in rows])
             parties = self._conn.execute(q.PARTIES_OF + q.PARTIES_ORDER, (ids,)).fetchall()
         return list(_with_parties(rows, parties))
+
+    def count_alliances(self, flt: AllianceFilter | None = None) -> int:
+        """How many alliances ``flt`` keeps, ignoring its ``limit`` and ``offset``."""
+        sql, params = q.alliance_count(flt or AllianceFilter())
+        with self._sql("cannot count alliances"):
+            return int(self._conn.execute(sql, params).fetchone()[0])
 
     def counts(self) -> dict[str, int]:
         """Rows per record type: ``actors``, ``lineage``, ``alliances``, ``parties``,

@@ -1,0 +1,66 @@
+"""Shared test data and checks of the web tests."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from bioris.domain import (
+    Actor,
+    ActorKind,
+    Alliance,
+    Bioregion,
+    Dataset,
+    DealType,
+    LineageFact,
+    LineageRelation,
+    Money,
+    Party,
+    Role,
+    Stage,
+    Terms,
+)
+
+EVIL = "<script>alert(1)</script>"
+EVIL_ALIAS = "<img src=x onerror=alert(2)>"
+QUOTED = 'O\'Neill; "Pharma" -- & Co'
+
+TINY = Dataset(
+    actors=(
+        Actor("evil", EVIL, ActorKind.NBF, "BE", Bioregion.FLANDERS, "Ghent", 2001,
+              aliases=(EVIL_ALIAS,)),
+        Actor("quoted", QUOTED, ActorKind.PHARMA, "US"),
+        Actor("uni", "Université de Liège", ActorKind.UNIVERSITY, "BE", Bioregion.WALLONIA),
+    ),
+    lineage=(LineageFact("evil", LineageRelation.SUBSIDIARY_OF, "quoted", 2010, None),),
+    alliances=(
+        Alliance(
+            "d1", 2008, "2008-05", DealType.LICENSING_OUT,
+            (Party("evil", Role.LICENSOR, True), Party("quoted", Role.LICENSEE, False)),
+            Stage.PHASE1, asset=EVIL, notes="=HYPERLINK(\"http://x\")",
+            terms=Terms(upfront=Money(5.0, "EUR", 5.0), milestones=Money(50.0, "EUR", 50.0)),
+        ),
+        Alliance(
+            "d2", 2012, "2012", DealType.RESEARCH_COLLABORATION,
+            (Party("evil", Role.COLLABORATOR, True), Party("uni", Role.COLLABORATOR, False),
+             Party("quoted", Role.COLLABORATOR, False)),
+            notes="@SUM(A1)",
+        ),
+    ),
+)  # fmt: skip
+
+
+def digest(path: Path) -> str:
+    """SHA-256 of a file's bytes."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def assert_error(response, status: int) -> dict:
+    """The response is a JSON error of ``status``; returns its body."""
+    assert response.status_code == status, response.text[:500]
+    assert response.headers["content-type"].startswith("application/json")
+    body = response.json()
+    assert set(body) == {"status", "message"}
+    assert body["status"] == status
+    assert isinstance(body["message"], str) and body["message"]
+    return body
