@@ -229,3 +229,14 @@ def test_region_summary_on_the_bundled_dataset(tmp_path: Path):
     assert any(r["name"] == "VIB" for r in summary["spinoffs"])
     code, out, _ = run("region", "summary", "--store", store)
     assert code == 0 and "Spin-offs per institution" in out
+
+
+def test_serve_binds_loopback_by_default(store: Path, monkeypatch):
+    import bioris.web.app
+
+    calls = []
+    monkeypatch.setattr(bioris.web.app, "serve", lambda path, **kw: calls.append((path, kw)))
+    code, _, err = run("serve", "--store", store)
+    assert code == 0, err
+    assert calls == [(store, {"host": "127.0.0.1", "port": 8000})]
+    assert "read-only" in err
