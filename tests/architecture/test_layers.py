@@ -24,6 +24,18 @@ ALLOWED = {
     "analytics": {"domain", "errors", "settings"},
     "reporting": {"analytics", "domain", "errors", "settings", "export", "__version__"},
     "workspace": {"data", "errors", "ingest", "store"},
+    "web": {
+        "__version__",
+        "analytics",
+        "data",
+        "domain",
+        "errors",
+        "export",
+        "region_summary",
+        "reporting",
+        "settings",
+        "store",
+    },
     "firm_profile": {"analytics", "data", "domain", "workspace"},
     "region_summary": {"analytics", "data", "domain", "workspace"},
     "tasks": {

@@ -324,7 +324,7 @@ def test_serve_reports_a_server_that_did_not_start(tiny_path: Path, monkeypatch)
 
 
 def test_graph_work_runs_on_the_graph_thread() -> None:
-    from bioris.web.service import GraphThread
+    from bioris.web.runtime import GraphThread
 
     graph = GraphThread()
     results: dict[str, object] = {}
@@ -354,7 +354,7 @@ def test_graph_work_runs_on_the_graph_thread() -> None:
 
 def test_waiting_for_graph_work_is_limited() -> None:
     from bioris.errors import LimitExceeded
-    from bioris.web.service import GraphThread
+    from bioris.web.runtime import GraphThread
 
     graph = GraphThread(max_waiting=1)
     started, release, done = threading.Event(), threading.Event(), threading.Event()

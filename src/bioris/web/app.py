@@ -31,6 +31,7 @@ from starlette.exceptions import HTTPException
 from bioris import __version__, settings
 from bioris.errors import BiorisError, LimitExceeded
 from bioris.web.api import MAX_TEXT_CHARS, ApiError, build_router
+from bioris.web.config import WebSettings
 from bioris.web.safety import (
     CatchAll,
     ConcurrencyLimit,
@@ -38,7 +39,7 @@ from bioris.web.safety import (
     ResponseGuard,
     SecurityHeaders,
 )
-from bioris.web.service import ExplorerService, WebSettings
+from bioris.web.service import ExplorerService
 
 __all__ = ["PLOTLY_JS", "STATIC_DIR", "create_app", "serve"]
 

@@ -15,14 +15,9 @@ from __future__ import annotations
 
 import csv
 import io
-import math
-import queue
 import threading
-from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterator
-from concurrent.futures import Future
-from contextlib import contextmanager
-from dataclasses import dataclass, fields, replace
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
@@ -44,22 +39,16 @@ from bioris.analytics import (
 from bioris.analytics.business_models import business_models
 from bioris.analytics.tables import pipeline_frame
 from bioris.data import big_pharma_names
-from bioris.domain import Actor, ActorKind, Alliance, Bioregion, DealType, LineageFact, Stage
-from bioris.errors import BiorisError, LimitExceeded
+from bioris.domain import ActorKind, Alliance, Bioregion, DealType, LineageFact, Stage
 from bioris.export.canonical import neutralise
 from bioris.region_summary import summarise_regions
 from bioris.reporting.layout import LOCATION_COLOURS, location_groups, stable_layout
-from bioris.store import AllianceFilter, Store, open_store
-from bioris.web.schemas import NetworkOut
+from bioris.store import AllianceFilter, Store
+from bioris.web.config import WebSettings
+from bioris.web.records import actor_json, cell, finite, network_bytes, regions_of, rows
+from bioris.web.runtime import GraphThread, LruCache, StorePool
 
-__all__ = [
-    "AllianceQuery",
-    "ExplorerService",
-    "GraphThread",
-    "LruCache",
-    "StorePool",
-    "WebSettings",
-]
+__all__ = ["AllianceQuery", "ExplorerService", "WebSettings"]
 
 T = TypeVar("T")
 
@@ -69,8 +58,6 @@ MEASURE_COLUMNS = (
     "degree", "betweenness", "eigenvector", "constraint", "effective_size", "coordinator",
     "itinerant", "gatekeeper", "representative", "liaison", "brokerage_total",
 )  # fmt: skip
-_INT_MEASURES = {"degree", "coordinator", "itinerant", "gatekeeper", "representative",
-                 "liaison", "brokerage_total"}  # fmt: skip
 BUSINESS_MODEL_LABELS = ("product_model", "value_chain", "oi_mode", "portfolio_mix")
 RANK_COUNTS = ("big_pharma_partners", "distinct_partners", "target_alliances",
                "active_alliances", "repeat_partners")  # fmt: skip
@@ -85,213 +72,6 @@ _LAYOUT_WORK = 4_000_000
 _LAYOUT_ITERATIONS = (30, 500)
 # Filter totals kept (a few dozen bytes each).
 _COUNT_ENTRIES = 4096
-
-
-@dataclass(frozen=True, slots=True)
-class WebSettings:
-    """The web view's limits; each field is the setting of the same name (docs/settings.md).
-
-    ``max_returned_rows`` is the API's largest page size (``max_page_size`` in ``/api/meta``)
-    and ``tie_lifetime_years`` its default window.
-    """
-
-    default_page_size: int
-    max_returned_rows: int
-    sql_time_limit_ms: int
-    max_response_kb: int
-    max_concurrent_requests: int
-    web_cache_entries: int
-    web_betweenness_sources: int
-    web_worker_threads: int
-    tie_lifetime_years: int
-
-    @classmethod
-    def resolve(cls, **overrides: int | None) -> WebSettings:
-        """The settings (environment or defaults), with the non-``None`` ``overrides``."""
-        names = {f.name for f in fields(cls)}
-        unknown = set(overrides) - names
-        if unknown:
-            raise BiorisError(f"unknown web setting(s): {', '.join(sorted(unknown))}")
-        values = {}
-        for name in names:
-            value = overrides.get(name)
-            values[name] = int(settings.get(name) if value is None else value)
-        resolved = cls(**values)
-        resolved.check()
-        return resolved
-
-    def check(self) -> None:
-        """Refuse limits that would make the server unusable."""
-        for field in fields(self):
-            minimum = 0 if field.name == "sql_time_limit_ms" else 1
-            if getattr(self, field.name) < minimum:
-                raise BiorisError(f"setting {field.name} must be at least {minimum}")
-        if self.default_page_size > self.max_returned_rows:
-            raise BiorisError("setting default_page_size must not exceed max_returned_rows")
-
-
-class LruCache:
-    """A thread-safe least-recently-used cache of at most ``maxsize`` computed values.
-
-    Concurrent requests for a missing key compute it once: the others wait for it.
-    """
-
-    def __init__(self, maxsize: int) -> None:
-        self._maxsize = maxsize
-        self._data: OrderedDict[Hashable, Any] = OrderedDict()
-        self._lock = threading.Lock()
-        self._computing: dict[Hashable, threading.Lock] = {}
-
-    def peek(self, key: Hashable) -> Any | None:
-        """The cached value of ``key``, or ``None``; never computes."""
-        with self._lock:
-            return self._data.get(key)
-
-    def get(self, key: Hashable, compute: Callable[[], T]) -> T:
-        """The value of ``key``, computed (once) by ``compute()`` if missing."""
-        with self._lock:
-            if key in self._data:
-                self._data.move_to_end(key)
-                return self._data[key]
-            key_lock = self._computing.setdefault(key, threading.Lock())
-        with key_lock:
-            with self._lock:
-                if key in self._data:
-                    self._data.move_to_end(key)
-                    return self._data[key]
-            try:
-                value = compute()
-                with self._lock:
-                    self._data[key] = value
-                    while len(self._data) > self._maxsize:
-                        self._data.popitem(last=False)
-            finally:
-                with self._lock:
-                    self._computing.pop(key, None)
-        return value
-
-    def __len__(self) -> int:
-        with self._lock:
-            return len(self._data)
-
-
-class GraphThread:
-    """Runs the network computations on the thread that calls :meth:`run` (the main thread).
-
-    python-igraph installs its C error and warning handlers, and its random generator, in
-    the thread that imports it, and igraph keeps them per thread. In any other thread an
-    igraph error aborts the whole process (and warnings go to stderr), so a server must not
-    run igraph in its worker threads: :func:`~bioris.web.app.serve` runs the server in a
-    thread and this loop in the main thread. While no loop runs (tests, embedding), calls run
-    in the caller's thread.
-
-    At most ``max_waiting`` callers wait for the loop at once; one more gets
-    :class:`~bioris.errors.LimitExceeded` at once (a 503), so that slow computations never
-    hold every request thread.
-    """
-
-    def __init__(self, max_waiting: int | None = None) -> None:
-        self._queue: queue.SimpleQueue[tuple[Callable[[], Any], Future[Any]]] = queue.SimpleQueue()
-        self._thread: threading.Thread | None = None
-        self._lock = threading.Lock()
-        self._max_waiting = max_waiting
-        self._waiting = 0
-
-    def call(self, function: Callable[[], T], *, limited: bool = True) -> T:
-        """``function()``, computed on the loop's thread when one runs (``limited=False``
-        waits whatever the number of waiting callers: for the start-up computations)."""
-        future: Future[T] = Future()
-        with self._lock:
-            thread = self._thread
-            remote = thread is not None and threading.current_thread() is not thread
-            if remote:
-                full = self._max_waiting is not None and self._waiting >= self._max_waiting
-                if limited and full:
-                    raise LimitExceeded("server busy computing network measures; retry shortly")
-                self._waiting += 1
-                self._queue.put((function, future))
-        if not remote:
-            return function()
-        try:
-            return future.result()
-        finally:
-            with self._lock:
-                self._waiting -= 1
-
-    def run(
-        self,
-        keep_going: Callable[[], bool],
-        poll_s: float = 0.1,
-        on_start: Callable[[], None] | None = None,
-    ) -> None:
-        """Compute what :meth:`call` sends, on this thread, while ``keep_going()``.
-
-        ``on_start`` runs once this thread takes calls (start the server there, so that no
-        request computes before).
-        """
-        with self._lock:
-            self._thread = threading.current_thread()
-        try:
-            if on_start is not None:
-                on_start()
-            while keep_going():
-                try:
-                    function, future = self._queue.get(timeout=poll_s)
-                except queue.Empty:
-                    continue
-                if future.set_running_or_notify_cancel():
-                    try:
-                        future.set_result(function())
-                    except Exception as exc:
-                        future.set_exception(exc)
-        finally:
-            with self._lock:
-                self._thread = None
-                while not self._queue.empty():
-                    _, future = self._queue.get_nowait()
-                    future.set_exception(BiorisError("the server is stopping"))
-
-
-class StorePool:
-    """Read-only connections to one store, one per concurrent user, reused.
-
-    Each borrowed store runs its queries under ``sql_time_limit_ms`` (a progress handler on
-    its own connection, so limits of concurrent requests never mix).
-    """
-
-    def __init__(self, path: Path, time_limit_ms: int) -> None:
-        self._path = path
-        self._time_limit_ms = time_limit_ms
-        self._idle: list[Store] = []
-        self._opened: list[Store] = []
-        self._lock = threading.Lock()
-
-    @contextmanager
-    def store(self, *, time_limit: bool = True) -> Iterator[Store]:
-        """Borrow a store; give ``time_limit=False`` only for the start-up read."""
-        with self._lock:
-            store = self._idle.pop() if self._idle else None
-        if store is None:
-            store = open_store(self._path, read_only=True, create=False)
-            with self._lock:
-                self._opened.append(store)
-        try:
-            if time_limit:
-                with store.time_limit(self._time_limit_ms):
-                    yield store
-            else:
-                yield store
-        finally:
-            with self._lock:
-                self._idle.append(store)
-
-    def close(self) -> None:
-        """Close every connection (the pool must be idle)."""
-        with self._lock:
-            for store in self._opened:
-                store.close()
-            self._opened.clear()
-            self._idle.clear()
 
 
 class Layer(NamedTuple):
@@ -356,7 +136,7 @@ class ExplorerService:
             {"group": list(LOCATION_COLOURS), "colour": list(LOCATION_COLOURS.values())}
         )
         self._places = places.join(colours, on="group", how="left").drop("group")
-        self._regions = _regions(data.actors)
+        self._regions = regions_of(data.actors)
         years = sorted({a.year for a in data.alliances if a.year is not None})
         self._years = [years[0], years[-1]] if years else []
         default = (int(settings.get("period_start_year")), int(settings.get("period_end_year")))
@@ -448,8 +228,8 @@ class ExplorerService:
             "deals": [self.alliance_json(a) for a in deals],
             "deals_total": deals_total,
             "partners": self._partners_of(actor_id),
-            "measures": _rows(job, ("year", *MEASURE_COLUMNS)) if job is not None else [],
-            "business_models": _rows(labels, ("year", *BUSINESS_MODEL_LABELS))
+            "measures": rows(job, ("year", *MEASURE_COLUMNS)) if job is not None else [],
+            "business_models": rows(labels, ("year", *BUSINESS_MODEL_LABELS))
             if labels is not None
             else [],
         }
@@ -501,11 +281,11 @@ class ExplorerService:
                 }
                 for p in alliance.parties
             ],
-            "upfront_eur": _finite(terms.upfront.eur if terms.upfront else None),
-            "milestones_eur": _finite(terms.milestones.eur if terms.milestones else None),
-            "equity_eur": _finite(terms.equity.eur if terms.equity else None),
-            "committed_eur": _finite(terms.committed_eur) or 0.0,
-            "headline_eur": _finite(terms.headline_eur) or 0.0,
+            "upfront_eur": finite(terms.upfront.eur if terms.upfront else None),
+            "milestones_eur": finite(terms.milestones.eur if terms.milestones else None),
+            "equity_eur": finite(terms.equity.eur if terms.equity else None),
+            "committed_eur": finite(terms.committed_eur) or 0.0,
+            "headline_eur": finite(terms.headline_eur) or 0.0,
             "notes": alliance.notes,
             "source_urls": list(alliance.provenance.source_urls),
             "confidence": alliance.provenance.confidence.value,
@@ -538,7 +318,7 @@ class ExplorerService:
             row["party_ids"] = "; ".join(p["actor_id"] for p in row["parties"])
             row["parties"] = "; ".join(p["name"] for p in row["parties"])
             row["source_urls"] = "; ".join(row["source_urls"])
-            writer.writerow([neutralise(_cell(row[c])) for c in CSV_COLUMNS])
+            writer.writerow([neutralise(cell(row[c])) for c in CSV_COLUMNS])
         return out.getvalue(), total, len(found)
 
     # -- network -----------------------------------------------------------------------------
@@ -565,10 +345,10 @@ class ExplorerService:
         """The snapshot of ``year`` as JSON bytes (``NetworkOut``), cached."""
         layer = self.layer(region, kind, deal_type)
         if layer is None:
-            return _network_bytes(year, window, [], [], [])
+            return network_bytes(year, window, [], [], [])
         ties, years = self._tie_table(window, layer), self._tie_years(window, layer)
         if year not in years:  # nothing to draw: not worth a cache entry
-            return _network_bytes(year, window, years, [], [])
+            return network_bytes(year, window, years, [], [])
         return self._cached(
             self._snapshots,
             (year, window, layer),
@@ -600,21 +380,21 @@ class ExplorerService:
                 "location": location or "unknown",
                 "colour": colour or LOCATION_COLOURS["Unknown"],
                 "degree": int(degree or 0),
-                "betweenness": _finite(betweenness),
-                "x": _finite(x) or 0.0,
-                "y": _finite(y) or 0.0,
+                "betweenness": finite(betweenness),
+                "x": finite(x) or 0.0,
+                "y": finite(y) or 0.0,
             }
             for actor, degree, betweenness, name, kind, location, colour, x, y in nodes.select(
                 "actor", "degree", "betweenness", "name", "kind", "location", "colour", "x", "y"
             ).iter_rows()
         ]
         edge_rows = [
-            {"source": s, "target": t, "alliances": int(n), "committed_eur": _finite(v) or 0.0}
+            {"source": s, "target": t, "alliances": int(n), "committed_eur": finite(v) or 0.0}
             for s, t, n, v in current.select(
                 "source", "target", "alliances", "committed_eur"
             ).iter_rows()
         ]
-        return _network_bytes(year, window, years, node_rows, edge_rows)
+        return network_bytes(year, window, years, node_rows, edge_rows)
 
     def _tie_table(self, window: int, layer: Layer) -> pl.DataFrame:
         return self._cached(self._ties, (window, layer), lambda: self._build_ties(window, layer))
@@ -688,7 +468,7 @@ class ExplorerService:
             frame = frame.filter(pl.col("year") == year)
         frame = frame.sort("year", "actor")
         chunk = frame.slice((page - 1) * size, size)
-        items = _rows(chunk, ("actor", "year", *MEASURE_COLUMNS))
+        items = rows(chunk, ("actor", "year", *MEASURE_COLUMNS))
         for row in items:
             row["actor_id"] = row.pop("actor")
             row["name"] = self._names.get(row["actor_id"], row["actor_id"])
@@ -753,63 +533,6 @@ class ExplorerService:
                 if region.value not in active.columns:
                     active = active.with_columns(pl.lit(0, dtype=pl.Int64).alias(region.value))
             tables["actors"] = active.with_columns(pl.col(r.value).fill_null(0) for r in Bioregion)
-            return {name: _rows(frame, tuple(frame.columns)) for name, frame in tables.items()}
+            return {name: rows(frame, tuple(frame.columns)) for name, frame in tables.items()}
 
         return self._cached(self._once, "regions", compute)
-
-
-# -- conversions -----------------------------------------------------------------------------
-
-
-def actor_json(actor: Actor) -> dict[str, Any]:
-    """An actor as the API shows it."""
-    return {
-        "actor_id": actor.actor_id,
-        "name": actor.name,
-        "kind": actor.kind.value,
-        "country": actor.country,
-        "bioregion": actor.bioregion.value if actor.bioregion else None,
-        "city": actor.city,
-        "founded": actor.founded,
-        "ipo_year": actor.ipo_year,
-        "exit": actor.exit,
-        "aliases": list(actor.aliases),
-        "source_urls": list(actor.provenance.source_urls),
-        "confidence": actor.provenance.confidence.value,
-    }
-
-
-def _regions(actors: tuple[Actor, ...]) -> dict[str, str]:
-    """casefolded -> canonical name of every bioRegion, then country code, in the data."""
-    bioregions = sorted({a.bioregion.value for a in actors if a.bioregion})
-    countries = sorted({a.country for a in actors if a.country})
-    return {name.casefold(): name for name in (*bioregions, *countries)}
-
-
-def _finite(value: Any) -> Any:
-    """NaN and infinities (not JSON) become ``None``."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
-
-
-def _cell(value: Any) -> Any:
-    return "" if value is None else value
-
-
-def _rows(frame: pl.DataFrame, columns: tuple[str, ...]) -> list[dict[str, Any]]:
-    """Rows of ``frame`` as dicts of JSON-safe values (integers for the count measures)."""
-    rows = []
-    for row in frame.select(columns).iter_rows(named=True):
-        clean = {key: _finite(value) for key, value in row.items()}
-        for key in _INT_MEASURES & clean.keys():
-            clean[key] = int(clean[key] or 0)
-        rows.append(clean)
-    return rows
-
-
-def _network_bytes(
-    year: int, window: int, years: list[int], nodes: list[dict], edges: list[dict]
-) -> bytes:
-    payload = {"year": year, "window": window, "years": years, "nodes": nodes, "edges": edges}
-    return NetworkOut.model_validate(payload).model_dump_json().encode()

@@ -1,0 +1,188 @@
+"""What the web view's threads share: bounded caches, store connections, the graph thread.
+
+:class:`LruCache` computes each missing value once however many requests ask for it;
+:class:`StorePool` lends each request thread its own read-only connection, each query under
+``sql_time_limit_ms``; :class:`GraphThread` runs the igraph computations on the main thread.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterator
+from concurrent.futures import Future
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+from bioris.errors import BiorisError, LimitExceeded
+from bioris.store import Store, open_store
+
+__all__ = ["GraphThread", "LruCache", "StorePool"]
+
+T = TypeVar("T")
+
+
+class LruCache:
+    """A thread-safe least-recently-used cache of at most ``maxsize`` computed values.
+
+    Concurrent requests for a missing key compute it once: the others wait for it.
+    """
+
+    def __init__(self, maxsize: int) -> None:
+        self._maxsize = maxsize
+        self._data: OrderedDict[Hashable, Any] = OrderedDict()
+        self._lock = threading.Lock()
+        self._computing: dict[Hashable, threading.Lock] = {}
+
+    def peek(self, key: Hashable) -> Any | None:
+        """The cached value of ``key``, or ``None``; never computes."""
+        with self._lock:
+            return self._data.get(key)
+
+    def get(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """The value of ``key``, computed (once) by ``compute()`` if missing."""
+        with self._lock:
+            if key in self._data:
+                self._data.move_to_end(key)
+                return self._data[key]
+            key_lock = self._computing.setdefault(key, threading.Lock())
+        with key_lock:
+            with self._lock:
+                if key in self._data:
+                    self._data.move_to_end(key)
+                    return self._data[key]
+            try:
+                value = compute()
+                with self._lock:
+                    self._data[key] = value
+                    while len(self._data) > self._maxsize:
+                        self._data.popitem(last=False)
+            finally:
+                with self._lock:
+                    self._computing.pop(key, None)
+        return value
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._data)
+
+
+class GraphThread:
+    """Runs the network computations on the thread that calls :meth:`run` (the main thread).
+
+    python-igraph installs its C error and warning handlers, and its random generator, in
+    the thread that imports it, and igraph keeps them per thread. In any other thread an
+    igraph error aborts the whole process (and warnings go to stderr), so a server must not
+    run igraph in its worker threads: :func:`~bioris.web.app.serve` runs the server in a
+    thread and this loop in the main thread. While no loop runs (tests, embedding), calls run
+    in the caller's thread.
+
+    At most ``max_waiting`` callers wait for the loop at once; one more gets
+    :class:`~bioris.errors.LimitExceeded` at once (a 503), so that slow computations never
+    hold every request thread.
+    """
+
+    def __init__(self, max_waiting: int | None = None) -> None:
+        self._queue: queue.SimpleQueue[tuple[Callable[[], Any], Future[Any]]] = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+        self._max_waiting = max_waiting
+        self._waiting = 0
+
+    def call(self, function: Callable[[], T], *, limited: bool = True) -> T:
+        """``function()``, computed on the loop's thread when one runs (``limited=False``
+        waits whatever the number of waiting callers: for the start-up computations)."""
+        future: Future[T] = Future()
+        with self._lock:
+            thread = self._thread
+            remote = thread is not None and threading.current_thread() is not thread
+            if remote:
+                full = self._max_waiting is not None and self._waiting >= self._max_waiting
+                if limited and full:
+                    raise LimitExceeded("server busy computing network measures; retry shortly")
+                self._waiting += 1
+                self._queue.put((function, future))
+        if not remote:
+            return function()
+        try:
+            return future.result()
+        finally:
+            with self._lock:
+                self._waiting -= 1
+
+    def run(
+        self,
+        keep_going: Callable[[], bool],
+        poll_s: float = 0.1,
+        on_start: Callable[[], None] | None = None,
+    ) -> None:
+        """Compute what :meth:`call` sends, on this thread, while ``keep_going()``.
+
+        ``on_start`` runs once this thread takes calls (start the server there, so that no
+        request computes before).
+        """
+        with self._lock:
+            self._thread = threading.current_thread()
+        try:
+            if on_start is not None:
+                on_start()
+            while keep_going():
+                try:
+                    function, future = self._queue.get(timeout=poll_s)
+                except queue.Empty:
+                    continue
+                if future.set_running_or_notify_cancel():
+                    try:
+                        future.set_result(function())
+                    except Exception as exc:
+                        future.set_exception(exc)
+        finally:
+            with self._lock:
+                self._thread = None
+                while not self._queue.empty():
+                    _, future = self._queue.get_nowait()
+                    future.set_exception(BiorisError("the server is stopping"))
+
+
+class StorePool:
+    """Read-only connections to one store, one per concurrent user, reused.
+
+    Each borrowed store runs its queries under ``sql_time_limit_ms`` (a progress handler on
+    its own connection, so limits of concurrent requests never mix).
+    """
+
+    def __init__(self, path: Path, time_limit_ms: int) -> None:
+        self._path = path
+        self._time_limit_ms = time_limit_ms
+        self._idle: list[Store] = []
+        self._opened: list[Store] = []
+        self._lock = threading.Lock()
+
+    @contextmanager
+    def store(self, *, time_limit: bool = True) -> Iterator[Store]:
+        """Borrow a store; give ``time_limit=False`` only for the start-up read."""
+        with self._lock:
+            store = self._idle.pop() if self._idle else None
+        if store is None:
+            store = open_store(self._path, read_only=True, create=False)
+            with self._lock:
+                self._opened.append(store)
+        try:
+            if time_limit:
+                with store.time_limit(self._time_limit_ms):
+                    yield store
+            else:
+                yield store
+        finally:
+            with self._lock:
+                self._idle.append(store)
+
+    def close(self) -> None:
+        """Close every connection (the pool must be idle)."""
+        with self._lock:
+            for store in self._opened:
+                store.close()
+            self._opened.clear()
+            self._idle.clear()
