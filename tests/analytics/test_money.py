@@ -25,7 +25,7 @@ from bioris.errors import BiorisError
 
 ROOT = Path(__file__).resolve().parents[2]
 BUNDLED_RATES = ROOT / "src" / "bioris" / "data" / "phase_success_rates.csv"
-RAW = Path("/work/shared/data/raw")
+RAW = Path(__file__).resolve().parents[3] / "shared" / "data" / "raw"  # ../shared beside the repo
 P12, P23, P3R, PRA = 0.632, 0.307, 0.581, 0.853  # BIO 2016 clinical transitions
 
 

@@ -18,7 +18,7 @@ from bioris.analytics.pipeline import (
 from bioris.analytics.tables import PIPELINE_SCHEMA
 from bioris.domain.pipeline import PipelineStage
 
-RAW = Path("/work/shared/data/raw")
+RAW = Path(__file__).resolve().parents[3] / "shared" / "data" / "raw"  # ../shared beside the repo
 
 # events: (event_id, firm, asset, stage, year, operator_role)
 EVENTS = [
