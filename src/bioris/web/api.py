@@ -8,7 +8,7 @@ error rather than clamped, so that a client never silently gets fewer rows than 
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import Response
 
 from bioris.domain import ActorKind, DealType, Stage
@@ -171,26 +171,13 @@ def build_router(service: ExplorerService) -> APIRouter:
 
     @router.get("/alliances", response_model=AlliancePage, summary="Alliances, filtered")
     def alliances(
-        actor: Text = None,
-        partner: Text = None,
-        year_from: Year = None,
-        year_to: Year = None,
-        deal_type: DealType | None = None,
-        stage: Stage | None = None,
-        min_value_eur: Annotated[
-            float | None,
-            Query(ge=0, allow_inf_nan=False, description="Least headline value, EUR million."),
-        ] = None,
-        sort: Sort = "year",
-        order: Order = "asc",
+        query: Annotated[AllianceQuery, Depends(alliance_query)],
         page: Page = 1,
         page_size: PageSize = None,
     ) -> dict:
         """Alliances with ``actor`` as a party (and ``partner`` as another), signed in
         ``year_from``-``year_to``, of a type and stage, worth at least ``min_value_eur``
         (headline value); sorted by ``sort`` (ties broken by year, date, id)."""
-        query = alliance_query(actor, partner, year_from, year_to, deal_type, stage,
-                               min_value_eur, sort, order)  # fmt: skip
         return service.alliances_page(query, page=page, size=size(page_size))
 
     @router.get(
@@ -199,22 +186,10 @@ def build_router(service: ExplorerService) -> APIRouter:
         summary="Alliances as a CSV download",
         responses={200: {"description": "CSV, one row per alliance."}, **CSV_ERRORS},
     )
-    def alliances_csv(
-        actor: Text = None,
-        partner: Text = None,
-        year_from: Year = None,
-        year_to: Year = None,
-        deal_type: DealType | None = None,
-        stage: Stage | None = None,
-        min_value_eur: Annotated[float | None, Query(ge=0, allow_inf_nan=False)] = None,
-        sort: Sort = "year",
-        order: Order = "asc",
-    ) -> CsvResponse:
+    def alliances_csv(query: Annotated[AllianceQuery, Depends(alliance_query)]) -> CsvResponse:
         """The filtered alliances (as ``/api/alliances``, unpaged) as CSV, at most
         ``max_returned_rows`` rows: ``X-Total-Count`` says how many matched. Cells a
         spreadsheet would run as a formula start with ``'``."""
-        query = alliance_query(actor, partner, year_from, year_to, deal_type, stage,
-                               min_value_eur, sort, order)  # fmt: skip
         text, total, written = service.alliances_csv(query)
         headers = {
             "Content-Disposition": 'attachment; filename="bioris-alliances.csv"',
