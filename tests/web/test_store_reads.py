@@ -90,3 +90,22 @@ def test_default_order_is_unchanged(store: Store) -> None:
 def test_unknown_order_is_refused() -> None:
     with pytest.raises(ValueError, match="order_by"):
         AllianceFilter(order_by="name; DROP TABLE alliances")
+
+
+@pytest.mark.parametrize("order", sorted(ALLIANCE_ORDERS))
+@pytest.mark.parametrize("descending", [False, True])
+@pytest.mark.parametrize(
+    "flt",
+    [
+        {},
+        {"deal_type": "licensing_out"},
+        {"deal_type": "equity_investment", "year_from": 2000, "year_to": 2010},
+        {"actor": "galapagos"},
+        {"min_headline_eur": 10.0, "limit": 7, "offset": 3},
+    ],
+)
+def test_alliance_ids_are_the_ids_of_alliances(
+    store: Store, order: str, descending: bool, flt: dict
+) -> None:
+    query = AllianceFilter(order_by=order, descending=descending, **flt)
+    assert store.alliance_ids(query) == [a.alliance_id for a in store.alliances(query)]

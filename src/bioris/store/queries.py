@@ -19,6 +19,7 @@ __all__ = [
     "actor_count",
     "actor_select",
     "alliance_count",
+    "alliance_id_select",
     "alliance_select",
 ]
 
@@ -206,8 +207,16 @@ def _where(clauses: list[str]) -> str:
 
 def alliance_select(flt: AllianceFilter) -> tuple[str, list[Any]]:
     """The SELECT of the alliances rows ``flt`` keeps, in its order, paged."""
+    return _alliance_select(flt, ", ".join(f"a.{c}" for c in ALLIANCE_COLUMNS))
+
+
+def alliance_id_select(flt: AllianceFilter) -> tuple[str, list[Any]]:
+    """The SELECT of the ids of the alliances ``flt`` keeps, in its order, paged."""
+    return _alliance_select(flt, "a.alliance_id")
+
+
+def _alliance_select(flt: AllianceFilter, columns: str) -> tuple[str, list[Any]]:
     clauses, params = _conditions(flt)
-    columns = ", ".join(f"a.{c}" for c in ALLIANCE_COLUMNS)
     # The ORDER BY is one of the fixed strings of ALLIANCE_ORDERS, never caller text.
     order = ALLIANCE_ORDERS[flt.order_by][1 if flt.descending else 0]
     sql = f"SELECT {columns} FROM alliances AS a{_where(clauses)} ORDER BY {order}"

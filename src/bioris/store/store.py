@@ -339,6 +339,13 @@ class Store:
             parties = self._conn.execute(q.PARTIES_OF + q.PARTIES_ORDER, (ids,)).fetchall()
         return list(_with_parties(rows, parties))
 
+    def alliance_ids(self, flt: AllianceFilter | None = None) -> list[str]:
+        """The ids of the alliances :meth:`alliances` returns, in the same order (a page of
+        ids reads the indexes only)."""
+        sql, params = q.alliance_id_select(flt or AllianceFilter())
+        with self._sql("cannot read alliances"):
+            return [row[0] for row in self._conn.execute(sql, params)]
+
     def count_alliances(self, flt: AllianceFilter | None = None) -> int:
         """How many alliances ``flt`` keeps, ignoring its ``limit`` and ``offset``."""
         sql, params = q.alliance_count(flt or AllianceFilter())

@@ -54,49 +54,30 @@ PLOTLY_JS = Path(str(files("plotly") / "package_data" / "plotly.min.js"))
 PAGES = {"/": "index.html", "/deals": "deals.html", "/regions": "regions.html"}
 
 
-def create_app(
-    store_path: str | Path,
-    *,
-    default_page_size: int | None = None,
-    max_returned_rows: int | None = None,
-    sql_time_limit_ms: int | None = None,
-    max_response_kb: int | None = None,
-    max_concurrent_requests: int | None = None,
-    web_cache_entries: int | None = None,
-    web_betweenness_sources: int | None = None,
-    web_worker_threads: int | None = None,
-    tie_lifetime_years: int | None = None,
-    warm: bool = False,
-) -> FastAPI:
+def create_app(store_path: str | Path, *, warm: bool = False, **overrides: int | None) -> FastAPI:
     """The explorer app over the store at ``store_path``.
 
     Parameters
     ----------
     store_path : path
         A bioris store; opened read-only (``mode=ro``, ``PRAGMA query_only``), never migrated.
-    default_page_size, max_returned_rows, sql_time_limit_ms, max_response_kb, \
-max_concurrent_requests, web_cache_entries, web_betweenness_sources, web_worker_threads, \
-tie_lifetime_years
-        Override the setting of the same name (docs/settings.md); ``None`` keeps the
-        environment's ``BIORIS_<NAME>`` or the default.
     warm : bool
-        Compute the default window's measures, layout and tables before returning (else the
-        first request that needs them does; :func:`serve` warms in the background).
+        Compute what visitors ask for before returning: the default window's measures,
+        rankings and tables, and its whole network in every year (else the first request
+        that needs each does; :func:`serve` warms in the background).
+    **overrides : int or None
+        A web setting (a field of :class:`~bioris.web.config.WebSettings`: page sizes,
+        limits, cache sizes, ``tie_lifetime_years``, ...) by name; ``None`` keeps the
+        environment's ``BIORIS_<NAME>`` or the default (docs/settings.md).
 
     Raises
     ------
     StoreError
         When the store is missing, not a bioris store, or of another schema version.
     BiorisError
-        When a setting is out of range.
+        When a setting is unknown or out of range.
     """
-    limits = WebSettings.resolve(
-        default_page_size=default_page_size, max_returned_rows=max_returned_rows,
-        sql_time_limit_ms=sql_time_limit_ms, max_response_kb=max_response_kb,
-        max_concurrent_requests=max_concurrent_requests, web_cache_entries=web_cache_entries,
-        web_betweenness_sources=web_betweenness_sources, web_worker_threads=web_worker_threads,
-        tie_lifetime_years=tie_lifetime_years,
-    )  # fmt: skip
+    limits = WebSettings.resolve(**overrides)
     service = ExplorerService(store_path, limits)
     threads = limits.web_worker_threads
     if warm:

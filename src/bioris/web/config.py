@@ -24,6 +24,7 @@ class WebSettings:
     max_response_kb: int
     max_concurrent_requests: int
     web_cache_entries: int
+    web_snapshot_cache_mb: int
     web_betweenness_sources: int
     web_worker_threads: int
     tie_lifetime_years: int

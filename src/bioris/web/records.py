@@ -2,15 +2,32 @@
 
 from __future__ import annotations
 
+import gzip
 import math
+from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
 
 from bioris.domain import Actor
+from bioris.web.safety import escape_json
 from bioris.web.schemas import NetworkOut
 
-__all__ = ["INT_MEASURES", "actor_json", "cell", "finite", "network_bytes", "regions_of", "rows"]
+__all__ = [
+    "INT_MEASURES",
+    "JsonBody",
+    "accepts_gzip",
+    "actor_json",
+    "cell",
+    "finite",
+    "network_body",
+    "partner_counts",
+    "regions_of",
+    "rows",
+]
+
+# Compressed once per cached body: level 6 packs a 5 MB snapshot to about a fifth in ~0.1 s.
+_GZIP_LEVEL = 6
 
 #: measures that are counts (integers in JSON)
 INT_MEASURES = frozenset({"degree", "coordinator", "itinerant", "gatekeeper", "representative",
@@ -65,9 +82,73 @@ def rows(frame: pl.DataFrame, columns: tuple[str, ...]) -> list[dict[str, Any]]:
     return found
 
 
-def network_bytes(
+@dataclass(frozen=True, slots=True)
+class JsonBody:
+    """A JSON response body kept for many requests: escaped (:func:`escape_json`) and
+    gzip-compressed once, so that serving it costs neither again.
+
+    ``gzip`` is sent as is to clients that accept gzip (browsers, httpx, curl
+    ``--compressed``); :meth:`identity` decompresses it for the others.
+    """
+
+    gzip: bytes
+    size: int  # bytes of the uncompressed JSON
+
+    @classmethod
+    def of(cls, raw: bytes) -> JsonBody:
+        """The body of the UTF-8 JSON document ``raw``."""
+        escaped = escape_json(raw)
+        return cls(gzip.compress(escaped, compresslevel=_GZIP_LEVEL, mtime=0), len(escaped))
+
+    def identity(self) -> bytes:
+        """The uncompressed JSON."""
+        return gzip.decompress(self.gzip)
+
+
+def accepts_gzip(accept_encoding: str) -> bool:
+    """Whether an ``Accept-Encoding`` header value admits gzip (RFC 9110 section 12.5.3):
+    ``gzip`` (or ``x-gzip``) with a non-zero ``q``, else ``*`` with a non-zero ``q``."""
+    weights: dict[str, float] = {}
+    for part in accept_encoding.split(","):
+        coding, *params = part.split(";")
+        weight = 1.0
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    weight = float(value)
+                except ValueError:
+                    weight = 0.0
+        weights[coding.strip().lower()] = weight
+    for coding in ("gzip", "x-gzip", "*"):
+        if coding in weights:
+            return weights[coding] > 0
+    return False
+
+
+def network_body(
     year: int, window: int, years: list[int], nodes: list[dict], edges: list[dict]
-) -> bytes:
-    """The JSON of a network snapshot, validated against :class:`NetworkOut`."""
+) -> JsonBody:
+    """The body of a network snapshot, validated against :class:`NetworkOut`."""
     payload = {"year": year, "window": window, "years": years, "nodes": nodes, "edges": edges}
-    return NetworkOut.model_validate(payload).model_dump_json().encode()
+    return JsonBody.of(NetworkOut.model_validate(payload).model_dump_json().encode())
+
+
+def partner_counts(
+    parties: pl.DataFrame, names: dict[str, str]
+) -> dict[str, list[tuple[str, int]]]:
+    """actor -> its partners with the number of alliances shared, most first (then by name,
+    ignoring case, then id), from the ``alliance_id, actor_id`` rows of ``parties``."""
+    own = parties.select("alliance_id", "actor_id").unique()
+    pairs = (
+        own.join(own.rename({"actor_id": "partner"}), on="alliance_id")
+        .filter(pl.col("actor_id") != pl.col("partner"))
+        .group_by("actor_id", "partner")
+        .agg(pl.len().alias("deals"))
+    )
+    found: dict[str, list[tuple[str, int]]] = {}
+    for actor, partner, deals in pairs.iter_rows():
+        found.setdefault(actor, []).append((partner, int(deals)))
+    for partners in found.values():
+        partners.sort(key=lambda p: (-p[1], names.get(p[0], p[0]).casefold(), p[0]))
+    return found

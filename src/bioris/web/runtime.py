@@ -27,12 +27,25 @@ T = TypeVar("T")
 class LruCache:
     """A thread-safe least-recently-used cache of at most ``maxsize`` computed values.
 
-    Concurrent requests for a missing key compute it once: the others wait for it.
+    With ``weigh``, values are also dropped (least recently used first) while their total
+    weight exceeds ``max_weight`` (for example their size in bytes); a single value heavier
+    than ``max_weight`` is returned but not kept. Concurrent requests for a missing key
+    compute it once: the others wait for it.
     """
 
-    def __init__(self, maxsize: int) -> None:
+    def __init__(
+        self,
+        maxsize: int,
+        *,
+        max_weight: int | None = None,
+        weigh: Callable[[Any], int] | None = None,
+    ) -> None:
         self._maxsize = maxsize
+        self._max_weight = max_weight
+        self._weigh = weigh
+        self._weight = 0
         self._data: OrderedDict[Hashable, Any] = OrderedDict()
+        self._weights: dict[Hashable, int] = {}
         self._lock = threading.Lock()
         self._computing: dict[Hashable, threading.Lock] = {}
 
@@ -56,13 +69,30 @@ class LruCache:
             try:
                 value = compute()
                 with self._lock:
-                    self._data[key] = value
-                    while len(self._data) > self._maxsize:
-                        self._data.popitem(last=False)
+                    self._keep(key, value)
             finally:
                 with self._lock:
                     self._computing.pop(key, None)
         return value
+
+    def _keep(self, key: Hashable, value: Any) -> None:  # under self._lock
+        weight = self._weigh(value) if self._weigh is not None else 0
+        if self._max_weight is not None and weight > self._max_weight:
+            return
+        self._data[key] = value
+        self._weights[key] = weight
+        self._weight += weight
+        heavy = self._max_weight is not None and self._weight > self._max_weight
+        while len(self._data) > self._maxsize or heavy:
+            dropped, _ = self._data.popitem(last=False)
+            self._weight -= self._weights.pop(dropped)
+            heavy = self._max_weight is not None and self._weight > self._max_weight
+
+    @property
+    def weight(self) -> int:
+        """The total weight of the kept values (0 without ``weigh``)."""
+        with self._lock:
+            return self._weight
 
     def __len__(self) -> int:
         with self._lock:

@@ -11,7 +11,9 @@
 5. :class:`ResponseGuard`: a body over ``max_response_kb`` is replaced by a 503 JSON error;
    JSON bodies have ``<``, ``>``, ``&``, U+2028 and U+2029 escaped as ``\\uXXXX`` (as Go's
    ``json.HTMLEscape`` does), so text from the data can never form markup, even if a page
-   were to paste a response into HTML.
+   were to paste a response into HTML. Compressed bodies (a ``Content-Encoding``) are only
+   measured: the app escapes them before compressing
+   (:class:`~bioris.web.records.JsonBody`).
 
 The SQL time limit lives with the store connections (:class:`~bioris.web.service.StorePool`).
 """
@@ -243,11 +245,13 @@ class ResponseGuard:
         headers = {k.lower(): v for k, v in message.get("headers", [])}
         declared = headers.get(b"content-length")
         is_json = headers.get(b"content-type", b"").startswith(b"application/json")
+        encoded = headers.get(b"content-encoding", b"identity") != b"identity"
         if declared is not None and int(declared) > self.max_bytes:
             state["refused"] = True
             await send_error(send, 503, self._too_large())
-        elif is_json or declared is None:
-            state["start"], state["buffer"], state["json"] = message, bytearray(), is_json
+        elif (is_json and not encoded) or declared is None:
+            state["start"], state["buffer"] = message, bytearray()
+            state["json"] = is_json and not encoded
         else:
             await send(message)
 

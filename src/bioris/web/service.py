@@ -15,49 +15,43 @@ from __future__ import annotations
 
 import csv
 import io
-import threading
-from collections.abc import Callable, Hashable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, NamedTuple, TypeVar
+from typing import Any
 
 import polars as pl
 
 from bioris import settings
 from bioris.analytics import (
     RANKING_RULE,
-    BetweennessSampling,
-    JobOptions,
     TiePolicy,
-    actor_year_metrics,
-    centrality,
     network_inputs,
     partner_profile,
     preferred_partner_ranking,
-    tie_table,
 )
 from bioris.analytics.business_models import business_models
 from bioris.analytics.tables import pipeline_frame
 from bioris.data import big_pharma_names
-from bioris.domain import ActorKind, Alliance, Bioregion, DealType, LineageFact, Stage
+from bioris.domain import ActorKind, Bioregion, DealType, LineageFact, Stage
 from bioris.export.canonical import neutralise
 from bioris.region_summary import summarise_regions
-from bioris.reporting.layout import LOCATION_COLOURS, location_groups, stable_layout
 from bioris.store import AllianceFilter, Store
 from bioris.web.config import WebSettings
-from bioris.web.records import actor_json, cell, finite, network_bytes, regions_of, rows
+from bioris.web.deal_bodies import DealBodies, with_raw_list
+from bioris.web.network_view import JOB_MEASURES, MEASURE_COLUMNS, NetworkView
+from bioris.web.records import (
+    JsonBody,
+    actor_json,
+    cell,
+    partner_counts,
+    regions_of,
+    rows,
+)
 from bioris.web.runtime import GraphThread, LruCache, StorePool
+from bioris.web.schemas import ActorProfile, AlliancePage
 
 __all__ = ["AllianceQuery", "ExplorerService", "WebSettings"]
 
-T = TypeVar("T")
-
-#: the measures the web view's job computes (the columns of MeasureOut)
-JOB_MEASURES = ("degree", "betweenness", "eigenvector")
-MEASURE_COLUMNS = (
-    "degree", "betweenness", "eigenvector", "constraint", "effective_size", "coordinator",
-    "itinerant", "gatekeeper", "representative", "liaison", "brokerage_total",
-)  # fmt: skip
 BUSINESS_MODEL_LABELS = ("product_model", "value_chain", "oi_mode", "portfolio_mix")
 RANK_COUNTS = ("big_pharma_partners", "distinct_partners", "target_alliances",
                "active_alliances", "repeat_partners")  # fmt: skip
@@ -66,23 +60,8 @@ CSV_COLUMNS = (
     "therapeutic_area", "parties", "party_ids", "upfront_eur", "milestones_eur", "equity_eur",
     "committed_eur", "headline_eur", "notes", "source_urls", "confidence",
 )  # fmt: skip
-# Fruchterman-Reingold costs about (actors + ties) per iteration; a large union graph gets
-# fewer iterations (20,000 actors and 120,000 ties: 30, about 8 s once per filter set).
-_LAYOUT_WORK = 4_000_000
-_LAYOUT_ITERATIONS = (30, 500)
 # Filter totals kept (a few dozen bytes each).
 _COUNT_ENTRIES = 4096
-
-
-class Layer(NamedTuple):
-    """Which part of the network a snapshot shows (normalised filters)."""
-
-    region: str | None = None
-    kind: str | None = None
-    deal_type: str | None = None
-
-
-WHOLE = Layer()
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,12 +88,6 @@ class AllianceQuery:
         )  # fmt: skip
 
 
-@dataclass(frozen=True, slots=True)
-class _Job:
-    frame: pl.DataFrame  # year, actor, MEASURE_COLUMNS
-    by_actor: dict[str, pl.DataFrame]
-
-
 class ExplorerService:
     """The read-only explorer over one store: the data, the caches and the named queries.
 
@@ -131,50 +104,39 @@ class ExplorerService:
         data = self._dataset
         self._inputs = network_inputs(data, big_pharma_names())
         self._names = {a.actor_id: a.name for a in data.actors}
-        places = location_groups(self._inputs.actors)
-        colours = pl.DataFrame(
-            {"group": list(LOCATION_COLOURS), "colour": list(LOCATION_COLOURS.values())}
-        )
-        self._places = places.join(colours, on="group", how="left").drop("group")
+        self._bioregions = {a.actor_id: a.bioregion.value for a in data.actors if a.bioregion}
         self._regions = regions_of(data.actors)
         years = sorted({a.year for a in data.alliances if a.year is not None})
         self._years = [years[0], years[-1]] if years else []
         default = (int(settings.get("period_start_year")), int(settings.get("period_end_year")))
         self.period: tuple[int, int] = (years[0], years[-1]) if years else default
-        self._sampling = BetweennessSampling(web_settings.web_betweenness_sources, seed=0)
-        size = web_settings.web_cache_entries
-        self._ties, self._jobs, self._layouts = LruCache(size), LruCache(size), LruCache(size)
-        self._profiles, self._snapshots, self._once = LruCache(size), LruCache(size), LruCache(8)
-        self._years_with_ties = LruCache(size)
-        # Totals of the paged lists per filter (the store cannot change while served).
-        self._counts_of = LruCache(_COUNT_ENTRIES)
-        # igraph's layout draws from one process-wide generator: one layout at a time.
-        self._layout_lock = threading.Lock()
         # Network computations may hold at most half the request threads.
         self.graph_thread = GraphThread(max(1, web_settings.web_worker_threads // 2))
-        self._warming = threading.local()
-
-    def _cached(self, cache: LruCache, key: Hashable, compute: Callable[[], T]) -> T:
-        """A cached value, else computed on the graph thread (see :class:`GraphThread`)."""
-        hit = cache.peek(key)
-        if hit is not None:
-            return hit
-        limited = not getattr(self._warming, "active", False)
-        return self.graph_thread.call(lambda: cache.get(key, compute), limited=limited)
+        self.network = NetworkView(
+            self._inputs, self.period, self._regions, web_settings, self.graph_thread
+        )
+        self._partners = partner_counts(self._inputs.parties, self._names)
+        self._deals = DealBodies(data.alliances, self._names)
+        self._profiles, self._once = LruCache(web_settings.web_cache_entries), LruCache(8)
+        # Totals of the paged lists per filter (the store cannot change while served).
+        self._counts_of = LruCache(_COUNT_ENTRIES)
 
     def close(self) -> None:
         """Close the store connections."""
         self._pool.close()
 
     def warm(self) -> None:
-        """Compute what the first visitors ask for (the default window, unfiltered)."""
-        self._warming.active = True  # waits for the graph thread whatever the queue
+        """Compute what visitors ask for: the default window's measures, business models,
+        partner ranking, regional tables, the JSON of every deal and the whole network in
+        every year."""
         window = self.settings.tie_lifetime_years
-        self._job(window)
-        self._business_models()
-        self._partner_profile(window)
-        self.regions()
-        self.network_json(self.period[1], window)
+        with self.network.warming():
+            self.network.job(window)
+            self._business_models()
+            self._partner_profile(window)
+            self.regions()
+        self._deals.warm()
+        self.network.warm(window)
 
     # -- meta and actors ---------------------------------------------------------------------
 
@@ -210,8 +172,9 @@ class ExplorerService:
         items = [actor_json(a) for a in found]
         return {"items": items, "page": page, "page_size": size, "total": total}
 
-    def actor_profile(self, actor_id: str) -> dict[str, Any]:
-        """An actor with lineage, deals, partners, measures and business models.
+    def actor_profile(self, actor_id: str) -> bytes:
+        """An actor with lineage, deals, partners, measures and business models, as the
+        escaped JSON of ``ActorProfile``.
 
         Raises :class:`~bioris.errors.NotFound` for an unknown id.
         """
@@ -220,34 +183,26 @@ class ExplorerService:
             actor = store.actor(actor_id)
             lineage = store.lineage(actor_id)
             deals_total = self._count_alliances(store, newest)
-            deals = store.alliances(newest.filter(limit=self.settings.max_returned_rows))
-        job = self._job(self.settings.tie_lifetime_years).by_actor.get(actor_id)
+            deals = store.alliance_ids(newest.filter(limit=self.settings.max_returned_rows))
+        job = self.network.job(self.settings.tie_lifetime_years).by_actor.get(actor_id)
         labels = self._business_models().get(actor_id) if actor.kind == ActorKind.NBF else None
-        return actor_json(actor) | {
-            "lineage": [self._lineage_json(f) for f in lineage],
-            "deals": [self.alliance_json(a) for a in deals],
-            "deals_total": deals_total,
-            "partners": self._partners_of(actor_id),
-            "measures": rows(job, ("year", *MEASURE_COLUMNS)) if job is not None else [],
-            "business_models": rows(labels, ("year", *BUSINESS_MODEL_LABELS))
-            if labels is not None
-            else [],
-        }
-
-    def _partners_of(self, actor_id: str) -> list[dict[str, Any]]:
-        parties = self._inputs.parties.select("alliance_id", "actor_id")
-        own = parties.filter(pl.col("actor_id") == actor_id).select("alliance_id").unique()
-        counts = (
-            parties.join(own, on="alliance_id")
-            .filter(pl.col("actor_id") != actor_id)
-            .group_by("actor_id")
-            .agg(pl.col("alliance_id").n_unique().alias("deals"))
+        profile = ActorProfile.model_validate(
+            actor_json(actor)
+            | {
+                "lineage": [self._lineage_json(f) for f in lineage],
+                "deals": [],
+                "deals_total": deals_total,
+                "partners": [
+                    {"actor_id": a, "name": self._names.get(a, a), "deals": n}
+                    for a, n in self._partners.get(actor_id, ())
+                ],
+                "measures": rows(job, ("year", *MEASURE_COLUMNS)) if job is not None else [],
+                "business_models": rows(labels, ("year", *BUSINESS_MODEL_LABELS))
+                if labels is not None
+                else [],
+            }
         )
-        rows = [
-            {"actor_id": a, "name": self._names.get(a, a), "deals": int(n)}
-            for a, n in counts.iter_rows()
-        ]
-        return sorted(rows, key=lambda r: (-r["deals"], r["name"].casefold(), r["actor_id"]))
+        return with_raw_list(profile, "deals", self._deals.array(deals))
 
     def _lineage_json(self, fact: LineageFact) -> dict[str, Any]:
         return {
@@ -261,47 +216,18 @@ class ExplorerService:
 
     # -- alliances ---------------------------------------------------------------------------
 
-    def alliance_json(self, alliance: Alliance) -> dict[str, Any]:
-        """An alliance as the API shows it (party names added)."""
-        terms = alliance.terms
-        return {
-            "alliance_id": alliance.alliance_id,
-            "year": alliance.year,
-            "date": alliance.date,
-            "deal_type": alliance.deal_type.value,
-            "stage_at_signing": alliance.stage_at_signing.value,
-            "asset": alliance.asset,
-            "therapeutic_area": alliance.therapeutic_area,
-            "parties": [
-                {
-                    "actor_id": p.actor_id,
-                    "name": self._names.get(p.actor_id) or p.name_as_reported or p.actor_id,
-                    "role": p.role.value,
-                    "focal": p.focal,
-                }
-                for p in alliance.parties
-            ],
-            "upfront_eur": finite(terms.upfront.eur if terms.upfront else None),
-            "milestones_eur": finite(terms.milestones.eur if terms.milestones else None),
-            "equity_eur": finite(terms.equity.eur if terms.equity else None),
-            "committed_eur": finite(terms.committed_eur) or 0.0,
-            "headline_eur": finite(terms.headline_eur) or 0.0,
-            "notes": alliance.notes,
-            "source_urls": list(alliance.provenance.source_urls),
-            "confidence": alliance.provenance.confidence.value,
-        }
-
     def _count_alliances(self, store: Store, query: AllianceQuery) -> int:
         unsorted = replace(query, sort="year", descending=False)  # the order changes no count
         return self._counts_of.get(unsorted, lambda: store.count_alliances(query.filter()))
 
-    def alliances_page(self, query: AllianceQuery, *, page: int, size: int) -> dict[str, Any]:
-        """One page of alliances (named query) and the total."""
+    def alliances_page(self, query: AllianceQuery, *, page: int, size: int) -> bytes:
+        """One page of alliances (named query) and the total, as the escaped JSON of
+        ``AlliancePage``."""
         with self._pool.store() as store:
             total = self._count_alliances(store, query)
-            found = store.alliances(query.filter(limit=size, offset=(page - 1) * size))
-        items = [self.alliance_json(a) for a in found]
-        return {"items": items, "page": page, "page_size": size, "total": total}
+            found = store.alliance_ids(query.filter(limit=size, offset=(page - 1) * size))
+        head = AlliancePage(items=[], page=page, page_size=size, total=total)
+        return with_raw_list(head, "items", self._deals.array(found))
 
     def alliances_csv(self, query: AllianceQuery) -> tuple[str, int, int]:
         """The alliances as CSV text (at most ``max_page_size`` rows; formula-like cells
@@ -314,7 +240,7 @@ class ExplorerService:
         writer = csv.writer(out, lineterminator="\r\n")
         writer.writerow(CSV_COLUMNS)
         for alliance in found:
-            row = self.alliance_json(alliance)
+            row = self._deals.as_dict(alliance)
             row["party_ids"] = "; ".join(p["actor_id"] for p in row["parties"])
             row["parties"] = "; ".join(p["name"] for p in row["parties"])
             row["source_urls"] = "; ".join(row["source_urls"])
@@ -323,145 +249,24 @@ class ExplorerService:
 
     # -- network -----------------------------------------------------------------------------
 
-    def layer(
-        self, region: str | None = None, kind: str | None = None, deal_type: str | None = None
-    ) -> Layer | None:
-        """Normalised filters; ``None`` when the region is not in the data (no ties)."""
-        canonical = None
-        if region:
-            canonical = self._regions.get(region.casefold())
-            if canonical is None:
-                return None
-        return Layer(canonical, kind or None, deal_type or None)
-
-    def network_json(
+    def network_body(
         self,
         year: int,
         window: int,
         region: str | None = None,
         kind: str | None = None,
         deal_type: str | None = None,
-    ) -> bytes:
-        """The snapshot of ``year`` as JSON bytes (``NetworkOut``), cached."""
-        layer = self.layer(region, kind, deal_type)
-        if layer is None:
-            return network_bytes(year, window, [], [], [])
-        ties, years = self._tie_table(window, layer), self._tie_years(window, layer)
-        if year not in years:  # nothing to draw: not worth a cache entry
-            return network_bytes(year, window, years, [], [])
-        return self._cached(
-            self._snapshots,
-            (year, window, layer),
-            lambda: self._render(year, window, layer, ties, years),
-        )
-
-    def _render(
-        self, year: int, window: int, layer: Layer, ties: pl.DataFrame, years: list[int]
-    ) -> bytes:
-        current = ties.filter(pl.col("year") == year)
-        job = self._jobs.peek(window) if layer == WHOLE else None
-        if job is not None:
-            measures = job.frame.filter(pl.col("year") == year)
-        else:
-            measures = centrality(
-                current, measures=("degree", "betweenness"), betweenness_sampling=self._sampling
-            )
-        nodes = (
-            measures.select("actor", "degree", "betweenness")
-            .join(self._places, on="actor", how="left")
-            .join(self._layout(layer), on="actor", how="left")
-            .sort("actor")
-        )
-        node_rows = [
-            {
-                "id": actor,
-                "name": name or actor,
-                "kind": kind or "unknown",
-                "location": location or "unknown",
-                "colour": colour or LOCATION_COLOURS["Unknown"],
-                "degree": int(degree or 0),
-                "betweenness": finite(betweenness),
-                "x": finite(x) or 0.0,
-                "y": finite(y) or 0.0,
-            }
-            for actor, degree, betweenness, name, kind, location, colour, x, y in nodes.select(
-                "actor", "degree", "betweenness", "name", "kind", "location", "colour", "x", "y"
-            ).iter_rows()
-        ]
-        edge_rows = [
-            {"source": s, "target": t, "alliances": int(n), "committed_eur": finite(v) or 0.0}
-            for s, t, n, v in current.select(
-                "source", "target", "alliances", "committed_eur"
-            ).iter_rows()
-        ]
-        return network_bytes(year, window, years, node_rows, edge_rows)
-
-    def _tie_table(self, window: int, layer: Layer) -> pl.DataFrame:
-        return self._cached(self._ties, (window, layer), lambda: self._build_ties(window, layer))
-
-    def _tie_years(self, window: int, layer: Layer) -> list[int]:
-        def compute() -> list[int]:
-            return self._tie_table(window, layer)["year"].unique().sort().to_list()
-
-        return self._cached(self._years_with_ties, (window, layer), compute)
-
-    def _build_ties(self, window: int, layer: Layer) -> pl.DataFrame:
-        focus = None
-        if layer.region is not None or layer.kind is not None:
-            actors = self._inputs.actors
-            if layer.kind is not None:
-                actors = actors.filter(pl.col("kind") == layer.kind)
-            if layer.region is not None:
-                wanted = layer.region.casefold()
-                actors = actors.filter(
-                    (pl.col("bioregion").str.to_lowercase() == wanted)
-                    | (pl.col("country").str.to_lowercase() == wanted)
-                )
-            focus = actors["actor_id"].to_list()
-        start, end = self.period
-        return tie_table(
-            self._inputs.alliances, self._inputs.parties, start=start, end=end,
-            policy=TiePolicy("fixed", window),
-            deal_types=[layer.deal_type] if layer.deal_type else None,
-            actors=focus, require="any",
-        )  # fmt: skip
-
-    def _layout(self, layer: Layer) -> pl.DataFrame:
-        """One position per actor of the layer's ties in any year and any window: every pair
-        ever tied (a one-year lifetime over the whole period gives exactly those pairs)."""
-
-        def compute() -> pl.DataFrame:
-            pairs = self._tie_table(1, layer).select("source", "target").unique()
-            n = len(set(pairs["source"]) | set(pairs["target"]))
-            low, high = _LAYOUT_ITERATIONS
-            iterations = max(low, min(high, _LAYOUT_WORK // max(n + pairs.height, 1)))
-            with self._layout_lock:
-                return stable_layout(pairs, seed=0, iterations=iterations)
-
-        return self._cached(self._layouts, layer, compute)
+    ) -> JsonBody:
+        """The snapshot of ``year`` (``NetworkOut``), rendered once and kept."""
+        return self.network.snapshot(year, window, self.network.layer(region, kind, deal_type))
 
     # -- measures, partners, regions ---------------------------------------------------------
-
-    def _job(self, window: int) -> _Job:
-        def compute() -> _Job:
-            options = JobOptions(
-                measures=JOB_MEASURES, weight="alliances", structural_holes=True,
-                brokerage=True, core_periphery=False, betweenness_sampling=self._sampling,
-            )  # fmt: skip
-            ties = self._tie_table(window, WHOLE)
-            frame = actor_year_metrics(ties, groups=self._inputs.groups(), options=options)
-            frame = frame.select("year", "actor", *MEASURE_COLUMNS).sort("actor", "year")
-            parts = frame.partition_by("actor", as_dict=True, maintain_order=True)
-            by_actor = {key[0]: part for key, part in parts.items()}
-            return _Job(frame, by_actor)
-
-        return self._cached(self._jobs, window, compute)
 
     def measures_page(
         self, *, year: int | None, actor: str | None, window: int, page: int, size: int
     ) -> dict[str, Any]:
         """Actor-year measures, optionally of one year and one actor, paged."""
-        frame = self._job(window).frame
+        frame = self.network.job(window).frame
         if actor is not None:
             frame = frame.filter(pl.col("actor") == actor)
         if year is not None:
@@ -485,12 +290,12 @@ class ExplorerService:
             parts = labels.sort("firm", "year").partition_by("firm", as_dict=True)
             return {key[0]: part for key, part in parts.items()}
 
-        return self._cached(self._once, "business_models", compute)
+        return self.network.cached(self._once, "business_models", compute)
 
     def _partner_profile(self, window: int) -> pl.DataFrame:
         def compute() -> pl.DataFrame:
             start, end = self.period
-            ranks = self._job(window).frame.select("year", "actor", *JOB_MEASURES)
+            ranks = self.network.job(window).frame.select("year", "actor", *JOB_MEASURES)
             return partner_profile(
                 self._inputs.alliances, self._inputs.parties, self._inputs.nbfs,
                 start=start, end=end, policy=TiePolicy("fixed", window),
@@ -498,7 +303,7 @@ class ExplorerService:
                 centrality=ranks,
             )  # fmt: skip
 
-        return self._cached(self._profiles, window, compute)
+        return self.network.cached(self._profiles, window, compute)
 
     def partners(self, *, year: int, top: int, window: int) -> dict[str, Any]:
         """The ``top`` NBFs of ``year`` by the preferred-partner rule."""
@@ -512,15 +317,11 @@ class ExplorerService:
                     "rank": row["rank"],
                     "actor_id": actor,
                     "name": self._names.get(actor, actor),
-                    "bioregion": self._bioregion(actor),
+                    "bioregion": self._bioregions.get(actor),
                     **{key: int(row[key] or 0) for key in RANK_COUNTS},
                 }
             )
         return {"rule": RANKING_RULE, "items": items}
-
-    def _bioregion(self, actor_id: str) -> str | None:
-        row = self._inputs.actors.filter(pl.col("actor_id") == actor_id)
-        return row["bioregion"][0] if row.height else None
 
     def regions(self) -> dict[str, list[dict[str, Any]]]:
         """The tables of :func:`~bioris.region_summary.summarise_regions` as rows."""
@@ -535,4 +336,4 @@ class ExplorerService:
             tables["actors"] = active.with_columns(pl.col(r.value).fill_null(0) for r in Bioregion)
             return {name: rows(frame, tuple(frame.columns)) for name, frame in tables.items()}
 
-        return self._cached(self._once, "regions", compute)
+        return self.network.cached(self._once, "regions", compute)

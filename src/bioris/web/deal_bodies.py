@@ -1,0 +1,102 @@
+"""Every alliance as the API shows it, serialised to JSON once and reused by every page.
+
+The deal table and the actor profiles list the same alliances over and over. The store's named
+queries choose which ones (a page of ids, read from the indexes); the JSON of each alliance is
+built from the data read at start-up the first time it is shown, validated against
+:class:`~bioris.web.schemas.AllianceOut`, escaped (:func:`~bioris.web.safety.escape_json`) and
+kept, so that a page costs a query and a join of bytes.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from pydantic import BaseModel
+
+from bioris.domain import Alliance
+from bioris.web.records import finite
+from bioris.web.safety import escape_json
+from bioris.web.schemas import AllianceOut
+
+__all__ = ["DealBodies", "with_raw_list"]
+
+
+class DealBodies:
+    """The API JSON of the alliances of one dataset, keyed by alliance id.
+
+    Parameters
+    ----------
+    alliances : iterable of Alliance
+        Every alliance the store holds (the dataset read at start-up).
+    names : dict
+        actor id -> name, for the parties.
+    """
+
+    def __init__(self, alliances: Iterable[Alliance], names: dict[str, str]) -> None:
+        self._alliances = {a.alliance_id: a for a in alliances}
+        self._names = names
+        self._bodies: dict[str, bytes] = {}
+        self._lock = threading.Lock()
+
+    def as_dict(self, alliance: Alliance) -> dict[str, Any]:
+        """An alliance as the API shows it (party names added)."""
+        terms = alliance.terms
+        return {
+            "alliance_id": alliance.alliance_id,
+            "year": alliance.year,
+            "date": alliance.date,
+            "deal_type": alliance.deal_type.value,
+            "stage_at_signing": alliance.stage_at_signing.value,
+            "asset": alliance.asset,
+            "therapeutic_area": alliance.therapeutic_area,
+            "parties": [
+                {
+                    "actor_id": p.actor_id,
+                    "name": self._names.get(p.actor_id) or p.name_as_reported or p.actor_id,
+                    "role": p.role.value,
+                    "focal": p.focal,
+                }
+                for p in alliance.parties
+            ],
+            "upfront_eur": finite(terms.upfront.eur if terms.upfront else None),
+            "milestones_eur": finite(terms.milestones.eur if terms.milestones else None),
+            "equity_eur": finite(terms.equity.eur if terms.equity else None),
+            "committed_eur": finite(terms.committed_eur) or 0.0,
+            "headline_eur": finite(terms.headline_eur) or 0.0,
+            "notes": alliance.notes,
+            "source_urls": list(alliance.provenance.source_urls),
+            "confidence": alliance.provenance.confidence.value,
+        }
+
+    def body(self, alliance_id: str) -> bytes:
+        """The escaped JSON of one alliance (``AllianceOut``); ``KeyError`` if unknown."""
+        found = self._bodies.get(alliance_id)
+        if found is None:
+            model = AllianceOut.model_validate(self.as_dict(self._alliances[alliance_id]))
+            found = escape_json(model.model_dump_json().encode())
+            with self._lock:
+                self._bodies[alliance_id] = found
+        return found
+
+    def warm(self) -> None:
+        """Serialise every alliance now (about 1 s and 50 MB for 100,000 alliances)."""
+        for alliance_id in list(self._alliances):
+            self.body(alliance_id)
+
+    def array(self, alliance_ids: Sequence[str]) -> bytes:
+        """The JSON array of these alliances, in this order."""
+        return b"[" + b",".join(self.body(i) for i in alliance_ids) + b"]"
+
+
+def with_raw_list(model: BaseModel, field: str, array: bytes) -> bytes:
+    """The escaped JSON of ``model`` with ``field`` set to the JSON ``array`` (bytes already
+    valid and escaped: see :meth:`DealBodies.array`).
+
+    ``model`` is validated with ``field`` empty; the field is left out of its dump and
+    appended, so the array is never parsed again.
+    """
+    head = model.model_dump_json(exclude={field}).encode()
+    separator = b"," if head != b"{}" else b""
+    return escape_json(head[:-1]) + separator + f'"{field}":'.encode() + array + b"}"
