@@ -132,7 +132,10 @@ async def client(
             errors[group] += 1
 
 
-async def load(base: str, clients: int, seconds: float, actors: list[str], years: list[int]):
+async def load(
+    base: str, clients: int, seconds: float, actors: list[str], years: list[int],
+    encoding: str = "gzip",
+):  # fmt: skip
     results: dict[str, list[float]] = {g: [] for g in GROUPS}
     errors = dict.fromkeys(GROUPS, 0)
     deadline = time.monotonic() + seconds
@@ -140,12 +143,24 @@ async def load(base: str, clients: int, seconds: float, actors: list[str], years
     connector = aiohttp.TCPConnector(limit=clients)
     async with aiohttp.ClientSession(
         base, connector=connector, auto_decompress=False,
-        headers={"Accept-Encoding": "gzip"}, timeout=aiohttp.ClientTimeout(total=30),
+        headers={"Accept-Encoding": encoding}, timeout=aiohttp.ClientTimeout(total=30),
     ) as http:  # fmt: skip
         await asyncio.gather(
             *(client(http, deadline, i, actors, years, results, errors) for i in range(clients))
         )
     return results, errors
+
+
+def peak_memory_mb(pid: int) -> str:
+    """The server's peak resident memory (Linux /proc), or why it is unknown."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return "unknown (no /proc)"
+    for line in status.splitlines():
+        if line.startswith("VmHWM:"):
+            return f"{int(line.split()[1]) / 1024:.0f} MB"
+    return "unknown"
 
 
 def report(results, errors, seconds: float) -> None:
@@ -167,6 +182,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--encoding", default="gzip", choices=("gzip", "identity"),
+        help="Accept-Encoding of the clients (identity: snapshots sent uncompressed)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     store = build_store(args.size, args.seed)
     port = free_port()
@@ -186,11 +205,15 @@ def main(argv: list[str] | None = None) -> int:
             "warm-up (measures, layout, every year's snapshot): "
             f"{time.perf_counter() - started:.1f} s"
         )
-        results, errors = asyncio.run(load(base, args.clients, args.seconds, actors, years))
+        results, errors = asyncio.run(
+            load(base, args.clients, args.seconds, actors, years, args.encoding)
+        )
         print(f"store {store.name}: {meta['counts']}")
-        print(f"{args.clients} concurrent clients for {args.seconds:.0f} s on 127.0.0.1; "
+        print(f"{args.clients} concurrent clients for {args.seconds:.0f} s on 127.0.0.1, "
+              f"Accept-Encoding: {args.encoding}; "
               f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cpu(s)")  # fmt: skip
         report(results, errors, args.seconds)
+        print(f"server peak memory: {peak_memory_mb(server.pid)}")
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -48,9 +48,9 @@ def test_accepts_gzip_follows_rfc_9110(header: str, expected: bool) -> None:
 def test_json_body_is_escaped_then_compressed() -> None:
     raw = json.dumps({"name": EVIL}).encode()
     body = JsonBody.of(raw)
-    assert body.identity() == gzip.decompress(body.gzip)
-    assert b"<" not in body.identity() and json.loads(body.identity()) == {"name": EVIL}
-    assert body.size == len(body.identity())
+    assert body.plain == gzip.decompress(body.gzip)
+    assert b"<" not in body.plain and json.loads(body.plain) == {"name": EVIL}
+    assert body.nbytes == len(body.plain) + len(body.gzip)
     assert JsonBody.of(raw).gzip == body.gzip  # no timestamp: the same bytes every time
 
 
@@ -100,7 +100,7 @@ def test_snapshots_under_a_small_memory_bound_are_the_same(bundled_path: Path) -
     client = TestClient(create_app(bundled_path))
     for year in range(1995, 2018):
         expected = client.get(f"/api/network?year={year}").json()
-        assert json.loads(tight.network_body(year, 5).identity()) == expected
+        assert json.loads(tight.network_body(year, 5).plain) == expected
     kept, size = tight.network.snapshots_kept
     assert size <= 1_000_000 and kept >= 1
 

@@ -83,7 +83,7 @@ def json_response(request: Request, body: JsonBody) -> Response:
     if accepts_gzip(request.headers.get("accept-encoding", "")):
         headers["content-encoding"] = "gzip"
         return Response(body.gzip, media_type="application/json", headers=headers)
-    return Response(body.identity(), media_type="application/json", headers=headers)
+    return Response(body.plain, media_type="application/json", headers=headers)
 
 
 def _json(body: bytes) -> Response:

@@ -4,7 +4,7 @@ Everything here is derived from the store's data, which cannot change while it i
 every result is computed once per window and filters and kept in a bounded least-recently-used
 cache. Computations that call igraph run on the :class:`~bioris.web.runtime.GraphThread`
 (igraph must not run in the server's worker threads). Rendered snapshots are kept as
-:class:`~bioris.web.records.JsonBody` (escaped and gzip-compressed once), up to
+:class:`~bioris.web.records.JsonBody` (escaped and gzip-compressed once, both forms kept), up to
 ``web_snapshot_cache_mb``; :meth:`NetworkView.warm` renders every year of the default window
 at start-up, so that moving the year slider never waits for a computation.
 """
@@ -113,7 +113,7 @@ class NetworkView:
         self._snapshots = LruCache(
             _SNAPSHOT_ENTRIES,
             max_weight=web_settings.web_snapshot_cache_mb * _BYTES_PER_MB,
-            weigh=lambda body: len(body.gzip),
+            weigh=lambda body: body.nbytes,
         )
         # igraph's layout draws from one process-wide generator: one layout at a time.
         self._layout_lock = threading.Lock()
@@ -147,7 +147,7 @@ class NetworkView:
 
     @property
     def snapshots_kept(self) -> tuple[int, int]:
-        """How many rendered snapshots are kept, and their compressed bytes."""
+        """How many rendered snapshots are kept, and the bytes they hold."""
         return len(self._snapshots), self._snapshots.weight
 
     def layer(

@@ -87,22 +87,23 @@ class JsonBody:
     """A JSON response body kept for many requests: escaped (:func:`escape_json`) and
     gzip-compressed once, so that serving it costs neither again.
 
-    ``gzip`` is sent as is to clients that accept gzip (browsers, httpx, curl
-    ``--compressed``); :meth:`identity` decompresses it for the others.
+    ``gzip`` is sent to clients that accept gzip (browsers, httpx, requests, curl
+    ``--compressed``), ``plain`` to the others.
     """
 
+    plain: bytes
     gzip: bytes
-    size: int  # bytes of the uncompressed JSON
 
     @classmethod
     def of(cls, raw: bytes) -> JsonBody:
         """The body of the UTF-8 JSON document ``raw``."""
         escaped = escape_json(raw)
-        return cls(gzip.compress(escaped, compresslevel=_GZIP_LEVEL, mtime=0), len(escaped))
+        return cls(escaped, gzip.compress(escaped, compresslevel=_GZIP_LEVEL, mtime=0))
 
-    def identity(self) -> bytes:
-        """The uncompressed JSON."""
-        return gzip.decompress(self.gzip)
+    @property
+    def nbytes(self) -> int:
+        """The memory the two forms hold, in bytes."""
+        return len(self.plain) + len(self.gzip)
 
 
 def accepts_gzip(accept_encoding: str) -> bool:
