@@ -173,6 +173,24 @@ def test_old_store_is_upgraded(
     assert _raw_version(filled.path) == SCHEMA_VERSION + 1
 
 
+def test_a_version_2_store_gains_the_deal_type_index(
+    store_path: Path, sample: Dataset, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:2])
+    with open_store(store_path) as old, old.transaction():
+        old.write(sample)
+    assert _raw_version(store_path) == 2
+    monkeypatch.undo()
+    with open_store(store_path) as upgraded:
+        assert upgraded.schema_version == SCHEMA_VERSION >= 3
+        indexes = upgraded._conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'alliances'"
+        )
+        names = {row[0] for row in indexes}
+        assert "alliances_type_year" in names and "alliances_deal_type" not in names
+        assert upgraded.dataset() == sample.sorted()
+
+
 def test_failing_migration_leaves_old_version(
     filled: Store, sample: Dataset, monkeypatch: pytest.MonkeyPatch
 ) -> None:
