@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from bioris.domain import Alliance, Dataset, DealType, Party, Role
 from bioris.store import AllianceFilter, open_store
 from bioris.store.queries import alliance_id_select
 from bioris.web import create_app
@@ -19,7 +20,7 @@ from bioris.web.deal_bodies import DealBodies, with_raw_list
 from bioris.web.records import JsonBody, accepts_gzip
 from bioris.web.runtime import LruCache
 from bioris.web.schemas import AllianceOut, AlliancePage
-from tests.web.helpers import EVIL, assert_error
+from tests.web.helpers import EVIL, TINY, assert_error
 
 # -- content negotiation ---------------------------------------------------------------------
 
@@ -79,10 +80,25 @@ def test_hostile_names_are_escaped_inside_compressed_snapshots(tiny_client: Test
     assert EVIL in {n["name"] for n in response.json()["nodes"]}
 
 
-def test_compressed_snapshots_over_the_size_limit_are_refused(bundled_path: Path) -> None:
-    client = TestClient(create_app(bundled_path, max_response_kb=1))
-    response = client.get("/api/network?year=2010", headers={"Accept-Encoding": "gzip"})
-    assert "max_response_kb=1" in assert_error(response, 503)["message"]
+def test_snapshots_over_the_size_limit_are_refused_whatever_the_encoding(
+    client: TestClient, bundled_path: Path
+) -> None:
+    url = "/api/network?year=2015"
+    packed = client.get(url, headers={"Accept-Encoding": "gzip"})
+    plain = client.get(url, headers={"Accept-Encoding": "identity"})
+    # A limit the compressed body is under and the JSON is over: the JSON is what counts.
+    limit_kb = int(packed.headers["content-length"]) // 1024 + 1
+    assert int(plain.headers["content-length"]) > limit_kb * 1024
+    limited = TestClient(create_app(bundled_path, max_response_kb=limit_kb))
+    for encoding in ("gzip", "identity"):
+        response = limited.get(url, headers={"Accept-Encoding": encoding})
+        assert f"max_response_kb={limit_kb}" in assert_error(response, 503)["message"]
+
+
+def test_accept_encoding_given_twice_is_read_whole(client: TestClient) -> None:
+    headers = [("Accept-Encoding", "identity"), ("Accept-Encoding", "gzip")]
+    response = client.get("/api/network?year=2010", headers=headers)
+    assert response.headers["content-encoding"] == "gzip"
 
 
 # -- snapshots are rendered at start-up and kept ---------------------------------------------
@@ -93,6 +109,18 @@ def test_warming_renders_every_year_of_the_default_window(app) -> None:
     years = service.network.tie_years(service.settings.tie_lifetime_years, service.network.layer())
     kept, size = service.network.snapshots_kept
     assert kept >= len(years) > 20 and size > 0
+
+
+def test_a_full_snapshot_cache_keeps_the_year_the_explorer_opens_on(bundled_path: Path) -> None:
+    service = create_app(bundled_path).state.service
+    network, window = service.network, service.settings.tie_lifetime_years
+    years = network.tie_years(window, network.layer())
+    total = sum(network.snapshot(y, window, network.layer()).nbytes for y in years)
+    # Start again with room for about half of them.
+    network._snapshots = LruCache(1000, max_weight=total // 2, weigh=lambda b: b.nbytes)
+    network.warm(window)
+    kept = {y for y in years if network._snapshots.peek((y, window, network.layer()))}
+    assert years[-1] in kept and years[0] not in kept and 0 < len(kept) < len(years)
 
 
 def test_snapshots_under_a_small_memory_bound_are_the_same(bundled_path: Path) -> None:
@@ -118,6 +146,24 @@ def test_lru_cache_drops_the_least_recently_used_by_weight() -> None:
     assert cache.weight == 8 and len(cache) == 2
     assert cache.get("huge", lambda: "x" * 11) == "x" * 11  # returned, never kept
     assert cache.peek("huge") is None and cache.weight == 8
+
+
+def test_lru_cache_reads_count_as_uses() -> None:
+    cache = LruCache(2)
+    cache.get("a", lambda: 1)
+    cache.get("b", lambda: 2)
+    assert cache.peek("a") == 1  # a is now the most recently used
+    cache.get("c", lambda: 3)
+    assert cache.peek("b") is None and cache.peek("a") == 1
+
+
+def test_lru_cache_weight_stays_true_when_a_key_is_kept_twice() -> None:
+    # Two overlapping computations of one key (the first result had been dropped) keep it
+    # twice: the second replaces the first.
+    cache = LruCache(10, max_weight=100, weigh=len)
+    cache._keep("a", "x" * 10)
+    cache._keep("a", "y" * 20)
+    assert cache.weight == 20 and len(cache) == 1 and cache.peek("a") == "y" * 20
 
 
 def test_lru_cache_counts_entries_without_weights() -> None:
@@ -156,6 +202,28 @@ def test_profile_deals_are_the_actors_alliances_newest_first(client: TestClient)
         "/api/alliances", params={"actor": "galapagos", "order": "desc", "page_size": 1000}
     ).json()
     assert profile["deals"] == listed["items"] and profile["deals_total"] == listed["total"]
+
+
+def test_alliances_another_process_adds_are_listed(tmp_path: Path) -> None:
+    path = tmp_path / "store.sqlite"
+    with open_store(path) as store, store.transaction():
+        store.write(TINY)
+    client = TestClient(create_app(path, warm=True), raise_server_exceptions=False)
+    before = client.get("/api/alliances").json()
+    late = Alliance(
+        "zz-new", 2016, "2016-01", DealType.OPTION,
+        (Party("quoted", Role.LICENSEE, True), Party("uni", Role.LICENSOR, False)),
+    )  # fmt: skip
+    with open_store(path) as writer, writer.transaction():
+        writer.write(Dataset(actors=(), lineage=(), alliances=(late,)))
+    newest = client.get("/api/alliances", params={"sort": "date", "order": "desc"})
+    assert newest.status_code == 200, newest.text
+    assert newest.json()["items"][0]["alliance_id"] == "zz-new"
+    assert newest.json()["items"][0]["parties"][1]["name"] == "Université de Liège"
+    assert "zz-new" not in {a["alliance_id"] for a in before["items"]}
+    profile = client.get("/api/actors/uni")
+    assert profile.status_code == 200 and "zz-new" in {d["alliance_id"] for d in
+                                                       profile.json()["deals"]}  # fmt: skip
 
 
 # -- the deal table reads an index in order --------------------------------------------------

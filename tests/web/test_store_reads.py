@@ -109,3 +109,11 @@ def test_alliance_ids_are_the_ids_of_alliances(
 ) -> None:
     query = AllianceFilter(order_by=order, descending=descending, **flt)
     assert store.alliance_ids(query) == [a.alliance_id for a in store.alliances(query)]
+
+
+def test_alliances_by_id(store: Store) -> None:
+    everything = [a.alliance_id for a in store.alliances()]
+    wanted = (everything[5], everything[0], "no-such-deal", everything[-1])
+    found = store.alliance_ids(AllianceFilter(ids=wanted))
+    assert found == [i for i in everything if i in wanted]  # in the filter's order
+    assert store.alliance_ids(AllianceFilter(ids=())) == []

@@ -148,7 +148,7 @@ CREATE INDEX financials_firm ON financials (firm_id, year);
 # instead of sorting every alliance of the type (the web view's deal table).
 _V3 = """
 CREATE INDEX alliances_type_year ON alliances (deal_type, year, date, alliance_id);
-DROP INDEX alliances_deal_type;
+DROP INDEX IF EXISTS alliances_deal_type;
 """
 
 MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)

@@ -6,6 +6,7 @@ every value goes in as a parameter.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -129,6 +130,8 @@ class AllianceFilter:
         A :class:`~bioris.domain.Stage` value: the stage at signing.
     min_headline_eur : float, optional
         Least headline value (upfront + equity + milestones, EUR million; unknown parts 0).
+    ids : tuple of str, optional
+        Only these alliances (passed as one JSON array: no limit on their number).
     order_by : str
         A key of :data:`ALLIANCE_ORDERS`: ``year`` (the default: year, undated last, then
         date and id), ``date``, ``headline_eur`` or ``deal_type``.
@@ -147,6 +150,7 @@ class AllianceFilter:
     deal_type: str | None = None
     stage: str | None = None
     min_headline_eur: float | None = None
+    ids: tuple[str, ...] | None = None
     order_by: str = "year"
     descending: bool = False
     limit: int | None = None
@@ -198,6 +202,9 @@ def _conditions(flt: AllianceFilter) -> tuple[list[str], list[Any]]:
     if flt.min_headline_eur is not None:
         clauses.append(f"{HEADLINE_EUR} >= ?")
         params.append(float(flt.min_headline_eur))
+    if flt.ids is not None:
+        clauses.append("a.alliance_id IN (SELECT value FROM json_each(?))")
+        params.append(json.dumps(list(flt.ids)))
     return clauses, params
 
 

@@ -14,6 +14,7 @@ from fastapi.responses import Response
 from bioris.domain import ActorKind, DealType, Stage
 from bioris.errors import NotFound
 from bioris.web.records import JsonBody, accepts_gzip
+from bioris.web.safety import too_large_message
 from bioris.web.schemas import (
     ActorPage,
     ActorProfile,
@@ -77,10 +78,13 @@ Sort = Literal["year", "date", "headline_eur", "deal_type"]
 Order = Literal["asc", "desc"]
 
 
-def json_response(request: Request, body: JsonBody) -> Response:
-    """``body`` gzip-compressed when the client accepts gzip, else plain."""
+def json_response(request: Request, body: JsonBody, max_bytes: int) -> Response:
+    """``body`` gzip-compressed when the client accepts gzip, else plain. A body whose JSON
+    is over ``max_bytes`` is refused whatever the encoding (a 503, as ResponseGuard does)."""
+    if len(body.plain) > max_bytes:
+        raise ApiError(503, too_large_message(max_bytes))
     headers = {"vary": "Accept-Encoding"}
-    if accepts_gzip(request.headers.get("accept-encoding", "")):
+    if accepts_gzip(", ".join(request.headers.getlist("accept-encoding"))):
         headers["content-encoding"] = "gzip"
         return Response(body.gzip, media_type="application/json", headers=headers)
     return Response(body.plain, media_type="application/json", headers=headers)
@@ -244,7 +248,7 @@ def build_router(service: ExplorerService) -> APIRouter:
             service.period[1] if year is None else year, window_of(window), region,
             kind.value if kind else None, deal_type.value if deal_type else None,
         )  # fmt: skip
-        return json_response(request, body)
+        return json_response(request, body, limits.max_response_kb * 1024)
 
     @router.get("/measures", response_model=MeasurePage, summary="Actor-year measures")
     def measures(

@@ -4,13 +4,14 @@ The deal table and the actor profiles list the same alliances over and over. The
 queries choose which ones (a page of ids, read from the indexes); the JSON of each alliance is
 built from the data read at start-up the first time it is shown, validated against
 :class:`~bioris.web.schemas.AllianceOut`, escaped (:func:`~bioris.web.safety.escape_json`) and
-kept, so that a page costs a query and a join of bytes.
+kept, so that a page costs a query and a join of bytes. An alliance another process added to
+the store after start-up is read from the store when first listed.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from pydantic import BaseModel
@@ -32,11 +33,19 @@ class DealBodies:
         Every alliance the store holds (the dataset read at start-up).
     names : dict
         actor id -> name, for the parties.
+    read : callable, optional
+        ids -> those alliances, from the store: for ids not among ``alliances``.
     """
 
-    def __init__(self, alliances: Iterable[Alliance], names: dict[str, str]) -> None:
+    def __init__(
+        self,
+        alliances: Iterable[Alliance],
+        names: dict[str, str],
+        read: Callable[[list[str]], list[Alliance]] | None = None,
+    ) -> None:
         self._alliances = {a.alliance_id: a for a in alliances}
         self._names = names
+        self._read = read
         self._bodies: dict[str, bytes] = {}
         self._lock = threading.Lock()
 
@@ -71,14 +80,25 @@ class DealBodies:
         }
 
     def body(self, alliance_id: str) -> bytes:
-        """The escaped JSON of one alliance (``AllianceOut``); ``KeyError`` if unknown."""
+        """The escaped JSON of one alliance (``AllianceOut``); ``KeyError`` if neither the
+        start-up data nor the store holds it."""
         found = self._bodies.get(alliance_id)
         if found is None:
-            model = AllianceOut.model_validate(self.as_dict(self._alliances[alliance_id]))
+            alliance = self._alliances.get(alliance_id)
+            if alliance is None:
+                self._add_from_store([alliance_id])
+                alliance = self._alliances[alliance_id]
+            model = AllianceOut.model_validate(self.as_dict(alliance))
             found = escape_json(model.model_dump_json().encode())
             with self._lock:
                 self._bodies[alliance_id] = found
         return found
+
+    def _add_from_store(self, alliance_ids: list[str]) -> None:
+        if self._read is not None:
+            for alliance in self._read(alliance_ids):
+                with self._lock:
+                    self._alliances[alliance.alliance_id] = alliance
 
     def warm(self) -> None:
         """Serialise every alliance now (about 1 s and 50 MB for 100,000 alliances)."""
@@ -87,6 +107,9 @@ class DealBodies:
 
     def array(self, alliance_ids: Sequence[str]) -> bytes:
         """The JSON array of these alliances, in this order."""
+        unknown = [i for i in alliance_ids if i not in self._alliances]
+        if unknown:  # one read for all of them
+            self._add_from_store(unknown)
         return b"[" + b",".join(self.body(i) for i in alliance_ids) + b"]"
 
 

@@ -1,6 +1,6 @@
 """The web view's alliance network: tie tables, measures, layouts and rendered snapshots.
 
-Everything here is derived from the store's data, which cannot change while it is served, so
+Everything here is derived from the data read at start-up (see :mod:`bioris.web.service`), so
 every result is computed once per window and filters and kept in a bounded least-recently-used
 cache. Computations that call igraph run on the :class:`~bioris.web.runtime.GraphThread`
 (igraph must not run in the server's worker threads). Rendered snapshots are kept as
@@ -11,6 +11,7 @@ at start-up, so that moving the year slider never waits for a computation.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
@@ -36,6 +37,8 @@ from bioris.web.runtime import GraphThread, LruCache
 __all__ = ["JOB_MEASURES", "MEASURE_COLUMNS", "WHOLE", "Layer", "MeasureJob", "NetworkView"]
 
 T = TypeVar("T")
+
+log = logging.getLogger("bioris.web")
 
 #: the measures the web view's job computes (the columns of MeasureOut)
 JOB_MEASURES = ("degree", "betweenness", "eigenvector")
@@ -115,6 +118,7 @@ class NetworkView:
             max_weight=web_settings.web_snapshot_cache_mb * _BYTES_PER_MB,
             weigh=lambda body: body.nbytes,
         )
+        self._snapshot_bytes = web_settings.web_snapshot_cache_mb * _BYTES_PER_MB
         # igraph's layout draws from one process-wide generator: one layout at a time.
         self._layout_lock = threading.Lock()
         self._warming = threading.local()
@@ -138,11 +142,13 @@ class NetworkView:
             self._warming.active = False
 
     def warm(self, window: int) -> None:
-        """Compute the measures of ``window`` and render its whole network in every year,
-        newest first (the explorer opens on the last year)."""
+        """Compute the measures of ``window`` and render its whole network in every year:
+        the last year first (the explorer opens on it), then the others in order, then the
+        last year is used again, so that it is the last a full cache drops."""
         with self.warming():
             self.job(window)
-            for year in reversed(self.tie_years(window, WHOLE)):
+            years = self.tie_years(window, WHOLE)
+            for year in (*years[-1:], *years[:-1], *years[-1:]):
                 self.snapshot(year, window, WHOLE)
 
     @property
@@ -214,7 +220,14 @@ class NetworkView:
                 "source", "target", "alliances", "committed_eur"
             ).iter_rows()
         ]
-        return network_body(year, window, years, node_rows, edge_rows)
+        body = network_body(year, window, years, node_rows, edge_rows)
+        if body.nbytes > self._snapshot_bytes:
+            log.warning(
+                "the snapshot of %s (window %s, %s) takes %.1f MB, more than "
+                "web_snapshot_cache_mb allows: it is rendered again for every request",
+                year, window, layer, body.nbytes / _BYTES_PER_MB,
+            )  # fmt: skip
+        return body
 
     def tie_table(self, window: int, layer: Layer) -> pl.DataFrame:
         """The ties of every year under a ``window``-year lifetime, within ``layer``."""

@@ -50,9 +50,13 @@ class LruCache:
         self._computing: dict[Hashable, threading.Lock] = {}
 
     def peek(self, key: Hashable) -> Any | None:
-        """The cached value of ``key``, or ``None``; never computes."""
+        """The cached value of ``key`` (now the most recently used), or ``None``; never
+        computes."""
         with self._lock:
-            return self._data.get(key)
+            if key not in self._data:
+                return None
+            self._data.move_to_end(key)
+            return self._data[key]
 
     def get(self, key: Hashable, compute: Callable[[], T]) -> T:
         """The value of ``key``, computed (once) by ``compute()`` if missing."""
@@ -79,6 +83,9 @@ class LruCache:
         weight = self._weigh(value) if self._weigh is not None else 0
         if self._max_weight is not None and weight > self._max_weight:
             return
+        if key in self._data:  # computed twice (it had been dropped meanwhile): replace
+            self._weight -= self._weights.pop(key)
+            del self._data[key]
         self._data[key] = value
         self._weights[key] = weight
         self._weight += weight

@@ -12,8 +12,8 @@
    JSON bodies have ``<``, ``>``, ``&``, U+2028 and U+2029 escaped as ``\\uXXXX`` (as Go's
    ``json.HTMLEscape`` does), so text from the data can never form markup, even if a page
    were to paste a response into HTML. Compressed bodies (a ``Content-Encoding``) are only
-   measured: the app escapes them before compressing
-   (:class:`~bioris.web.records.JsonBody`).
+   measured: the app escapes them before compressing and refuses those whose JSON is over
+   the limit (:class:`~bioris.web.records.JsonBody`, ``bioris.web.api.json_response``).
 
 The SQL time limit lives with the store connections (:class:`~bioris.web.service.StorePool`).
 """
@@ -35,6 +35,7 @@ __all__ = [
     "SecurityHeaders",
     "error_body",
     "escape_json",
+    "too_large_message",
 ]
 
 Scope = MutableMapping[str, Any]
@@ -79,6 +80,14 @@ def escape_json(body: bytes) -> bytes:
     for raw, escaped in _JSON_ESCAPES:
         body = body.replace(raw, escaped)
     return body
+
+
+def too_large_message(max_bytes: int) -> str:
+    """The message of the 503 error that replaces a body over ``max_bytes``."""
+    return (
+        f"response larger than max_response_kb={max_bytes // 1024}; ask for less "
+        "(narrower filters or a smaller page)"
+    )
 
 
 def error_body(status: int, message: str) -> bytes:
@@ -217,11 +226,7 @@ class ResponseGuard:
         self.max_bytes = max_bytes
 
     def _too_large(self) -> str:
-        kib = self.max_bytes // 1024
-        return (
-            f"response larger than max_response_kb={kib}; ask for less "
-            "(narrower filters or a smaller page)"
-        )
+        return too_large_message(self.max_bytes)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":

@@ -1,11 +1,15 @@
 """What the web view computes, and what it keeps: the library behind every API route.
 
-The store is read once, at start-up, into a :class:`~bioris.domain.Dataset` (it is opened
-read-only, so it cannot change under us); the network tables are built from it once. The
-lists that page through many rows (actors, alliances) run the store's named queries on a
-pool of read-only connections, each query under ``sql_time_limit_ms``. Everything derived
-from the network is cached in bounded least-recently-used caches, per window and filters:
-tie tables, the measures job, layouts, preferred-partner profiles and rendered snapshots.
+The store is read once, at start-up, into a :class:`~bioris.domain.Dataset`; the network
+tables are built from it once. The lists that page through many rows (actors, alliances) run
+the store's named queries on a pool of read-only connections, each query under
+``sql_time_limit_ms``. Everything derived from the network is cached in bounded
+least-recently-used caches, per window and filters: tie tables, the measures job, layouts,
+preferred-partner profiles and rendered snapshots.
+
+This process never writes the store. Another process may (an import): the lists then show
+the new rows, but the network, the measures and the totals of each filter stay as they were
+computed until the server restarts.
 
 The period is the data's own: from the first to the last signing year of a dated alliance
 (the settings' study period when there is none), so the explorer shows every dated deal.
@@ -32,7 +36,7 @@ from bioris.analytics import (
 from bioris.analytics.business_models import business_models
 from bioris.analytics.tables import pipeline_frame
 from bioris.data import big_pharma_names
-from bioris.domain import ActorKind, Bioregion, DealType, LineageFact, Stage
+from bioris.domain import ActorKind, Alliance, Bioregion, DealType, LineageFact, Stage
 from bioris.export.canonical import neutralise
 from bioris.region_summary import summarise_regions
 from bioris.store import AllianceFilter, Store
@@ -116,10 +120,14 @@ class ExplorerService:
             self._inputs, self.period, self._regions, web_settings, self.graph_thread
         )
         self._partners = partner_counts(self._inputs.parties, self._names)
-        self._deals = DealBodies(data.alliances, self._names)
+        self._deals = DealBodies(data.alliances, self._names, self._read_alliances)
         self._profiles, self._once = LruCache(web_settings.web_cache_entries), LruCache(8)
-        # Totals of the paged lists per filter (the store cannot change while served).
+        # Totals of the paged lists per filter, computed once (see the module docstring).
         self._counts_of = LruCache(_COUNT_ENTRIES)
+
+    def _read_alliances(self, alliance_ids: list[str]) -> list[Alliance]:
+        with self._pool.store() as store:
+            return store.alliances(AllianceFilter(ids=tuple(alliance_ids)))
 
     def close(self) -> None:
         """Close the store connections."""
