@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 
 from bioris.analytics import RANKING_RULE
 from bioris.domain import ActorKind, DealType, Stage
+from bioris.reporting.layout import LOCATION_COLOURS
 from bioris.store import AllianceFilter, open_store
 from tests.web.helpers import EVIL, EVIL_ALIAS, QUOTED, assert_error
 
@@ -283,8 +284,11 @@ def test_network_snapshot(client: TestClient) -> None:
     ids = {n["id"] for n in body["nodes"]}
     assert body["edges"] and all(e["source"] in ids and e["target"] in ids for e in body["edges"])
     node = body["nodes"][0]
-    assert set(node) == {"id", "name", "kind", "location", "colour", "degree", "betweenness",
-                         "x", "y"}  # fmt: skip
+    assert set(node) == {"id", "name", "kind", "location", "group", "colour", "degree",
+                         "betweenness", "x", "y"}  # fmt: skip
+    assert all(LOCATION_COLOURS[n["group"]] == n["colour"] for n in body["nodes"])
+    groups = {n["id"]: n["group"] for n in body["nodes"]}
+    assert groups.get("galapagos", "Flanders") == "Flanders"
     assert all(-1 <= n["x"] <= 1 and -1 <= n["y"] <= 1 for n in body["nodes"])
     degree = {n["id"]: n["degree"] for n in body["nodes"]}
     ends = [e["source"] for e in body["edges"]] + [e["target"] for e in body["edges"]]
@@ -374,6 +378,23 @@ def test_partner_ranking(client: TestClient) -> None:
     assert kinds == {"nbf"}
     assert client.get("/api/partners", params={"year": 1900}).json()["items"] == []
     assert_error(client.get("/api/partners", params={"top": 0}), 422)
+
+
+@pytest.mark.parametrize("region", ["Wallonia", "flanders"])
+def test_partner_ranking_within_a_region(client: TestClient, region: str) -> None:
+    params = {"year": 2015, "top": 1000}
+    everyone = client.get("/api/partners", params=params).json()["items"]
+    local = client.get("/api/partners", params=params | {"region": region}).json()["items"]
+    assert local and {r["bioregion"] for r in local} == {region.capitalize()}
+    # The same order as in the whole ranking, ranked again among themselves.
+    wanted = region.casefold()
+    same_region = [r["actor_id"] for r in everyone if (r["bioregion"] or "").casefold() == wanted]
+    assert [r["actor_id"] for r in local] == same_region
+    assert local[0]["rank"] == 1 and len(local) < len(everyone)
+    top = client.get("/api/partners", params={"year": 2015, "top": 2, "region": region}).json()
+    assert max(r["rank"] for r in top["items"]) <= 2
+    nowhere = client.get("/api/partners", params=params | {"region": "Atlantis"}).json()
+    assert nowhere["items"] == []
 
 
 def test_regions(client: TestClient) -> None:

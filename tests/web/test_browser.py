@@ -193,6 +193,8 @@ def test_network_renders_nodes_and_follows_the_slider(page):
     nodes = _actors_trace(page)
     assert re.fullmatch(r"\d{4}", year)
     expect(page.locator("#net-partners table tbody tr").first).to_be_visible()  # top partners
+    legend = page.locator("ul.legend li")
+    expect(legend.filter(has_text=re.compile(r"^Flanders \(\d+\)$"))).to_have_count(1)
 
     page.locator("#net-year").fill("0")  # the first year with ties
     expect(label).not_to_have_text(year)
@@ -200,6 +202,16 @@ def test_network_renders_nodes_and_follows_the_slider(page):
     assert label.inner_text() < year
     assert _actors_trace(page) != nodes or label.inner_text() != year
     page.wait_for_url(re.compile(rf"[?&]year={label.inner_text()}\b"))  # the view is linkable
+    page.guard.check()
+
+
+def test_the_region_filter_ranks_that_regions_partners(page):
+    _open_network(page, "?year=2015")
+    page.locator("#net-region").select_option("Wallonia")
+    expect(page.locator("#net-partners-title")).to_have_text("Top partners in Wallonia, 2015")
+    first = page.locator("#net-partners table tbody tr").first
+    expect(first).to_be_visible()
+    expect(first.locator("td").first).to_have_text("1")
     page.guard.check()
 
 

@@ -268,11 +268,19 @@ def build_router(service: ExplorerService) -> APIRouter:
         year: Year = None,
         top: Annotated[int, Query(ge=1, le=limits.max_returned_rows)] = 10,
         window: Window = None,
+        region: Annotated[
+            str | None,
+            Query(
+                max_length=MAX_TEXT_CHARS,
+                description="Only NBFs in this bioRegion or country, ranked among themselves.",
+            ),
+        ] = None,
     ) -> dict:
         """The NBFs most preferred as partners in ``year`` (default: the last year)."""
         return service.partners(
-            year=service.period[1] if year is None else year, top=top, window=window_of(window)
-        )
+            year=service.period[1] if year is None else year, top=top, window=window_of(window),
+            region=region,
+        )  # fmt: skip
 
     @router.get("/regions", response_model=RegionsOut, summary="Regional indicators")
     def regions() -> dict:

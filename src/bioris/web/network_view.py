@@ -50,6 +50,8 @@ MEASURE_COLUMNS = (
 # fewer iterations (20,000 actors and 120,000 ties: 30, about 8 s once per filter set).
 _LAYOUT_WORK = 4_000_000
 _LAYOUT_ITERATIONS = (30, 500)
+_NODE_COLUMNS = ("actor", "degree", "betweenness", "name", "kind", "location", "group", "colour",
+                 "x", "y")  # fmt: skip
 # Snapshots are counted by their compressed size; this only bounds the number of keys.
 _SNAPSHOT_ENTRIES = 100_000
 _BYTES_PER_MB = 1_000_000
@@ -108,7 +110,7 @@ class NetworkView:
         colours = pl.DataFrame(
             {"group": list(LOCATION_COLOURS), "colour": list(LOCATION_COLOURS.values())}
         )
-        self._places = places.join(colours, on="group", how="left").drop("group")
+        self._places = places.join(colours, on="group", how="left")
         self._sampling = BetweennessSampling(web_settings.web_betweenness_sources, seed=0)
         size = web_settings.web_cache_entries
         self._ties, self._jobs, self._layouts = LruCache(size), LruCache(size), LruCache(size)
@@ -204,15 +206,16 @@ class NetworkView:
                 "name": name or actor,
                 "kind": kind or "unknown",
                 "location": location or "unknown",
+                "group": group or "Unknown",
                 "colour": colour or LOCATION_COLOURS["Unknown"],
                 "degree": int(degree or 0),
                 "betweenness": finite(betweenness),
                 "x": finite(x) or 0.0,
                 "y": finite(y) or 0.0,
             }
-            for actor, degree, betweenness, name, kind, location, colour, x, y in nodes.select(
-                "actor", "degree", "betweenness", "name", "kind", "location", "colour", "x", "y"
-            ).iter_rows()
+            for actor, degree, betweenness, name, kind, location, group, colour, x, y in (
+                nodes.select(*_NODE_COLUMNS).iter_rows()
+            )
         ]
         edge_rows = [
             {"source": s, "target": t, "alliances": int(n), "committed_eur": finite(v) or 0.0}

@@ -213,6 +213,10 @@ class NetworkNode(BaseModel):
     name: str
     kind: str
     location: str
+    group: str = Field(
+        description="Location group of the legend: a bioRegion, 'Belgium (no bioRegion)', "
+        "a continent, 'Rest of the world' or 'Unknown'; each has one fixed colour."
+    )
     colour: str = Field(description="Fixed colour of the actor's location group.")
     degree: int
     betweenness: float | None

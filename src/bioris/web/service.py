@@ -109,6 +109,11 @@ class ExplorerService:
         self._inputs = network_inputs(data, big_pharma_names())
         self._names = {a.actor_id: a.name for a in data.actors}
         self._bioregions = {a.actor_id: a.bioregion.value for a in data.actors if a.bioregion}
+        # actor -> the bioRegion and country it is in (the region filters match either)
+        self._places = {
+            a.actor_id: {p for p in (a.bioregion.value if a.bioregion else None, a.country) if p}
+            for a in data.actors
+        }
         self._regions = regions_of(data.actors)
         years = sorted({a.year for a in data.alliances if a.year is not None})
         self._years = [years[0], years[-1]] if years else []
@@ -313,9 +318,16 @@ class ExplorerService:
 
         return self.network.cached(self._profiles, window, compute)
 
-    def partners(self, *, year: int, top: int, window: int) -> dict[str, Any]:
-        """The ``top`` NBFs of ``year`` by the preferred-partner rule."""
+    def partners(
+        self, *, year: int, top: int, window: int, region: str | None = None
+    ) -> dict[str, Any]:
+        """The ``top`` NBFs of ``year`` by the preferred-partner rule; with ``region`` (a
+        bioRegion or country code, any case), the NBFs there, ranked among themselves."""
         profile = self._partner_profile(window).filter(pl.col("year") == year)
+        if region:
+            place = self._regions.get(region.casefold())
+            local = [a for a, where in self._places.items() if place in where]
+            profile = profile.filter(pl.col("actor").is_in(local))
         ranking = preferred_partner_ranking(profile, top=top)
         items = []
         for row in ranking.iter_rows(named=True):

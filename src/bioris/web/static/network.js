@@ -178,32 +178,16 @@ export async function render(app, ctx) {
   }
 
   function legendLabel(nodes) {
-    // Name each colour after what its nodes share: their kind, else their location.
+    // One entry per location group (the API gives each its fixed colour), largest first.
     const groups = new Map();
     for (const node of nodes) {
-      const colour = node.colour || "#888888";
-      if (!groups.has(colour)) groups.set(colour, { kinds: new Set(), locations: new Set(), count: 0 });
-      const group = groups.get(colour);
-      group.kinds.add(node.kind ?? "");
-      group.locations.add(node.location ?? "");
-      group.count += 1;
+      const label = node.group || "Unknown";
+      if (!groups.has(label)) groups.set(label, { colour: node.colour || "#888888", count: 0 });
+      groups.get(label).count += 1;
     }
-    const byKind = [...groups.values()].every((g) => g.kinds.size === 1);
-    const name = (values, label) => {
-      const known = [...values].filter(Boolean).sort();
-      if (!known.length) return "unknown";
-      // "US (North America)", "CA (North America)": one colour per continent -> its name.
-      const shared = new Set(known.map((v) => (String(v).match(/\(([^()]+)\)\s*$/) || [])[1]));
-      if (shared.size === 1 && [...shared][0]) return [...shared][0];
-      return known.length > 3 ? `${known.slice(0, 3).map(label).join(", ")}, …` : known.map(label).join(", ");
-    };
     return [...groups.entries()]
-      .map(([colour, g]) => ({
-        colour,
-        count: g.count,
-        label: byKind ? name(g.kinds, humanise) : name(g.locations, String),
-      }))
-      .sort((a, b) => b.count - a.count);
+      .map(([label, g]) => ({ colour: g.colour, label, count: g.count }))
+      .sort((a, b) => b.count - a.count || a.label.localeCompare(b.label));
   }
 
   function drawLegend(nodes) {
@@ -377,10 +361,11 @@ export async function render(app, ctx) {
   async function loadPartners() {
     const token = ++partnersToken;
     const year = state.year;
-    partnersTitle.textContent = `Top partners, ${year}`;
+    const region = state.region || "";
+    partnersTitle.textContent = region ? `Top partners in ${region}, ${year}` : `Top partners, ${year}`;
     let answer;
     try {
-      answer = await getJSON("/api/partners", { year, window: state.window, top: 10 }, { signal: ctx.signal });
+      answer = await getJSON("/api/partners", { year, window: state.window, top: 10, region }, { signal: ctx.signal });
     } catch (error) {
       if (error.name === "AbortError" || token !== partnersToken) return;
       partnersBox.replaceChildren(errorBox(error));
@@ -400,11 +385,11 @@ export async function render(app, ctx) {
           { key: "active_alliances", label: "Deals", numeric: true, title: "Active alliances" },
         ],
         rows: items,
-        empty: `No NBF had an active alliance in ${year}.`,
+        empty: region ? `No NBF in ${region} had an active alliance in ${year}.` : `No NBF had an active alliance in ${year}.`,
       }),
       answer.rule ? el("p", { class: "hint", text: answer.rule }) : null,
-      state.region || state.kind || state.deal_type
-        ? el("p", { class: "hint", text: "The ranking covers all regions, kinds and deal types." })
+      state.kind || state.deal_type
+        ? el("p", { class: "hint", text: "The ranking counts every kind of partner and every deal type." })
         : null,
     ]);
   }
