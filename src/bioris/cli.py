@@ -361,6 +361,14 @@ def serve(
         "127.0.0.1"
     ),
     port: Annotated[int, typer.Option(help="TCP port.", min=1, max=65535)] = 8000,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            help="Server processes (default: the web_workers setting, 1); each holds its own "
+            "copy of the data and caches.",
+            min=1,
+        ),
+    ] = None,
 ) -> None:
     """Serve a read-only web explorer and JSON API over a store (docs at /docs)."""
     try:
@@ -378,7 +386,7 @@ def serve(
         open_user_store(path, read_only=True).close()  # creates or upgrades it first
         err.print(f"serving {path} read-only on http://{host}:{port} (Ctrl-C stops)",
                   markup=False)  # fmt: skip
-        run_server(path, host=host, port=port)
+        run_server(path, host=host, port=port, workers=workers)
 
 
 def _emit(rows: list[dict[str, Any]], columns: tuple[str, ...], as_json: bool, title: str) -> None:

@@ -41,6 +41,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("web_cache_entries", 16, "Most results each web-view cache keeps."),
     Setting("web_snapshot_cache_mb", 256, "Memory for rendered network snapshots, in MB."),
     Setting("web_worker_threads", 8, "Threads that run web-view requests."),
+    Setting("web_workers", 1, "Server processes of `bioris serve`."),
     Setting("web_betweenness_sources", 1000, "Sampled sources for web-view betweenness."),
     Setting("tie_lifetime_years", 5, "Years an alliance stays active after signing, by default."),
     Setting("period_start_year", 1987, "First year of the default study period."),

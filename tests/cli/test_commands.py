@@ -238,5 +238,8 @@ def test_serve_binds_loopback_by_default(store: Path, monkeypatch):
     monkeypatch.setattr(bioris.web.app, "serve", lambda path, **kw: calls.append((path, kw)))
     code, _, err = run("serve", "--store", store)
     assert code == 0, err
-    assert calls == [(store, {"host": "127.0.0.1", "port": 8000})]
+    assert calls == [(store, {"host": "127.0.0.1", "port": 8000, "workers": None})]
+    calls.clear()
+    assert run("serve", "--store", store, "--workers", "2")[0] == 0
+    assert calls[0][1]["workers"] == 2
     assert "read-only" in err

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import signal
+import socket
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -184,18 +185,52 @@ def serve(
     host: str | None = None,
     port: int | None = None,
     *,
+    workers: int | None = None,
     warm: bool = True,
     log_level: str = "info",
+    sockets: list[socket.socket] | None = None,
     **overrides: int | None,
 ) -> None:
     """Serve the explorer over ``store`` with uvicorn until interrupted (Ctrl-C, SIGTERM).
 
     ``host`` is the ``web_host`` setting by default (127.0.0.1: this machine only) and
-    ``port`` the ``web_port`` setting (8000). ``overrides`` are those of :func:`create_app`.
-    With ``warm``, the default window's measures and layout are computed while the server
-    starts. Called from the main thread, the server runs in a second thread and the main
-    thread does the network computations (:class:`~bioris.web.service.GraphThread`).
+    ``port`` the ``web_port`` setting (8000); ``workers`` the ``web_workers`` setting (1).
+    With several workers, this process binds the address and runs that many server
+    processes on it (:func:`~bioris.web.workers.serve_processes`). ``overrides`` are those of
+    :func:`create_app`. With ``warm``, the default window's measures, the deals' JSON and
+    every year's snapshot are computed while the server starts. Called from the main
+    thread, the server runs in a second thread and the main thread does the network
+    computations (:class:`~bioris.web.runtime.GraphThread`). ``sockets``: serve on these
+    already bound sockets instead of binding ``host`` and ``port`` (the worker processes).
+
+    Raises
+    ------
+    BiorisError
+        When the server could not start (the address is taken, a worker stopped, ...).
     """
+    host = str(settings.get("web_host")) if host is None else host
+    port = int(settings.get("web_port")) if port is None else port
+    count = int(settings.get("web_workers")) if workers is None else workers
+    if count < 1:
+        raise BiorisError(f"workers must be at least 1, not {count}")
+    if count > 1 and sockets is None:
+        from bioris.web.workers import serve_processes
+
+        serve_processes(store, host, port, count, warm=warm, log_level=log_level, **overrides)
+        return
+    _serve_one(store, host, port, warm=warm, log_level=log_level, sockets=sockets, **overrides)
+
+
+def _serve_one(
+    store: str | Path,
+    host: str,
+    port: int,
+    *,
+    warm: bool,
+    log_level: str,
+    sockets: list[socket.socket] | None,
+    **overrides: int | None,
+) -> None:
     import uvicorn  # the web extra; only needed to serve
 
     app = create_app(store, **overrides)
@@ -203,22 +238,29 @@ def serve(
     limit = service.settings.max_concurrent_requests
     config = uvicorn.Config(
         app,
-        host=str(settings.get("web_host")) if host is None else host,
-        port=int(settings.get("web_port")) if port is None else port,
+        host=host,
+        port=port,
         log_level=log_level,
         server_header=False,
         # A backstop for floods of connections; requests are limited by ConcurrencyLimit.
         limit_concurrency=4 * limit,
     )
     server = uvicorn.Server(config)
+
+    def run() -> None:
+        if sockets is None:
+            server.run()
+        else:
+            server.run(sockets=sockets)
+
     warming = threading.Thread(target=_warm, args=(service,), daemon=True)
     if threading.current_thread() is not threading.main_thread():
         if warm:
             warming.start()
-        server.run()  # igraph then runs in the worker threads (see GraphThread)
+        run()  # igraph then runs in the worker threads (see GraphThread)
         _check_started(server, config)
         return
-    thread = threading.Thread(target=server.run, name="bioris-web", daemon=True)
+    thread = threading.Thread(target=run, name="bioris-web", daemon=True)
 
     def start() -> None:  # once the main thread takes the network computations
         thread.start()
