@@ -384,7 +384,8 @@ def serve(
     with friendly_errors():
         path = Path(store) if store else default_store_path()
         open_user_store(path, read_only=True).close()  # creates or upgrades it first
-        err.print(f"serving {path} read-only on http://{host}:{port} (Ctrl-C stops)",
+        processes = f" with {workers} server processes" if workers and workers > 1 else ""
+        err.print(f"serving {path} read-only on http://{host}:{port}{processes} (Ctrl-C stops)",
                   markup=False)  # fmt: skip
         run_server(path, host=host, port=port, workers=workers)
 
