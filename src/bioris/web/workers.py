@@ -52,19 +52,16 @@ def serve_processes(
     *,
     warm: bool = True,
     log_level: str = "info",
-    listening: socket.socket | None = None,
     **overrides: int | None,
 ) -> None:
     """Run ``workers`` server processes on ``host:port`` until interrupted.
-
-    ``listening``: an already bound socket to serve on instead (closed on return).
 
     Raises
     ------
     BiorisError
         When the address cannot be bound or a worker stops by itself.
     """
-    sock = listening if listening is not None else bind(host, port)
+    sock = bind(host, port)
     context = multiprocessing.get_context("spawn")
     processes = [
         context.Process(
