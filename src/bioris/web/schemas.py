@@ -220,8 +220,11 @@ class NetworkNode(BaseModel):
     colour: str = Field(description="Fixed colour of the actor's location group.")
     degree: int
     betweenness: float | None
-    x: float
-    y: float
+    x: float = Field(
+        description="Position in [-1, 1]; one scale for both axes, the same in every year "
+        "and window of the same filters."
+    )
+    y: float = Field(description="Position in [-1, 1] (see x).")
 
 
 class NetworkEdge(BaseModel):
