@@ -17,11 +17,18 @@ from typing import Any
 from pydantic import BaseModel
 
 from bioris.domain import Alliance
+from bioris.domain.canonical import alliance_row
 from bioris.web.records import finite
 from bioris.web.safety import escape_json
 from bioris.web.schemas import AllianceOut
 
 __all__ = ["DealBodies", "with_raw_list"]
+
+# The fields of AllianceOut taken as they are from the canonical alliances row.
+_ROW_FIELDS = (
+    "alliance_id", "year", "date", "deal_type", "stage_at_signing", "asset",
+    "therapeutic_area", "upfront_eur", "milestones_eur", "equity_eur", "notes", "confidence",
+)  # fmt: skip
 
 
 class DealBodies:
@@ -50,16 +57,11 @@ class DealBodies:
         self._lock = threading.Lock()
 
     def as_dict(self, alliance: Alliance) -> dict[str, Any]:
-        """An alliance as the API shows it (party names added)."""
+        """An alliance as the API shows it: the canonical row's fields (values in EUR
+        million), with party names, committed and headline values, and the source list."""
+        row = alliance_row(alliance)
         terms = alliance.terms
-        return {
-            "alliance_id": alliance.alliance_id,
-            "year": alliance.year,
-            "date": alliance.date,
-            "deal_type": alliance.deal_type.value,
-            "stage_at_signing": alliance.stage_at_signing.value,
-            "asset": alliance.asset,
-            "therapeutic_area": alliance.therapeutic_area,
+        return {key: finite(row[key]) for key in _ROW_FIELDS} | {
             "parties": [
                 {
                     "actor_id": p.actor_id,
@@ -69,14 +71,9 @@ class DealBodies:
                 }
                 for p in alliance.parties
             ],
-            "upfront_eur": finite(terms.upfront.eur if terms.upfront else None),
-            "milestones_eur": finite(terms.milestones.eur if terms.milestones else None),
-            "equity_eur": finite(terms.equity.eur if terms.equity else None),
             "committed_eur": finite(terms.committed_eur) or 0.0,
             "headline_eur": finite(terms.headline_eur) or 0.0,
-            "notes": alliance.notes,
             "source_urls": list(alliance.provenance.source_urls),
-            "confidence": alliance.provenance.confidence.value,
         }
 
     def body(self, alliance_id: str) -> bytes:
