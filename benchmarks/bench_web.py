@@ -74,16 +74,20 @@ def start_server(store: Path, port: int, workers: int = 1) -> subprocess.Popen:
                             stderr=subprocess.PIPE)  # fmt: skip
 
 
-def wait_ready(base: str, seconds: float = 120) -> None:
+def wait_ready(base: str, seconds: float = 120, server: subprocess.Popen | None = None) -> None:
+    """Wait until ``base`` answers ``/api/meta``; RuntimeError after ``seconds`` or when the
+    ``server`` process ends first."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
+        if server is not None and server.poll() is not None:
+            raise RuntimeError(f"the server ended with exit code {server.returncode}")
         try:
             if httpx.get(f"{base}/api/meta", timeout=5).status_code == 200:
                 return
         except httpx.HTTPError:
             pass
-        time.sleep(0.5)
-    raise SystemExit("the server did not start")
+        time.sleep(0.2)
+    raise RuntimeError("the server did not start")
 
 
 def request_for(group: str, rng: random.Random, actors: list[str], years: list[int]) -> str:
@@ -203,7 +207,7 @@ def main(argv: list[str] | None = None) -> int:
     base = f"http://127.0.0.1:{port}"
     server = start_server(store, port, args.workers)
     try:
-        wait_ready(base)
+        wait_ready(base, server=server)
         meta = httpx.get(f"{base}/api/meta", timeout=30).json()
         years = list(range(max(1987, meta["years"][0]), min(2017, meta["years"][1]) + 1))
         sample = httpx.get(f"{base}/api/actors?page_size=1000", timeout=60).json()["items"]

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from benchmarks.bench_web import wait_ready
 
 from bioris.errors import BiorisError
 from bioris.web.workers import bind, serve_processes
@@ -34,19 +35,6 @@ def _children(pid: int) -> set[int]:
     return {int(p) for p in path.read_text().split()} if path.exists() else set()
 
 
-def _wait_ready(base: str, server: subprocess.Popen) -> None:
-    deadline = time.monotonic() + STARTUP_S
-    while time.monotonic() < deadline:
-        assert server.poll() is None, server.stderr.read() if server.stderr else ""
-        try:
-            if httpx.get(f"{base}/api/meta", timeout=5).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    raise AssertionError("the server did not answer")
-
-
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux /proc")
 def test_two_workers_serve_one_address_and_stop_together(bundled_path: Path) -> None:
     port = _free_port()
@@ -60,7 +48,7 @@ def test_two_workers_serve_one_address_and_stop_together(bundled_path: Path) -> 
     )
     try:
         base = f"http://127.0.0.1:{port}"
-        _wait_ready(base, server)
+        wait_ready(base, STARTUP_S, server)
         workers = _children(server.pid) - {server.pid}
         # spawn also starts a resource tracker: the two workers plus it
         assert len(workers) >= 2

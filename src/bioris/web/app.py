@@ -11,14 +11,12 @@ files at ``/`` and ``/static``, plotly.js from the plotly package at
 from __future__ import annotations
 
 import logging
-import signal
 import socket
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib.resources import files
 from pathlib import Path
-from types import FrameType
 from typing import Annotated, Any
 
 import anyio.to_thread
@@ -33,6 +31,7 @@ from bioris import __version__, settings
 from bioris.errors import BiorisError, LimitExceeded
 from bioris.web.api import MAX_TEXT_CHARS, ApiError, build_router
 from bioris.web.config import WebSettings
+from bioris.web.runtime import stop_signals
 from bioris.web.safety import (
     CatchAll,
     ConcurrencyLimit,
@@ -267,19 +266,16 @@ def _serve_one(
         if warm:
             warming.start()
 
-    def stop(signum: int, frame: FrameType | None) -> None:
-        del signum, frame
+    def stop() -> None:
         server.should_exit = True
 
-    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
-        service.graph_thread.run(keep_going=thread.is_alive, on_start=start)
+        with stop_signals(stop):
+            service.graph_thread.run(keep_going=thread.is_alive, on_start=start)
     finally:
         server.should_exit = True
         if thread.is_alive():
             thread.join(timeout=30)
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
     _check_started(server, config)
 
 

@@ -115,12 +115,10 @@ class NetworkView:
         size = web_settings.web_cache_entries
         self._ties, self._jobs, self._layouts = LruCache(size), LruCache(size), LruCache(size)
         self._years_with_ties = LruCache(size)
-        self._snapshots = LruCache(
-            _SNAPSHOT_ENTRIES,
-            max_weight=web_settings.web_snapshot_cache_mb * _BYTES_PER_MB,
-            weigh=lambda body: body.nbytes,
-        )
         self._snapshot_bytes = web_settings.web_snapshot_cache_mb * _BYTES_PER_MB
+        self._snapshots = LruCache(
+            _SNAPSHOT_ENTRIES, max_weight=self._snapshot_bytes, weigh=lambda body: body.nbytes
+        )
         # igraph's layout draws from one process-wide generator: one layout at a time.
         self._layout_lock = threading.Lock()
         self._warming = threading.local()

@@ -8,18 +8,20 @@
 from __future__ import annotations
 
 import queue
+import signal
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator
 from concurrent.futures import Future
 from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType
 from typing import Any, TypeVar
 
 from bioris.errors import BiorisError, LimitExceeded
 from bioris.store import Store, open_store
 
-__all__ = ["GraphThread", "LruCache", "StorePool"]
+__all__ = ["GraphThread", "LruCache", "StorePool", "stop_signals"]
 
 T = TypeVar("T")
 
@@ -223,3 +225,23 @@ class StorePool:
                 store.close()
             self._opened.clear()
             self._idle.clear()
+
+
+@contextmanager
+def stop_signals(on_stop: Callable[[], None]) -> Iterator[None]:
+    """Within it, SIGINT (Ctrl-C) and SIGTERM call ``on_stop()`` instead of their usual
+    handlers, which are restored on exit. Python delivers signals to the main thread only:
+    elsewhere this does nothing, and the caller's own caller must stop it."""
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        del signum, frame
+        on_stop()
+
+    in_main = threading.current_thread() is threading.main_thread()
+    signals = (signal.SIGINT, signal.SIGTERM) if in_main else ()
+    previous = {sig: signal.signal(sig, handler) for sig in signals}
+    try:
+        yield
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)

@@ -15,14 +15,13 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
-import signal
 import socket
 import threading
 from multiprocessing.process import BaseProcess
 from pathlib import Path
-from types import FrameType
 
 from bioris.errors import BiorisError
+from bioris.web.runtime import stop_signals
 
 __all__ = ["STOP_TIMEOUT_S", "bind", "serve_processes"]
 
@@ -72,36 +71,23 @@ def serve_processes(
         for number in range(1, workers + 1)
     ]
     stopping = threading.Event()
-    previous = _on_stop_signals(stopping)
     failed: BaseProcess | None = None
     try:
-        for process in processes:
-            process.start()
-        log.info("serving on %s:%s with %d worker processes", host, port, workers)
-        while failed is None and not stopping.wait(_POLL_S):
-            failed = next((p for p in processes if not p.is_alive()), None)
+        with stop_signals(stopping.set):
+            for process in processes:
+                process.start()
+            log.info("serving on %s:%s with %d worker processes", host, port, workers)
+            while failed is None and not stopping.wait(_POLL_S):
+                failed = next((p for p in processes if not p.is_alive()), None)
     finally:
         _stop(processes)
         sock.close()
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
     # A worker ends cleanly only when told to (a Ctrl-C reaches every process of the group).
     if failed is not None and failed.exitcode != 0 and not stopping.is_set():
         raise BiorisError(
             f"server process {failed.name} stopped (exit code {failed.exitcode}); "
             "the others were stopped too (see the log above)"
         )
-
-
-def _on_stop_signals(stopping: threading.Event) -> dict[int, object]:
-    if threading.current_thread() is not threading.main_thread():
-        return {}  # signals reach the main thread only; the caller stops us otherwise
-
-    def stop(signum: int, frame: FrameType | None) -> None:
-        del signum, frame
-        stopping.set()
-
-    return {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
 
 
 def _stop(processes: list[BaseProcess]) -> None:
