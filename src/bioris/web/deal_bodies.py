@@ -3,9 +3,10 @@
 The deal table and the actor profiles list the same alliances over and over. The store's named
 queries choose which ones (a page of ids, read from the indexes); the JSON of each alliance is
 built from the data read at start-up the first time it is shown, validated against
-:class:`~bioris.web.schemas.AllianceOut`, escaped (:func:`~bioris.web.safety.escape_json`) and
-kept, so that a page costs a query and a join of bytes. An alliance another process added to
-the store after start-up is read from the store when first listed.
+:class:`~bioris.web.schemas.AllianceOut` and kept, so that a page costs a query and a join of
+bytes (the app's ResponseGuard escapes markup characters in every JSON body it sends). An
+alliance another process added to the store after start-up is read from the store when first
+listed.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from pydantic import BaseModel
 from bioris.domain import Alliance
 from bioris.domain.canonical import alliance_row
 from bioris.web.records import finite
-from bioris.web.safety import escape_json
 from bioris.web.schemas import AllianceOut
 
 __all__ = ["DealBodies", "with_raw_list"]
@@ -77,7 +77,7 @@ class DealBodies:
         }
 
     def body(self, alliance_id: str) -> bytes:
-        """The escaped JSON of one alliance (``AllianceOut``); ``KeyError`` if neither the
+        """The JSON of one alliance (``AllianceOut``); ``KeyError`` if neither the
         start-up data nor the store holds it."""
         found = self._bodies.get(alliance_id)
         if found is None:
@@ -86,7 +86,7 @@ class DealBodies:
                 self._add_from_store([alliance_id])
                 alliance = self._alliances[alliance_id]
             model = AllianceOut.model_validate(self.as_dict(alliance))
-            found = escape_json(model.model_dump_json().encode())
+            found = model.model_dump_json().encode()
             with self._lock:
                 self._bodies[alliance_id] = found
         return found
@@ -111,12 +111,12 @@ class DealBodies:
 
 
 def with_raw_list(model: BaseModel, field: str, array: bytes) -> bytes:
-    """The escaped JSON of ``model`` with ``field`` set to the JSON ``array`` (bytes already
-    valid and escaped: see :meth:`DealBodies.array`).
+    """The JSON of ``model`` with ``field`` set to the JSON ``array`` (bytes already valid:
+    see :meth:`DealBodies.array`).
 
     ``model`` is validated with ``field`` empty; the field is left out of its dump and
     appended, so the array is never parsed again.
     """
     head = model.model_dump_json(exclude={field}).encode()
     separator = b"," if head != b"{}" else b""
-    return escape_json(head[:-1]) + separator + f'"{field}":'.encode() + array + b"}"
+    return head[:-1] + separator + f'"{field}":'.encode() + array + b"}"

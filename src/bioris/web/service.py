@@ -187,7 +187,7 @@ class ExplorerService:
 
     def actor_profile(self, actor_id: str) -> bytes:
         """An actor with lineage, deals, partners, measures and business models, as the
-        escaped JSON of ``ActorProfile``.
+        JSON of ``ActorProfile``.
 
         Raises :class:`~bioris.errors.NotFound` for an unknown id.
         """
@@ -234,7 +234,7 @@ class ExplorerService:
         return self._counts_of.get(unsorted, lambda: store.count_alliances(query.filter()))
 
     def alliances_page(self, query: AllianceQuery, *, page: int, size: int) -> bytes:
-        """One page of alliances (named query) and the total, as the escaped JSON of
+        """One page of alliances (named query) and the total, as the JSON of
         ``AlliancePage``."""
         with self._pool.store() as store:
             total = self._count_alliances(store, query)
