@@ -22,10 +22,16 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
-from bioris.domain import Dataset, name_key
+import polars as pl
+
+from bioris.analytics.panel import panel_members
+from bioris.analytics.specialisation import classify_subsectors, validate_taxonomy
+from bioris.analytics.tables import actors_frame
+from bioris.domain import Dataset, StudyDefinition, name_key
 from bioris.export import export_dataset
 from bioris.ingest.decisions import Decisions
 from bioris.ingest.importer import ImportReport, import_files
+from bioris.ingest.study_file import load_study_file
 from bioris.store import open_store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,17 +48,19 @@ RAW_FILES = (
 def build(raw_dir: Path, out_dir: Path, decisions_path: Path | None = None) -> ImportReport:
     """Import the raw files into a scratch store and write the package data into ``out_dir``."""
     decisions = Decisions.load(decisions_path or ROOT / "dataset" / "decisions.toml")
+    study, _ = load_study_file(out_dir / "study.toml")
     paths = [raw_dir / name for name in RAW_FILES]
     with (
         tempfile.TemporaryDirectory() as scratch,
         open_store(Path(scratch) / "build.sqlite") as store,
     ):
-        report = import_files(store, paths, decisions=decisions)
+        report = import_files(store, paths, decisions=decisions, study=study)
         dataset = store.dataset()
     export_dataset(dataset, out_dir, "csv")
     _write_accounting(raw_dir, out_dir / "raw_rows.csv", report, dataset)
     card = (ROOT / "dataset" / "card.md").read_text(encoding="utf-8")
-    (out_dir / "README.md").write_text(card + _coverage(dataset, report), encoding="utf-8")
+    coverage = _coverage(dataset, report, study) + _panel(dataset, study, out_dir)
+    (out_dir / "README.md").write_text(card + coverage, encoding="utf-8")
     return report
 
 
@@ -86,7 +94,42 @@ def _write_accounting(raw_dir: Path, path: Path, report: ImportReport, data: Dat
         writer.writerows(rows)
 
 
-def _coverage(data: Dataset, report: ImportReport) -> str:
+def _panel(data: Dataset, study: StudyDefinition, out_dir: Path) -> str:
+    """The study's panel, and every NBF of its regions left out of it, with the reason."""
+    taxonomy = validate_taxonomy(
+        pl.read_csv(out_dir / "subsector_taxonomy.csv", infer_schema=False)
+    )
+    classified = classify_subsectors(actors_frame(data.actors, study), taxonomy)
+    members = set(panel_members(data.actors, study, classified))
+    cats: dict[str, list[str]] = {}
+    for actor_id, category in classified.select("actor_id", "category").iter_rows():
+        cats.setdefault(actor_id, []).append(category)
+    excluded_names = {name_key(n) for n in study.panel.exclude}
+    lines = ["\n### The study's panel (study.toml)\n"]
+    nbfs = [a for a in data.actors if a.kind.value in study.panel.kinds]
+    inside = sorted((a for a in nbfs if a.actor_id in members), key=lambda a: a.name.casefold())
+    lines.append(
+        f"{len(inside)} of the {len(nbfs)} NBFs are the panel: "
+        + ", ".join(f"{a.name} ({study.place(a.region) or a.country})" for a in inside)
+        + ".\n"
+    )
+    lines.append("Left out of the panel:\n\n| firm | subsector | why |\n| --- | --- | --- |")
+    for actor in sorted(nbfs, key=lambda a: a.name.casefold()):
+        if actor.actor_id in members:
+            continue  # (firms in `include` are members whatever their category)
+        hit = sorted(set(cats.get(actor.actor_id, [])) & set(study.panel.exclude_categories))
+        if name_key(actor.name) in excluded_names:
+            why = "listed in `exclude` (a service or reagent company)"
+        elif hit:
+            why = f"subsector category {', '.join(hit)}"
+        else:
+            why = "outside the study's regions"
+        text = "; ".join(actor.subsectors) or "-"
+        lines.append(f"| {actor.name} | {text} | {why} |")
+    return "\n".join(lines) + "\n"
+
+
+def _coverage(data: Dataset, report: ImportReport, study: StudyDefinition) -> str:
     names = {a.actor_id: a for a in data.actors}
     per_firm: Counter[str] = Counter()
     per_year: Counter[str] = Counter()
@@ -107,10 +150,10 @@ def _coverage(data: Dataset, report: ImportReport) -> str:
     )
     lines.append("### Actors by kind\n\n| kind | actors |\n| --- | ---: |")
     lines += [f"| {k} | {n} |" for k, n in sorted(kinds.items())]
-    lines.append("\n### Deals per focal firm\n\n| firm | bioRegion | deals |\n| --- | --- | ---: |")
+    lines.append("\n### Deals per focal firm\n\n| firm | region | deals |\n| --- | --- | ---: |")
     for actor_id, count in sorted(per_firm.items(), key=lambda kv: (-kv[1], kv[0])):
         actor = names[actor_id]
-        region = actor.bioregion.value if actor.bioregion else actor.country or ""
+        region = study.place(actor.region) or actor.country or ""
         lines.append(f"| {actor.name} | {region} | {count} |")
     lines.append("\n### Deals per year\n\n| year | deals |\n| --- | ---: |")
     lines += [f"| {y} | {n} |" for y, n in sorted(per_year.items())]

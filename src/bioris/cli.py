@@ -77,7 +77,7 @@ def init(
     store: StoreOpt = None,
     empty: Annotated[bool, typer.Option("--empty", help="Create the store without data.")] = False,
 ) -> None:
-    """Create a store, loaded with the bundled Belgian dataset (unless --empty)."""
+    """Create a store, loaded with the bundled dataset and its study (unless --empty)."""
     from bioris.workspace import default_store_path, init_store
 
     with friendly_errors():
@@ -115,13 +115,88 @@ def import_(
         f"{sum(m.startswith('deal ') for m in report.merges)} double reports merged",
         markup=False,
     )
+    for note in report.notes:
+        err.print(f"note: {note}", markup=False, highlight=False)
 
 
-FromOpt = Annotated[int, typer.Option("--from", help="First year of the period.")]
-ToOpt = Annotated[int, typer.Option("--to", help="Last year of the period.")]
-WindowOpt = Annotated[
-    int, typer.Option("--window", help="Years an alliance stays active after signing.", min=1)
+study_app = typer.Typer(help="The study definition: regions, panel, layers, period.",
+                        no_args_is_help=True)  # fmt: skip
+app.add_typer(study_app, name="study")
+
+
+@study_app.command("load")
+def study_load(
+    file: Annotated[Path, typer.Argument(help="The study file (TOML; see docs/study.md).")],
+    store: StoreOpt = None,
+) -> None:
+    """Validate a study file and store it (all or nothing)."""
+    from bioris.study import Study
+
+    with friendly_errors(), Study.open(store, read_only=False) as study:
+        definition = study.load_definition(file)
+        panel = len(study.panel)
+    regions = ", ".join(definition.focal_regions) or "none declared"
+    out.print(f"loaded study {definition.name!r}: focal regions {regions}; panel of "
+              f"{panel} firms", markup=False)  # fmt: skip
+
+
+@study_app.command("show")
+def study_show(store: StoreOpt = None, as_json: JsonOpt = False) -> None:
+    """Show the study: its definition, the period in use, the panel and the exits."""
+    from bioris.study import Study
+
+    with friendly_errors(), Study.open(store) as study:
+        described = study.describe()
+        panel = study.actor_list(panel=True)
+        source = study.stored_definition[1] if study.stored_definition else ""
+    if as_json:
+        described["panel"] |= {"members": panel["actor_id"].to_list()}
+        sys.stdout.write(json.dumps(described, ensure_ascii=False, indent=1) + "\n")
+        return
+    if source:
+        out.print(source.rstrip(), markup=False, highlight=False)
+    else:
+        out.print("no study file was loaded: actors are placed by country, every nbf actor is "
+                  "in the panel (bioris study load FILE)", markup=False)  # fmt: skip
+    period = described["period_used"]
+    out.print(
+        f"\nperiod in use: {period[0]}-{period[1]} ({described['period_source']})"
+        if period else "\nperiod in use: none (no dated deal)", markup=False,
+    )  # fmt: skip
+    _emit(panel.to_dicts(), ("name", "kind", "location", "founded", "exit_year"), False,
+          f"Panel: {panel.height} firms")  # fmt: skip
+
+
+FromOpt = Annotated[
+    int | None, typer.Option("--from", help="First year (default: the study period's).")
 ]
+ToOpt = Annotated[int | None, typer.Option("--to", help="Last year (default: the study's).")]
+WindowOpt = Annotated[
+    int | None,
+    typer.Option("--window", help="Years an alliance stays active after signing (default: "
+                 "the study's).", min=1),
+]  # fmt: skip
+LayerOpt = Annotated[
+    list[str] | None,
+    typer.Option("--layer", help="A layer of the study's deal types (repeat; default: the "
+                 "study's network layer, alliance)."),
+]  # fmt: skip
+RegionOpt = Annotated[
+    str | None, typer.Option(help="A region of the study, or an ISO country code.")
+]
+
+
+def _study_note(study: Any, layers: list[str] | None = None) -> None:
+    """State the choices that decide the numbers (on stderr, so JSON stays clean)."""
+    definition = study.definition
+    chosen = study.check_layers(layers) if layers else definition.network_layers
+    err.print(
+        f"study {definition.name!r}: panel of {len(study.panel)} firms; ties: "
+        f"{' + '.join(chosen)} layer ({', '.join(study.deal_types(chosen))}); "
+        f"{'declared' if definition.period else 'data'} period "
+        f"{'-'.join(map(str, study.period))}; exits end firms and their ties",
+        markup=False, highlight=False,
+    )  # fmt: skip
 
 
 @app.command()
@@ -131,15 +206,23 @@ def export(
         str, typer.Option("--format", help="csv, xlsx, parquet, or gexf, graphml, pajek.")
     ] = "csv",
     store: StoreOpt = None,
-    year_from: FromOpt = 1987,
-    year_to: ToOpt = 2017,
-    window: WindowOpt = 5,
+    year_from: FromOpt = None,
+    year_to: ToOpt = None,
+    window: WindowOpt = None,
+    layer: LayerOpt = None,
+    rollup: Annotated[
+        bool,
+        typer.Option(
+            "--rollup", help="Count subsidiaries and acquired firms as their parent of the year."
+        ),
+    ] = False,
 ) -> None:
-    """Export the store (canonical tables, re-importable) or its alliance network."""
-    from bioris.tasks import export_files
+    """Export the store (canonical tables and the study file) or its alliance network."""
+    from bioris.study import Study
 
-    with friendly_errors():
-        written = export_files(store, out_dir, fmt, start=year_from, end=year_to, window=window)
+    with friendly_errors(), Study.open(store) as study:
+        written = study.export(out_dir, fmt, start=year_from, end=year_to, window=window,
+                               layers=layer, rollup=rollup)  # fmt: skip
     for path in written:
         out.print(str(path), markup=False)
 
@@ -148,16 +231,17 @@ def export(
 def actors(
     store: StoreOpt = None,
     kind: Annotated[str | None, typer.Option(help="Actor kind, e.g. nbf, pharma.")] = None,
-    region: Annotated[str | None, typer.Option(help="bioRegion or ISO country.")] = None,
+    region: RegionOpt = None,
+    panel: Annotated[bool, typer.Option("--panel", help="Only the study's panel.")] = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """List actors, filtered by kind and region."""
-    from bioris.domain.canonical import actor_row
-    from bioris.workspace import open_user_store
+    """List actors, filtered by kind, region and panel membership."""
+    from bioris.study import Study
 
-    with friendly_errors(), open_user_store(store, read_only=True) as st:
-        rows = [actor_row(a) for a in st.actors(kind=kind, region=region)]
-    columns = ("actor_id", "name", "kind", "bioregion", "country", "founded", "ipo_year")
+    with friendly_errors(), Study.open(store) as study:
+        rows = study.actor_list(kind=kind, region=region, panel=panel).to_dicts()
+    columns = ("actor_id", "name", "kind", "location", "country", "founded", "exit_year",
+               "in_panel")  # fmt: skip
     _emit(rows, columns, as_json, title=f"{len(rows)} actors")
 
 
@@ -171,67 +255,121 @@ def alliances(
     deal_type: Annotated[
         str | None, typer.Option("--deal-type", help="E.g. licensing_out.")
     ] = None,
+    layer: Annotated[
+        list[str] | None, typer.Option("--layer", help="Only deals of this layer (repeat).")
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """List deals, filtered by party, partner, years and deal type."""
-    from bioris.tasks import find_alliances
+    """List deals, filtered by party, partner, years, deal type and layer."""
+    from bioris.study import Study
 
-    with friendly_errors():
-        rows = find_alliances(store, actor, partner, year_from, year_to, deal_type)
-    columns = ("alliance_id", "date", "deal_type", "parties", "stage_at_signing", "upfront_eur")
+    with friendly_errors(), Study.open(store) as study:
+        rows = study.alliances(
+            actor=actor,
+            partner=partner,
+            year_from=year_from,
+            year_to=year_to,
+            deal_type=deal_type,
+            layers=layer,
+        ).to_dicts()
+    columns = ("alliance_id", "date", "deal_type", "layer", "parties", "stage_at_signing",
+               "upfront_eur")  # fmt: skip
     _emit(rows, columns, as_json, title=f"{len(rows)} deals")
 
 
 @app.command()
 def report(
     store: StoreOpt = None,
-    year_from: Annotated[int, typer.Option("--from", help="First year of the period.")] = 1987,
-    year_to: Annotated[int, typer.Option("--to", help="Last year of the period.")] = 2017,
-    region: Annotated[str | None, typer.Option(help="Focus on a bioRegion or country.")] = None,
+    year_from: FromOpt = None,
+    year_to: ToOpt = None,
+    region: Annotated[
+        str | None, typer.Option(help="Focus on a region of the study or a country.")
+    ] = None,
     out_file: Annotated[Path, typer.Option("--out", help="HTML file to write.")] = Path(
         "bioris-report.html"
     ),
     data_dir: Annotated[
         Path | None, typer.Option("--data", help="Also write every figure's data as CSV here.")
     ] = None,
-    window: WindowOpt = 5,
+    window: WindowOpt = None,
 ) -> None:
-    """Write the offline HTML report of the store."""
+    """Write the offline HTML report of the study."""
     from rich.progress import Progress
 
-    from bioris.tasks import make_report
+    from bioris.study import Study
 
-    with friendly_errors(), Progress(console=err, transient=True) as progress:
+    with (
+        friendly_errors(),
+        Study.open(store) as study,
+        Progress(console=err, transient=True) as progress,
+    ):
         task = progress.add_task("building report", total=None)
-        path = make_report(
-            store, year_from, year_to, region, out_file, data_dir,
-            lambda name: progress.update(task, description=f"section: {name}"), window,
+        path = study.report(
+            out_file, start=year_from, end=year_to, region=region, data_dir=data_dir,
+            window=window,
+            progress=lambda name: progress.update(task, description=f"section: {name}"),
         )  # fmt: skip
     out.print(f"wrote {path}", markup=False)
 
 
 @app.command()
 def partners(
-    year: Annotated[int, typer.Option("--year", help="The year to rank.")] = 2017,
-    top: Annotated[int, typer.Option("--top", help="How many NBFs to show.", min=1)] = 10,
-    window: WindowOpt = 5,
-    region: Annotated[str | None, typer.Option(help="Only deals touching this region.")] = None,
+    year: Annotated[
+        int | None, typer.Option("--year", help="The year to rank (default: the last).")
+    ] = None,
+    top: Annotated[int, typer.Option("--top", help="How many panel firms to show.", min=1)] = 10,
+    window: WindowOpt = None,
+    region: Annotated[
+        str | None, typer.Option(help="Only panel firms of this region, ranked among themselves.")
+    ] = None,
+    layer: LayerOpt = None,
+    sensitivity: Annotated[
+        bool,
+        typer.Option(
+            "--sensitivity",
+            help="Also rank under 3-, 5- and 7-year ties, with and "
+            "without financing ties, with Kendall's tau against the ranking.",
+        ),
+    ] = False,
     store: StoreOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Rank the NBFs as most preferred partners in a year (rule: bioris docs)."""
-    from bioris.analytics.partners import RANKING_RULE
-    from bioris.tasks import preferred_partners
+    """Rank the panel firms as most preferred partners in a year (rule: docs/network.md)."""
+    import polars as pl
 
-    with friendly_errors():
-        ranking = preferred_partners(store, year, top=top, window=window, region=region)
+    from bioris.analytics.partners import RANKING_RULE
+    from bioris.study import Study
+
+    with friendly_errors(), Study.open(store) as study:
+        ranking = study.preferred_partners(year, top=top, window=window, region=region,
+                                           layers=layer)  # fmt: skip
+        year = study.period[1] if year is None else year
+        if not as_json:
+            _study_note(study, layer)
+        stability = study.partner_sensitivity(year, top=top) if sensitivity else None
     columns = (
-        "rank", "name", "bioregion", "big_pharma_partners", "distinct_partners",
+        "rank", "name", "location", "big_pharma_partners", "distinct_partners",
         "target_alliances", "active_alliances", "repeat_partners", "betweenness_rank",
     )  # fmt: skip
-    _emit(ranking.to_dicts(), columns, as_json, title=f"Most preferred partners, {year}")
-    if not as_json:
-        err.print(f"rule: {RANKING_RULE}", markup=False, highlight=False)
+    if as_json:
+        payload: Any = ranking.to_dicts()
+        if stability is not None:
+            payload = {"ranking": payload, "sensitivity": stability.rankings.to_dicts(),
+                       "agreement": stability.agreement.to_dicts()}  # fmt: skip
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=1, default=str) + "\n")
+        return
+    _emit(ranking.to_dicts(), columns, False, title=f"Most preferred partners, {year}")
+    err.print(f"rule: {RANKING_RULE}", markup=False, highlight=False)
+    if stability is not None:
+        shown = stability.rankings.with_columns(
+            pl.concat_str(pl.col("rank").cast(pl.String), pl.lit(". "), "name").alias("firm"),
+            pl.int_range(pl.len()).over("scenario").alias("row"),
+        )
+        wide = shown.pivot("scenario", index="row", values="firm").sort("row").drop("row")
+        _emit(wide.to_dicts(), tuple(wide.columns), False,
+              f"Top {top} under other tie lifetimes and layers, {year} (rank. firm)")  # fmt: skip
+        _emit(stability.agreement.to_dicts(), tuple(stability.agreement.columns), False,
+              f"Agreement with the ranking ({stability.baseline}): Kendall's tau-b")  # fmt: skip
 
 
 network_app = typer.Typer(help="Longitudinal network measures.", no_args_is_help=True)
@@ -241,9 +379,9 @@ app.add_typer(network_app, name="network")
 @network_app.command("metrics")
 def network_metrics_command(
     out_file: Annotated[Path, typer.Option("--out", help="Parquet (or .csv) file to write.")],
-    year_from: FromOpt = 1987,
-    year_to: ToOpt = 2017,
-    window: WindowOpt = 5,
+    year_from: FromOpt = None,
+    year_to: ToOpt = None,
+    window: WindowOpt = None,
     level: Annotated[str, typer.Option(help="actor (actor-year rows) or year.")] = "actor",
     sample: Annotated[
         int | None, typer.Option(help="Estimate betweenness from this many sampled sources.")
@@ -255,23 +393,31 @@ def network_metrics_command(
     deal_type: Annotated[
         list[str] | None, typer.Option("--deal-type", help="Keep only this deal type (repeat).")
     ] = None,
+    layer: LayerOpt = None,
     rollup: Annotated[
-        bool, typer.Option("--rollup", help="Count subsidiaries as their parent of the year.")
+        bool,
+        typer.Option(
+            "--rollup", help="Count subsidiaries and acquired firms as their parent of the year."
+        ),
     ] = False,
     store: StoreOpt = None,
 ) -> None:
     """Compute every network measure for each year and write a tidy table."""
     from rich.progress import Progress
 
-    from bioris.tasks import network_metrics
+    from bioris.study import Study
+    from bioris.study.vocabulary import check_deal_type
 
-    with friendly_errors(), Progress(console=err, transient=True) as progress:
-        progress.add_task("computing network measures", total=None)
-        frame = network_metrics(
-            store, year_from, year_to, window=window, level=level, out=out_file,
-            betweenness_sources=sample, seed=seed, weight=weight, deal_types=deal_type,
-            rollup=rollup,
-        )  # fmt: skip
+    with friendly_errors(), Study.open(store) as study:
+        types = [check_deal_type(t) for t in deal_type] if deal_type else None
+        _study_note(study, layer)
+        with Progress(console=err, transient=True) as progress:
+            progress.add_task("computing network measures", total=None)
+            frame = study.network_metrics(
+                start=year_from, end=year_to, window=window, level=level, out=out_file,
+                betweenness_sources=sample, seed=seed, weight=weight, layers=layer,
+                deal_types=types, rollup=rollup,
+            )  # fmt: skip
     out.print(f"wrote {out_file}: {frame.height} rows x {frame.width} columns", markup=False)
 
 
@@ -282,85 +428,105 @@ app.add_typer(firms_app, name="firms")
 @firms_app.command("profile")
 def firms_profile(
     name: Annotated[str, typer.Argument(help="The firm's name (or id); former names work.")],
-    year_from: FromOpt = 1987,
-    year_to: ToOpt = 2017,
-    window: WindowOpt = 5,
+    year_from: FromOpt = None,
+    year_to: ToOpt = None,
+    window: WindowOpt = None,
     store: StoreOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """A firm's deals, pipeline stages, business-model labels, money and network position."""
     from bioris.domain.canonical import actor_row
-    from bioris.firm_profile import firm_profile
+    from bioris.study import Study
 
-    with friendly_errors():
-        profile = firm_profile(store, name, start=year_from, end=year_to, window=window)
+    with friendly_errors(), Study.open(store) as study:
+        profile = study.firm_profile(name, start=year_from, end=year_to, window=window)
     if as_json:
-        payload = {"actor": actor_row(profile.actor)}
+        payload = {"actor": actor_row(profile.actor), "location": profile.location,
+                   "in_panel": profile.in_panel, "exit_year": profile.exit_year,
+                   "exit_kind": profile.exit_kind}  # fmt: skip
         payload |= {k: v.to_dicts() for k, v in profile.tables().items()}
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=1, default=str) + "\n")
         return
     actor = profile.actor
-    place = actor.bioregion.value if actor.bioregion else actor.country or "?"
+    panel = "panel firm" if profile.in_panel else "not in the study's panel"
+    ended = f"; {profile.exit_kind} {profile.exit_year}" if profile.exit_year else ""
     out.print(
-        f"[bold]{actor.name}[/bold] ({actor.kind.value}, {place}; founded {actor.founded or '?'}"
-        f"; origin {', '.join(actor.origin) or '?'}; exit {actor.exit or '-'})",
+        f"[bold]{actor.name}[/bold] ({actor.kind.value}, {profile.location}, {panel}; founded "
+        f"{actor.founded or '?'}; origin {', '.join(actor.origin) or '?'}{ended})",
         highlight=False,
     )
-    _emit(profile.deals.to_dicts(), ("year", "deal_type", "role", "partners",
+    _emit(profile.deals.to_dicts(), ("year", "deal_type", "layer", "role", "partners",
           "stage_at_signing", "upfront_eur", "milestones_eur"), False, "Deals")  # fmt: skip
     _emit(profile.years.to_dicts(), ("year", "value_chain", "product_model", "oi_mode",
           "portfolio_mix", "highest_stage", "basis", "deal_income_eur", "degree",
           "betweenness_rank"), False, "Year by year")  # fmt: skip
     _emit(profile.transitions.to_dicts(), ("year", "dimension", "from_label", "to_label",
           "rule_id"), False, "Business-model changes")  # fmt: skip
-    if profile.fipco.height:
-        out.print(f"Toward FIPCO: {profile.fipco['evidence_text'][0]}", markup=False)
+    fipco = profile.fipco
+    if fipco.height and fipco["evidence_text"][0]:
+        out.print(f"Toward FIPCO: {fipco['evidence_text'][0]}", markup=False)
+    if fipco.height and fipco["fipco_year"][0] is not None:
+        out.print(f"FIPCO from {fipco['fipco_year'][0]} ({fipco['fipco_basis'][0]})",
+                  markup=False)  # fmt: skip
 
 
-region_app = typer.Typer(help="The bioRegions compared.", no_args_is_help=True)
+region_app = typer.Typer(help="The study's regions compared.", no_args_is_help=True)
 app.add_typer(region_app, name="region")
 
 
 @region_app.command("summary")
 def region_summary_command(
-    year_from: FromOpt = 1987,
-    year_to: ToOpt = 2017,
+    year_from: FromOpt = None,
+    year_to: ToOpt = None,
     store: StoreOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Actors, specialisation, local vs global ties, links, infrastructure and spin-offs."""
-    from bioris.region_summary import region_summary
+    from bioris.study import Study
 
-    with friendly_errors():
-        summary = region_summary(store, start=year_from, end=year_to)
+    with friendly_errors(), Study.open(store) as study:
+        summary = study.region_summary(year_from, year_to)
+        name = study.definition.name
     if as_json:
         payload = {k: v.to_dicts() for k, v in summary.tables().items()}
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=1, default=str) + "\n")
         return
+    first, last = summary.start, summary.end
+    out.print(f"{name}: {', '.join(summary.regions) or 'no region'} compared, {first}-{last}",
+              markup=False)  # fmt: skip
     actors = summary.actors
-    _emit(actors.to_dicts(), tuple(actors.columns), False, f"Active actors, {year_to}")
+    _emit(actors.to_dicts(), tuple(actors.columns), False,
+          f"Active actors, {last} (panel = the study's panel firms)")  # fmt: skip
     top = summary.specialisation.group_by("region", maintain_order=True).head(5)
-    _emit(top.to_dicts(), ("region", "category", "n_rc", "n_r", "lq"), False,
-          "Specialisation: location quotient against Belgium (top 5 per bioRegion)")  # fmt: skip
+    _emit(
+        top.to_dicts(),
+        ("region", "category", "n_rc", "n_r", "lq"),
+        False,
+        "Specialisation: location quotient against the whole panel (top 5 per region)",
+    )
     scope = summary.scope
-    _emit(scope.to_dicts(), tuple(scope.columns), False,
-          f"Partner ties by scope, {year_from}-{year_to}")  # fmt: skip
+    _emit(scope.to_dicts(), ("location", "alliances", "ties", "unknown_ties",
+          "intra_regional_share", "inter_regional_share", "european_share", "global_share"),
+          False, f"The panel's partner ties by scope, {first}-{last}")  # fmt: skip
     _emit(summary.links.head(12).to_dicts(), ("source_region", "target_region", "alliances"),
           False, "Strongest links between regions")  # fmt: skip
     _emit(summary.infrastructure.to_dicts(), ("location", "kind", "actors", "grants_given",
           "equity_investments", "collaborations", "nbfs"), False,
-          "Regional infrastructure")  # fmt: skip
-    _emit(summary.spinoffs.head(10).to_dicts(), ("name", "bioregion", "spinoffs", "child"),
-          False, "Spin-offs per institution")  # fmt: skip
+          "Regional infrastructure (nbfs: panel firms dealt with)")  # fmt: skip
+    _emit(summary.spinoffs.head(10).to_dicts(), ("name", "location", "spinoffs", "child"),
+          False, "Firms spun out of each institution")  # fmt: skip
 
 
 @app.command()
 def serve(
     store: StoreOpt = None,
-    host: Annotated[str, typer.Option(help="Address to bind (loopback unless told).")] = (
-        "127.0.0.1"
-    ),
-    port: Annotated[int, typer.Option(help="TCP port.", min=1, max=65535)] = 8000,
+    host: Annotated[
+        str | None, typer.Option(help="Address to bind (default: the web_host setting, 127.0.0.1).")
+    ] = None,
+    port: Annotated[
+        int | None,
+        typer.Option(help="TCP port (default: the web_port setting, 8000).", min=1, max=65535),
+    ] = None,
     workers: Annotated[
         int | None,
         typer.Option(
@@ -379,15 +545,19 @@ def serve(
             markup=False,
         )
         raise typer.Exit(1) from None
+    from bioris import settings
     from bioris.workspace import default_store_path, open_user_store
 
     with friendly_errors():
         path = Path(store) if store else default_store_path()
         open_user_store(path, read_only=True).close()  # creates or upgrades it first
-        processes = f" with {workers} server processes" if workers and workers > 1 else ""
+        host = str(settings.get("web_host")) if host is None else host
+        port = int(settings.get("web_port")) if port is None else port
+        count = int(settings.get("web_workers")) if workers is None else workers
+        processes = f" with {count} server processes" if count > 1 else ""
         err.print(f"serving {path} read-only on http://{host}:{port}{processes} (Ctrl-C stops)",
                   markup=False)  # fmt: skip
-        run_server(path, host=host, port=port, workers=workers)
+        run_server(path, host=host, port=port, workers=count)
 
 
 def _emit(rows: list[dict[str, Any]], columns: tuple[str, ...], as_json: bool, title: str) -> None:

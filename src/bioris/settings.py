@@ -43,9 +43,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("web_worker_threads", 8, "Threads that run web-view requests."),
     Setting("web_workers", 1, "Server processes of `bioris serve`."),
     Setting("web_betweenness_sources", 1000, "Sampled sources for web-view betweenness."),
-    Setting("tie_lifetime_years", 5, "Years an alliance stays active after signing, by default."),
-    Setting("period_start_year", 1987, "First year of the default study period."),
-    Setting("period_end_year", 2017, "Last year of the default study period."),
+    Setting(
+        "tie_lifetime_years",
+        5,
+        "Years an alliance stays active after signing, when the study declares no window.",
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

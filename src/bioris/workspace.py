@@ -1,4 +1,4 @@
-"""Where a user's store lives, and how a new one gets the bundled dataset.
+"""Where a user's store lives, and how a new one gets the bundled dataset and its study.
 
 The store is ``--store PATH`` when given, else ``$BIORIS_STORE``, else ``bioris.sqlite`` in
 the per-user data directory (created with the bundled dataset on first use).
@@ -6,6 +6,7 @@ the per-user data directory (created with the bundled dataset on first use).
 
 from __future__ import annotations
 
+import json
 import os
 from contextlib import ExitStack
 from importlib.resources import as_file
@@ -13,10 +14,10 @@ from pathlib import Path
 
 from platformdirs import user_data_dir
 
-from bioris.data import DATASET_NAME, bundled_files
-from bioris.errors import ResolutionError, StoreError
+from bioris.data import DATASET_NAME, bundled_files, study_file
+from bioris.errors import StoreError
 from bioris.ingest.importer import ImportReport, import_files
-from bioris.ingest.resolve import NameIndex
+from bioris.ingest.study_file import load_study_file
 from bioris.store import Store, open_store
 
 __all__ = [
@@ -24,7 +25,6 @@ __all__ = [
     "init_store",
     "load_bundled",
     "open_user_store",
-    "resolve_actor",
 ]
 
 
@@ -37,12 +37,15 @@ def default_store_path() -> Path:
 
 
 def load_bundled(store: Store) -> ImportReport:
-    """Import the bundled Belgian dataset into ``store`` (one transaction)."""
+    """Import the bundled dataset into ``store`` (one transaction) and store its study."""
     with ExitStack() as stack:
+        study_path = stack.enter_context(as_file(study_file()))
+        definition, text = load_study_file(study_path)
         paths = [stack.enter_context(as_file(f)) for f in bundled_files()]
-        report = import_files(store, list(paths))
+        report = import_files(store, list(paths), study=definition)
     with store.transaction():
         store.meta_set("dataset", DATASET_NAME)
+        store.set_study(json.dumps(definition.to_dict(), ensure_ascii=False), text)
     return report
 
 
@@ -75,12 +78,3 @@ def open_user_store(path: str | Path | None, *, read_only: bool = False) -> Stor
     if read_only and target.is_file() and os.access(target, os.W_OK):
         open_store(target, create=False).close()  # applies pending migrations, if any
     return open_store(target, read_only=read_only, create=False)
-
-
-def resolve_actor(store: Store, name: str) -> str:
-    """The id of the actor called ``name`` (or with that id); suggests close names if none."""
-    index = NameIndex.build(store.actors(), store.lineage())
-    match = index.resolve(name)
-    if match.actor_id is None:
-        raise ResolutionError(match.problem or f"no actor named {name!r}")
-    return match.actor_id

@@ -17,14 +17,14 @@ from bioris.analytics.genealogy import (
     spinoff_genealogy,
 )
 from bioris.analytics.tables import actors_frame, alliances_frame, parties_frame
-from bioris.domain import Actor, ActorKind, Bioregion, LineageFact, LineageRelation
+from bioris.domain import Actor, ActorKind, LineageFact, LineageRelation
 from bioris.errors import BiorisError
 from bioris.store import open_store
 from bioris.workspace import init_store
 
 
 def actor(actor_id, name, kind="nbf", **kw) -> Actor:
-    return Actor(actor_id, name, ActorKind(kind), "BE", Bioregion.FLANDERS, **kw)
+    return Actor(actor_id, name, ActorKind(kind), "BE", "Flanders", **kw)
 
 
 ACTORS = [

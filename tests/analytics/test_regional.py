@@ -17,7 +17,7 @@ from bioris.analytics.regional import (
     tie_scope,
 )
 from bioris.analytics.tables import actors_frame, alliances_frame, parties_frame
-from bioris.domain import Actor, ActorKind, Bioregion, LineageFact, LineageRelation
+from bioris.domain import Actor, ActorKind, LineageFact, LineageRelation
 from bioris.errors import BiorisError
 from bioris.store import open_store
 from bioris.workspace import init_store
@@ -25,7 +25,7 @@ from bioris.workspace import init_store
 
 def actor(actor_id, kind="nbf", country="BE", region=None, **kw) -> Actor:
     return Actor(actor_id, actor_id.upper(), ActorKind(kind), country,
-                 Bioregion(region) if region else None, **kw)  # fmt: skip
+                 region or None, **kw)  # fmt: skip
 
 
 def deals(rows) -> tuple[pl.DataFrame, pl.DataFrame]:

@@ -12,7 +12,7 @@ from benchmarks.synthetic import FIRST_YEAR, LAST_YEAR, generate, resolve_size
 
 from bioris.analytics.tables import ACTOR_SCHEMA, ALLIANCE_SCHEMA, PARTY_SCHEMA
 from bioris.analytics.temporal import TIE_COLUMNS, TiePolicy, tie_table
-from bioris.domain.vocab import FOCAL_PARTNER_ROLES, ActorKind, Bioregion, DealType
+from bioris.domain.vocab import FOCAL_PARTNER_ROLES, ActorKind, DealType
 
 TINY = (200, 1000)
 

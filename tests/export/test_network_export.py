@@ -18,18 +18,18 @@ from bioris.export.network import NETWORK_FORMATS, export_network
 BAD = '<Bad & "Name">'
 LIEGE = "Université de Liège"
 
-# actor_id, name, kind, country, bioregion; "idle" has no tie and must not be exported
+# actor_id, name, kind, country, region, location; "idle" has no tie and must not be exported
 ACTORS = pl.DataFrame(
     [
-        ("a", BAD, "nbf", "BE", "Flanders"),
-        ("b", LIEGE, "university", "BE", "Wallonia"),
-        ("c", "Pharma Inc", "pharma", "US", None),
-        ("d", "Brussels Bio", "biotech", "BE", "Brussels"),
-        ("e", "Genfit", "biotech", "FR", None),
-        ("g", "Belgian Fund", "financier", "BE", None),
-        ("idle", "Idle", "nbf", "BE", "Flanders"),
+        ("a", BAD, "nbf", "BE", "BE-VLG", "Flanders"),
+        ("b", LIEGE, "university", "BE", "Wallonia", "Wallonia"),
+        ("c", "Pharma Inc", "pharma", "US", None, "US"),
+        ("d", "Brussels Bio", "biotech", "BE", "Brussels", "Brussels"),
+        ("e", "Genfit", "biotech", "FR", None, "FR"),
+        ("g", "Belgian Fund", "financier", "BE", None, "BE"),
+        ("idle", "Idle", "nbf", "BE", "Flanders", "Flanders"),
     ],
-    schema=["actor_id", "name", "kind", "country", "bioregion"],
+    schema=["actor_id", "name", "kind", "country", "region", "location"],
     orient="row",
 )
 
@@ -125,7 +125,8 @@ def test_gexf_reads_back_with_networkx(files):
         row = ACTORS.row(by_predicate=pl.col("actor_id") == actor, named=True)
         assert data["label"] == row["name"]
         assert (data["kind"], data["country"]) == (row["kind"], row["country"])
-        assert data["bioregion"] == (row["bioregion"] or "")
+        assert data["region"] == (row["region"] or "")
+        assert data["location"] == row["location"]
         assert data["spells"] == NODE_SPELLS[actor]
     assert sorted(pair(u, v) for u, v in graph.edges) == PAIRS
     alliances, committed, headline = yearly(3), yearly(4), yearly(5)
@@ -179,7 +180,7 @@ def test_graphml_union_reads_back_with_networkx_and_igraph(files):
     graph = nx.read_graphml(union)
     assert sorted(graph.nodes) == TIED
     assert {n: d["label"] for n, d in graph.nodes(data=True)} == {a: NAMES[a] for a in TIED}
-    assert graph.nodes["c"]["bioregion"] in ("", None)  # empty <data/>: networkx gives ""
+    assert graph.nodes["c"]["region"] in ("", None)  # empty <data/>: networkx gives ""
     edges = {
         pair(u, v): (d["active_years"], d["first_year"], d["last_year"], d["max_alliances"])
         for u, v, d in graph.edges(data=True)
@@ -265,12 +266,12 @@ def test_pajek_partitions_by_location_and_kind(files):
     books = {}
     books["location"], codes, n = read_clu(location)
     assert n == len(codes) == len(TIED)
-    # bioRegions first in vocabulary order, then countries A-Z (a Belgian actor without a
-    # bioRegion is classed by its country, BE)
+    # declared regions first (A-Z), then countries A-Z (an actor placed in no declared
+    # region is classed by its country, BE)
     assert books["location"] == {
-        "Flanders": 1, "Wallonia": 2, "Brussels": 3, "BE": 4, "FR": 5, "US": 6,
+        "Brussels": 1, "Flanders": 2, "Wallonia": 3, "BE": 4, "FR": 5, "US": 6,
     }  # fmt: skip
-    assert codes == [1, 2, 6, 3, 5, 4]  # a b c d e g
+    assert codes == [2, 3, 6, 1, 5, 4]  # a b c d e g
 
     books["kind"], codes, n = read_clu(kind)
     assert n == len(codes) == len(TIED)

@@ -11,7 +11,6 @@ from bioris.domain import (
     Actor,
     ActorKind,
     Alliance,
-    Bioregion,
     Confidence,
     Dataset,
     DealType,
@@ -42,7 +41,7 @@ def url(name: str) -> str:
 EXPECTED = Dataset(
     actors=(
         Actor(
-            "ablynx", "Ablynx", ActorKind.NBF, "BE", Bioregion.FLANDERS, founded=2001,
+            "ablynx", "Ablynx", ActorKind.NBF, "BE", "Flanders", founded=2001,
             aliases=("Ablynx NV",), provenance=Provenance((url("ablynx"),), Confidence.HIGH),
         ),
         Actor("genzyme", "Genzyme", ActorKind.BIOTECH, "US", founded=1981),

@@ -6,12 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from bioris.data import fx_table
+from bioris.data import fx_table, study_file
 from bioris.domain import (
     Actor,
     ActorKind,
     Alliance,
-    Bioregion,
     Confidence,
     Dataset,
     DealType,
@@ -24,6 +23,7 @@ from bioris.domain import (
 from bioris.errors import ValidationError
 from bioris.ingest.decisions import Decisions, RowDecision
 from bioris.ingest.importer import ImportReport, import_files
+from bioris.ingest.study_file import load_study_file
 from bioris.store import Store, open_store
 
 DATA = Path(__file__).parent.parent / "data"
@@ -58,12 +58,62 @@ def roles(alliance: Alliance) -> list[tuple[str, Role, bool]]:
     return [(p.actor_id, p.role, p.focal) for p in alliance.parties]
 
 
+# the bundled study declares Flanders, Wallonia and Brussels (in BE): the raw files name them
+BELGIAN_STUDY = load_study_file(Path(str(study_file())))[0]
+
+
 @pytest.fixture
 def good(tmp_path: Path) -> Dataset:
     """The dataset of the good raw files imported into a fresh store."""
     with open_store(tmp_path / "good.sqlite") as store:
-        import_files(store, [*ACTORS, ALLIANCES])
+        import_files(store, [*ACTORS, ALLIANCES], study=BELGIAN_STUDY)
         return store.dataset()
+
+
+def test_a_region_no_study_declares_gets_no_country_and_a_note(tmp_path: Path) -> None:
+    with open_store(tmp_path / "s.sqlite") as store:
+        report = import_files(store, ACTORS)
+        galapagos = store.actor("galapagos")
+    assert (galapagos.region, galapagos.country) == ("Flanders", None)
+    assert any("give no country" in n or "gives no country" in n for n in report.notes)
+
+
+@pytest.mark.parametrize(
+    ("region", "country", "expected"),
+    [
+        ("DK-84", "", ("DK-84", "DK")),  # an ISO 3166-2 code gives its country
+        ("SE", "", (None, "SE")),  # an ISO 3166-1 code is the country
+        ("Medicon Valley", "DK", ("Medicon Valley", "DK")),
+        ("Oberbayern", "de", ("Oberbayern", "DE")),
+    ],
+)
+def test_region_and_country_cells(
+    tmp_path: Path, region: str, country: str, expected: tuple[str | None, str]
+) -> None:
+    path = write(tmp_path, f"name,kind,region,country\nNovo Firm,nbf,{region},{country}\n")
+    with open_store(tmp_path / "s.sqlite") as store:
+        import_files(store, [path])
+        (actor,) = store.actors()
+    assert (actor.region, actor.country) == expected
+
+
+def test_exit_texts_become_acquisitions_and_closures(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "name,kind,country,exit\n"
+        "Amgen,pharma,US,\n"
+        "Target Bio,nbf,DK,acquired by Amgen 2019 (USD 1bn)\n"
+        "Shut Bio,nbf,DK,wound down 2012\n"
+        "Sold Bio,nbf,DK,sold to Nobody Known 2015\n",
+    )
+    with open_store(tmp_path / "s.sqlite") as store:
+        report = import_files(store, [path])
+        facts = {(f.actor_id, f.relation.value, f.target, f.start_year) for f in store.lineage()}
+    assert facts == {
+        ("target-bio", "acquired_by", "amgen", 2019),
+        ("shut-bio", "closed", "wound down", 2012),
+    }
+    assert any("Nobody Known" in n and "2015" in n for n in report.notes)
 
 
 def by_id(dataset: Dataset) -> dict[str, Actor]:
@@ -80,12 +130,12 @@ def test_actor_ids_and_fields(good: Dataset) -> None:
         "merck-and-co", "merck-kgaa", "novartis", "pmv", "takeda", "universite-de-liege",
     ]  # fmt: skip
     assert actors["galapagos"] == Actor(
-        "galapagos", "Galapagos", ActorKind.NBF, "BE", Bioregion.FLANDERS, "Mechelen", 1999,
+        "galapagos", "Galapagos", ActorKind.NBF, "BE", "Flanders", "Mechelen", 1999,
         aliases=("Galapagos NV",),
         provenance=Provenance(("https://example.org/galapagos",), Confidence.HIGH),
     )  # fmt: skip
     assert actors["ku-leuven"].founded == 1425
-    assert (actors["novartis"].country, actors["novartis"].bioregion) == ("CH", None)
+    assert (actors["novartis"].country, actors["novartis"].region) == ("CH", None)
     assert actors["universite-de-liege"].aliases == ("ULiège",)
 
 
@@ -121,8 +171,8 @@ def test_actor_merged_into_the_store_and_disagreements_reported(tmp_path: Path) 
 
 def test_reimport_is_idempotent(tmp_path: Path, good: Dataset) -> None:
     with open_store(tmp_path / "s.sqlite") as store:
-        import_files(store, [*ACTORS, ALLIANCES])
-        import_files(store, [*ACTORS, ALLIANCES])
+        import_files(store, [*ACTORS, ALLIANCES], study=BELGIAN_STUDY)
+        import_files(store, [*ACTORS, ALLIANCES], study=BELGIAN_STUDY)
         assert store.dataset() == good
 
 

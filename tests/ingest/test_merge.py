@@ -10,7 +10,6 @@ from bioris.domain import (
     Actor,
     ActorKind,
     Alliance,
-    Bioregion,
     Confidence,
     DealType,
     Money,
@@ -129,17 +128,17 @@ def test_merge_alliances_keeps_the_first_known_values() -> None:
 
 def test_merge_actors() -> None:
     first = Actor(
-        "gimv", "Gimv", ActorKind.FINANCIER, "BE", Bioregion.FLANDERS, "Antwerp",
+        "gimv", "Gimv", ActorKind.FINANCIER, "BE", "Flanders", "Antwerp",
         origin=("KBC",), aliases=("Gimv Investments",), provenance=A,
     )  # fmt: skip
     second = Actor(
-        "gimv", "GIMV NV", ActorKind.FINANCIER, "BE", Bioregion.FLANDERS, "Ghent", 1980,
+        "gimv", "GIMV NV", ActorKind.FINANCIER, "BE", "Flanders", "Ghent", 1980,
         origin=("KBC", "Flemish government"), subsectors=("venture capital",),
         aliases=("Gimv", "Gimv Investments", "Gimv VC"), provenance=B,
     )  # fmt: skip
     merged, notes = merge_actors(first, second)
     assert merged == Actor(
-        "gimv", "Gimv", ActorKind.FINANCIER, "BE", Bioregion.FLANDERS, "Antwerp", 1980,
+        "gimv", "Gimv", ActorKind.FINANCIER, "BE", "Flanders", "Antwerp", 1980,
         origin=("KBC", "Flemish government"), subsectors=("venture capital",),
         aliases=("Gimv Investments", "Gimv VC", "GIMV NV"),
         provenance=Provenance(("https://example.org/a", "https://example.org/b"), Confidence.HIGH),

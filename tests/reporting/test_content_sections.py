@@ -10,7 +10,7 @@ import pytest
 from bioris.data import big_pharma_names
 from bioris.domain import Actor, Alliance, Dataset, LineageFact, Party, Terms
 from bioris.domain.money import Money
-from bioris.domain.vocab import ActorKind, Bioregion, DealType, LineageRelation, Role, Stage
+from bioris.domain.vocab import ActorKind, DealType, LineageRelation, Role, Stage
 from bioris.firm_profile import success_rates
 from bioris.region_summary import taxonomy
 from bioris.reporting import ReportOptions, context_for, render_html
@@ -68,16 +68,16 @@ def tiny_context():
     """Two NBFs (one named like an HTML tag), a pharma, a university, a financier and a
     funder; four deals; one acquisition; no pipeline, no financials."""
     actors = (
-        Actor("evil", EVIL, ActorKind.NBF, "BE", Bioregion.FLANDERS, "Ghent", 2005,
+        Actor("evil", EVIL, ActorKind.NBF, "BE", "Flanders", "Ghent", 2005,
               origin=("KU Leuven",), subsectors=("therapeutics: antibodies",), ipo_year=2010),
-        Actor("alpha", "Alpha Bio", ActorKind.NBF, "BE", Bioregion.WALLONIA, "Liège", 2009,
+        Actor("alpha", "Alpha Bio", ActorKind.NBF, "BE", "Wallonia", "Liège", 2009,
               subsectors=("cell therapy",)),
         Actor("sanofi", "Sanofi", ActorKind.PHARMA, "FR"),
-        Actor("ku-leuven", "KU Leuven", ActorKind.UNIVERSITY, "BE", Bioregion.FLANDERS,
+        Actor("ku-leuven", "KU Leuven", ActorKind.UNIVERSITY, "BE", "Flanders",
               founded=1425),
-        Actor("gimv", "Gimv", ActorKind.FINANCIER, "BE", Bioregion.FLANDERS, founded=1980),
+        Actor("gimv", "Gimv", ActorKind.FINANCIER, "BE", "Flanders", founded=1980),
         Actor("walloon-region", "Walloon Region", ActorKind.GOVERNMENT, "BE",
-              Bioregion.WALLONIA),
+              "Wallonia"),
     )  # fmt: skip
     alliances = (
         _deal("d1", 2008, DealType.LICENSING_OUT,

@@ -13,7 +13,6 @@ from bioris.domain import (
     Actor,
     ActorKind,
     Alliance,
-    Bioregion,
     Dataset,
     DealType,
     LineageFact,
@@ -41,7 +40,7 @@ def bundled(tmp_path_factory: pytest.TempPathFactory) -> ReportContext:
 
 def _actor(actor_id: str, name: str, kind: ActorKind, country: str,
            bioregion: Bioregion | None = None) -> Actor:  # fmt: skip
-    return Actor(actor_id, name, kind, country=country, bioregion=bioregion)
+    return Actor(actor_id, name, kind, country=country, region=bioregion)
 
 
 def _deal(deal_id: str, year: int, *parties: tuple[str, Role]) -> Alliance:
@@ -53,10 +52,10 @@ def _deal(deal_id: str, year: int, *parties: tuple[str, Role]) -> Alliance:
 
 TINY = Dataset(
     actors=(
-        _actor("nbf1", "Flemish NBF", ActorKind.NBF, "BE", Bioregion.FLANDERS),
-        _actor("nbf2", "Walloon NBF", ActorKind.NBF, "BE", Bioregion.WALLONIA),
-        _actor("nbf3", "Brussels NBF", ActorKind.NBF, "BE", Bioregion.BRUSSELS),
-        _actor("uni", "A university", ActorKind.UNIVERSITY, "BE", Bioregion.FLANDERS),
+        _actor("nbf1", "Flemish NBF", ActorKind.NBF, "BE", "Flanders"),
+        _actor("nbf2", "Walloon NBF", ActorKind.NBF, "BE", "Wallonia"),
+        _actor("nbf3", "Brussels NBF", ActorKind.NBF, "BE", "Brussels"),
+        _actor("uni", "A university", ActorKind.UNIVERSITY, "BE", "Flanders"),
         _actor("wyeth", "Wyeth", ActorKind.PHARMA, "US"),
         _actor("pfizer", "Pfizer", ActorKind.PHARMA, "US"),
         _actor("roche", "Roche", ActorKind.PHARMA, "CH"),

@@ -11,7 +11,6 @@ from bioris.domain import (
     Actor,
     ActorKind,
     Alliance,
-    Bioregion,
     Confidence,
     Dataset,
     DealType,
@@ -31,14 +30,14 @@ MEDIUM = Provenance(("https://example.org/c",), Confidence.MEDIUM)
 
 ACTORS = (
     Actor(
-        "ablynx", "Ablynx", ActorKind.NBF, "BE", Bioregion.FLANDERS, "Ghent", 2001,
+        "ablynx", "Ablynx", ActorKind.NBF, "BE", "Flanders", "Ghent", 2001,
         origin=("VIB", "Ghent University"), subsectors=("nanobodies", "antibodies"),
         ipo_year=2007, exit="acquired", aliases=("Ablynx NV", "Ablynx N.V."), provenance=HIGH,
     ),
-    Actor("galapagos", "Galapagos", ActorKind.NBF, "BE", Bioregion.FLANDERS, "Mechelen", 1999),
-    Actor("ucb", "UCB", ActorKind.PHARMA, "BE", Bioregion.BRUSSELS, city="", provenance=MEDIUM),
-    Actor("uliege", "Université de Liège", ActorKind.UNIVERSITY, "BE", Bioregion.WALLONIA),
-    Actor("vib", "VIB", ActorKind.RESEARCH_CENTRE, "BE", Bioregion.FLANDERS),
+    Actor("galapagos", "Galapagos", ActorKind.NBF, "BE", "Flanders", "Mechelen", 1999),
+    Actor("ucb", "UCB", ActorKind.PHARMA, "BE", "Brussels", city="", provenance=MEDIUM),
+    Actor("uliege", "Université de Liège", ActorKind.UNIVERSITY, "BE", "Wallonia"),
+    Actor("vib", "VIB", ActorKind.RESEARCH_CENTRE, "BE", "Flanders"),
     Actor("sanofi", "Sanofi", ActorKind.PHARMA, "FR", aliases=("Sanofi-Aventis",)),
     Actor("abbvie", "O'Neill; \"AbbVie\" --", ActorKind.PHARMA, "US"),
     Actor("biofocus", "BioFocus", ActorKind.BIOTECH, "GB", exit=""),

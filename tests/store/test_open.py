@@ -173,22 +173,29 @@ def test_old_store_is_upgraded(
     assert _raw_version(filled.path) == SCHEMA_VERSION + 1
 
 
-def test_a_version_2_store_gains_the_deal_type_index(
-    store_path: Path, sample: Dataset, monkeypatch: pytest.MonkeyPatch
+def test_a_version_2_store_upgrades_with_its_data(
+    store_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Version 3 adds the deal-type index; version 4 renames bioregion to region (free text)
+    and adds the study table. A version-2 store keeps its rows through both."""
     monkeypatch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:2])
-    with open_store(store_path) as old, old.transaction():
-        old.write(sample)
+    with open_store(store_path) as old:
+        old._conn.execute(
+            "INSERT INTO actors (actor_id, name, kind, country, bioregion, confidence) "
+            "VALUES ('ablynx', 'Ablynx', 'nbf', 'BE', 'Flanders', 'high')"
+        )
     assert _raw_version(store_path) == 2
     monkeypatch.undo()
     with open_store(store_path) as upgraded:
-        assert upgraded.schema_version == SCHEMA_VERSION >= 3
+        assert upgraded.schema_version == SCHEMA_VERSION >= 4
         indexes = upgraded._conn.execute(
             "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'alliances'"
         )
         names = {row[0] for row in indexes}
         assert "alliances_type_year" in names and "alliances_deal_type" not in names
-        assert upgraded.dataset() == sample.sorted()
+        (actor,) = upgraded.actors()
+        assert (actor.actor_id, actor.country, actor.region) == ("ablynx", "BE", "Flanders")
+        assert upgraded.study() is None
 
 
 def test_failing_migration_leaves_old_version(

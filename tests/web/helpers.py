@@ -9,7 +9,6 @@ from bioris.domain import (
     Actor,
     ActorKind,
     Alliance,
-    Bioregion,
     Dataset,
     DealType,
     LineageFact,
@@ -27,10 +26,10 @@ QUOTED = 'O\'Neill; "Pharma" -- & Co'
 
 TINY = Dataset(
     actors=(
-        Actor("evil", EVIL, ActorKind.NBF, "BE", Bioregion.FLANDERS, "Ghent", 2001,
+        Actor("evil", EVIL, ActorKind.NBF, "BE", "Flanders", "Ghent", 2001,
               aliases=(EVIL_ALIAS,)),
         Actor("quoted", QUOTED, ActorKind.PHARMA, "US"),
-        Actor("uni", "Université de Liège", ActorKind.UNIVERSITY, "BE", Bioregion.WALLONIA),
+        Actor("uni", "Université de Liège", ActorKind.UNIVERSITY, "BE", "Wallonia"),
     ),
     lineage=(LineageFact("evil", LineageRelation.SUBSIDIARY_OF, "quoted", 2010, None),),
     alliances=(

@@ -18,10 +18,10 @@ def actors_by_kind_region(actors: pl.DataFrame) -> pl.DataFrame:
     Returns
     -------
     polars.DataFrame
-        Columns ``kind, location, actors``; ``location`` is the bioRegion for Belgian actors,
-        else the ISO country code, else ``unknown``.
+        Columns ``kind, location, actors``; ``location`` is the actor's declared region, else
+        its ISO country code, else ``unknown`` (:func:`bioris.analytics.actors_frame`).
     """
-    location = pl.coalesce("bioregion", "country", pl.lit("unknown")).alias("location")
+    location = pl.col("location").fill_null("unknown")
     return (
         actors.group_by("kind", location)
         .agg(pl.len().cast(pl.Int64).alias("actors"))

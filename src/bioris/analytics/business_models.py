@@ -103,9 +103,10 @@ def business_models(
     pipeline: pl.DataFrame | None = None,
     *,
     firms: Collection[str],
-    start: int = 1987,
-    end: int = 2017,
+    start: int,
+    end: int,
     rules: BusinessModelRules | None = None,
+    exits: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """Label each firm-year's product model, value chain, open-innovation mode and portfolio.
 
@@ -127,6 +128,9 @@ def business_models(
         A firm with neither gets no rows.
     rules : BusinessModelRules, optional
         Thresholds, windows and keywords; the documented defaults when omitted.
+    exits : polars.DataFrame, optional
+        ``actor_id, exit_year``: a firm is labelled up to its exit year (acquisition, merger
+        or closure) and not after, when it is no longer an independent firm.
 
     Returns
     -------
@@ -192,7 +196,7 @@ def business_models(
     firm_ids = sorted(set(firms))
     deals = _firm_deals(alliances, parties, firm_ids, rules)
     events = _firm_events(pipeline, firm_ids)
-    grid = _firm_years(deals, events, start, end)
+    grid = _firm_years(deals, events, start, end, exits)
     if grid.is_empty():
         return pl.DataFrame(schema=BUSINESS_MODEL_SCHEMA)
     facts = (
@@ -346,8 +350,15 @@ def _firm_events(pipeline: pl.DataFrame | None, firms: list[str]) -> pl.DataFram
     return events.filter(pl.col("ev_year").is_not_null()).with_columns(order=order.cast(pl.Int8))
 
 
-def _firm_years(deals: pl.DataFrame, events: pl.DataFrame, start: int, end: int) -> pl.DataFrame:
-    """Every year from a firm's first deal or event (not before ``start``) to ``end``."""
+def _firm_years(
+    deals: pl.DataFrame,
+    events: pl.DataFrame,
+    start: int,
+    end: int,
+    exits: pl.DataFrame | None = None,
+) -> pl.DataFrame:
+    """Every year from a firm's first deal or event (not before ``start``) to ``end``, or to
+    its exit year when that comes first."""
     first = (
         pl.concat([
             deals.select("firm", pl.col("deal_year").alias("y")),
@@ -355,10 +366,19 @@ def _firm_years(deals: pl.DataFrame, events: pl.DataFrame, start: int, end: int)
         ])
         .group_by("firm")
         .agg(pl.col("y").min().clip(lower_bound=start).alias("first"))
-        .filter(pl.col("first") <= end)
     )  # fmt: skip
+    if exits is not None and exits.height:
+        ended = exits.select(pl.col("actor_id").alias("firm"), pl.col("exit_year").cast(pl.Int32))
+        first = first.join(ended.drop_nulls(), on="firm", how="left")
+    else:
+        first = first.with_columns(pl.lit(None, dtype=pl.Int32).alias("exit_year"))
+    first = first.with_columns(
+        pl.min_horizontal(pl.col("exit_year").fill_null(end), pl.lit(end)).alias("last")
+    ).filter(pl.col("first") <= pl.col("last"))
     return (
-        first.select("firm", pl.int_ranges("first", end + 1, dtype=pl.Int32).alias("year"))
+        first.select(
+            "firm", pl.int_ranges("first", pl.col("last") + 1, dtype=pl.Int32).alias("year")
+        )
         .explode("year")
         .sort(_KEY)
     )

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from bioris.domain import Actor, LineageFact
+from bioris.domain.exits import parse_exit
 from bioris.domain.names import name_key, split_parent
 from bioris.errors import BiorisError
 
@@ -65,14 +66,6 @@ _LINEAGE_SCHEMA = {
     "start_year": pl.Int32,
     "end_year": pl.Int32,
 }
-_YEAR = re.compile(r"(?<!\d)(19\d\d|20[0-2]\d|2030)(?!\d)")
-_EXIT_WORDS = re.compile(
-    r"\b(acquired|taken over|takeover|combined into|merged into|merged with\b.*\binto|sold to"
-    r"|wound down|liquidated|closed|dissolved|bankrupt\w*|ceased|absorbed)\b",
-    re.IGNORECASE,
-)
-# A clause about a part of the firm (a division, an asset, a team) is not the firm's exit.
-_PARTIAL = re.compile(r"\b(division|asset|assets|unit|team|stake)\b", re.IGNORECASE)
 
 
 def lineage_table(lineage: Collection[LineageFact] | pl.DataFrame) -> pl.DataFrame:
@@ -91,14 +84,9 @@ def lineage_table(lineage: Collection[LineageFact] | pl.DataFrame) -> pl.DataFra
 
 
 def parse_exit_year(text: str | None) -> int | None:
-    """The year a firm exited, read from free text such as ``"acquired by Sanofi 2018"``.
-
-    The text is cut into ``;``-separated clauses. The first clause that announces an exit
-    (acquired, taken over, combined into, merged into, "merged with ... into", sold to,
-    wound down, liquidated, closed, dissolved, bankrupt, ceased, absorbed) and is not about a
-    part of the firm (division, asset, unit, team, stake) gives its first year between 1900 and
-    2030. A rename, "merged with X" (without "into": the firm lives on, as imec did), or a text
-    without an exit word or a year gives ``None``.
+    """The year a firm exited, read from free text such as ``"acquired by Sanofi 2018"``
+    (:func:`bioris.domain.exits.parse_exit`: the first clause announcing an acquisition, a
+    merger into another firm or a closure).
 
     >>> parse_exit_year("merged with Virco 2001; acquired by Johnson & Johnson 2002")
     2002
@@ -107,14 +95,8 @@ def parse_exit_year(text: str | None) -> int | None:
     >>> parse_exit_year("Meusinvest renamed Noshaq 2019") is None
     True
     """
-    if not text:
-        return None
-    for clause in text.split(";"):
-        if _EXIT_WORDS.search(clause) and not _PARTIAL.search(clause):
-            year = _YEAR.search(clause)
-            if year:
-                return int(year.group(1))
-    return None
+    found = parse_exit(text)
+    return found.year if found else None
 
 
 def actor_lifespans(
@@ -125,27 +107,38 @@ def actor_lifespans(
     parties: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """When each actor entered and left: ``actor_id, founded, entry_year, exit_year,
-    exit_source``.
+    exit_source, exit_kind, acquirer``.
 
-    ``exit_year`` is the earliest dated ``acquired_by`` fact of the lineage (``exit_source``
-    ``"lineage"``), else :func:`parse_exit_year` of the actor's ``exit`` text (``"exit_text"``),
-    else null. An acquired firm that goes on operating as a subsidiary has exited: it is no
-    longer an independent firm. ``entry_year`` is the founding year, else (when ``alliances``
-    and ``parties`` are given) the year of the actor's first dated deal, else null.
+    ``exit_year`` ends the actor's independent life: the earliest dated ``acquired_by`` or
+    ``closed`` fact of the lineage (``exit_source`` ``"lineage"``), else the exit read from
+    the actor's ``exit`` text (:func:`bioris.domain.exits.parse_exit`, ``"exit_text"``), else
+    null. An acquired firm that goes on operating as a subsidiary has exited: it is no longer
+    an independent firm. ``exit_kind`` is ``acquired``, ``merged`` or ``closed``;
+    ``acquirer`` the acquiring actor's id when the lineage names it. ``entry_year`` is the
+    founding year, else (when ``alliances`` and ``parties`` are given) the year of the
+    actor's first dated deal, else null.
     """
-    acquired = lineage_table(lineage if lineage is not None else [])
-    acquired = (
-        acquired.filter((pl.col("relation") == "acquired_by") & pl.col("start_year").is_not_null())
-        .group_by("actor_id")
-        .agg(pl.col("start_year").min().cast(pl.Int32).alias("acquired"))
+    facts = lineage_table(lineage if lineage is not None else [])
+    ends = (
+        facts.filter(
+            pl.col("relation").is_in(["acquired_by", "closed"]) & pl.col("start_year").is_not_null()
+        )
+        .sort("actor_id", "start_year", "relation", "target")
+        .group_by("actor_id", maintain_order=True)
+        .agg(
+            pl.col("start_year").first().cast(pl.Int32).alias("ended"),
+            pl.col("relation").first().alias("_relation"),
+            pl.col("target").first().alias("_target"),
+        )
     )
-    parsed = pl.Series(
-        "parsed", [parse_exit_year(t) for t in actors["exit"].to_list()], dtype=pl.Int32
-    )
+    parsed = [parse_exit(t) for t in actors["exit"].to_list()]
     spans = (
         actors.select("actor_id", pl.col("founded").cast(pl.Int32))
-        .with_columns(parsed)
-        .join(acquired, on="actor_id", how="left")
+        .with_columns(
+            pl.Series("parsed", [p.year if p else None for p in parsed], dtype=pl.Int32),
+            pl.Series("parsed_kind", [p.kind if p else None for p in parsed], dtype=pl.String),
+        )
+        .join(ends, on="actor_id", how="left")
     )
     if alliances is not None and parties is not None:
         first = (
@@ -156,16 +149,30 @@ def actor_lifespans(
         spans = spans.join(first, on="actor_id", how="left")
     else:
         spans = spans.with_columns(pl.lit(None, dtype=pl.Int32).alias("first_deal"))
+    from_lineage = pl.col("ended").is_not_null()
+    lineage_kind = (
+        pl.when(pl.col("_relation") == "closed").then(pl.lit("closed")).otherwise(
+            pl.when(pl.col("parsed_kind") == "merged").then(pl.lit("merged"))
+            .otherwise(pl.lit("acquired"))
+        )
+    )  # fmt: skip
     return spans.select(
         "actor_id",
         "founded",
         pl.coalesce("founded", "first_deal").alias("entry_year"),
-        pl.coalesce("acquired", "parsed").alias("exit_year"),
-        pl.when(pl.col("acquired").is_not_null())
+        pl.coalesce("ended", "parsed").alias("exit_year"),
+        pl.when(from_lineage)
         .then(pl.lit("lineage"))
         .when(pl.col("parsed").is_not_null())
         .then(pl.lit("exit_text"))
         .alias("exit_source"),
+        pl.when(from_lineage)
+        .then(lineage_kind)
+        .otherwise(pl.col("parsed_kind"))
+        .alias("exit_kind"),
+        pl.when(from_lineage & (pl.col("_relation") == "acquired_by"))
+        .then(pl.col("_target"))
+        .alias("acquirer"),
     )
 
 

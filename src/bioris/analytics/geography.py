@@ -1,26 +1,37 @@
-"""Where ties run: within a bioRegion, within Belgium, across borders; E-I index and
+"""Where ties run: within a region, within a country, across borders; E-I index and
 assortativity by any actor attribute."""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 import igraph as ig
 import numpy as np
 import polars as pl
 
 from bioris.analytics.snapshot import snapshots
+from bioris.domain.geography import continent
 from bioris.errors import BiorisError
 
-__all__ = ["actor_locations", "tie_geography"]
+__all__ = [
+    "CONTINENT_COLOURS",
+    "actor_locations",
+    "location_colours",
+    "location_groups",
+    "tie_geography",
+]
 
 
 def actor_locations(actors: pl.DataFrame) -> pl.DataFrame:
-    """``actor, location, country, kind``: location is the bioRegion for Belgian actors,
-    else the country (``unknown`` where neither is known)."""
+    """``actor, location, country, kind, focal``: ``location`` is the actor's declared
+    region, else its country (``unknown`` where neither is known) and ``focal`` whether that
+    is a focal region of the study, as :func:`~bioris.analytics.actors_frame` placed it."""
     return actors.select(
         pl.col("actor_id").alias("actor"),
-        pl.coalesce("bioregion", "country", pl.lit("unknown")).alias("location"),
+        pl.col("location").fill_null("unknown"),
         pl.col("country").fill_null("unknown"),
         pl.col("kind"),
+        pl.col("focal").fill_null(False),
     )
 
 
@@ -39,14 +50,15 @@ def tie_geography(ties: pl.DataFrame, actors: pl.DataFrame) -> pl.DataFrame:
     ties : polars.DataFrame
         :func:`~bioris.analytics.tie_table` output.
     actors : polars.DataFrame
-        :func:`~bioris.analytics.actors_frame` output (``actor_id, kind, country,
-        bioregion``); every actor of ``ties`` must be in it.
+        :func:`~bioris.analytics.actors_frame` output (``actor_id, kind, country, location,
+        focal``); every actor of ``ties`` must be in it.
 
     Returns
     -------
     polars.DataFrame
-        ``year, ties, intra_regional_share`` (both ends in the same location: one bioRegion,
-        or one foreign country), ``intra_belgian_share`` (both ends Belgian),
+        ``year, ties, intra_regional_share`` (both ends in the same location: one declared
+        region, or one country outside them), ``study_area_share`` (both ends in focal
+        regions of the study),
         ``international_share`` (ends in different countries), ``ei_index_location``
         (Krackhardt & Stern's (E - I) / (E + I) over locations: -1 all internal, +1 all
         external), ``assortativity_kind`` and ``assortativity_location`` (Newman 2003).
@@ -70,9 +82,7 @@ def tie_geography(ties: pl.DataFrame, actors: pl.DataFrame) -> pl.DataFrame:
         .agg(
             pl.len().cast(pl.Int64).alias("ties"),
             (pl.col("s_location") == pl.col("t_location")).mean().alias("intra_regional_share"),
-            ((pl.col("s_country") == "BE") & (pl.col("t_country") == "BE"))
-            .mean()
-            .alias("intra_belgian_share"),
+            (pl.col("s_focal") & pl.col("t_focal")).mean().alias("study_area_share"),
             (pl.col("s_country") != pl.col("t_country")).mean().alias("international_share"),
         )
         .with_columns((1 - 2 * pl.col("intra_regional_share")).alias("ei_index_location"))
@@ -91,3 +101,41 @@ def tie_geography(ties: pl.DataFrame, actors: pl.DataFrame) -> pl.DataFrame:
     schema = {"year": pl.Int32, "assortativity_kind": pl.Float64,
               "assortativity_location": pl.Float64}  # fmt: skip
     return shares.join(pl.DataFrame(assort, schema=schema, orient="row"), on="year").sort("year")
+
+
+#: muted colours of the actors outside the declared regions, one per continent group
+CONTINENT_COLOURS: dict[str, str] = {
+    "Europe": "#9AA7B5",
+    "North America": "#B9A793",
+    "Latin America": "#D4B483",
+    "Asia-Pacific": "#9DB08F",
+    "Middle East and Africa": "#C7A6A0",
+    "Rest of the world": "#C9B8C9",
+    "Unknown": "#D9D9D9",
+}
+
+
+def location_colours(region_colours: Mapping[str, str]) -> dict[str, str]:
+    """Group -> colour, in legend order: the declared regions (their fixed colours), then
+    the continents of everyone else (muted), then ``Unknown``."""
+    return {**region_colours, **CONTINENT_COLOURS}
+
+
+def location_groups(actors: pl.DataFrame, region_colours: Mapping[str, str]) -> pl.DataFrame:
+    """``actor, name, kind, location, group, colour``: ``group`` is the actor's declared
+    region (a key of ``region_colours``), else the continent of its country
+    (:func:`bioris.domain.geography.continent`); ``location`` is what hover text says (the
+    region, else the country and its continent); ``colour`` the group's fixed colour."""
+    colours = location_colours(region_colours)
+    rows = []
+    for actor, name, kind, country, location in actors.select(
+        "actor_id", "name", "kind", "country", "location"
+    ).iter_rows():
+        if location in region_colours:
+            group, shown = location, location
+        else:
+            group = continent(country)
+            shown = f"{country} ({group})" if country else "unknown"
+        rows.append((actor, name or actor, kind or "unknown", shown, group, colours[group]))
+    schema = dict.fromkeys(("actor", "name", "kind", "location", "group", "colour"), pl.String)
+    return pl.DataFrame(rows, schema=schema, orient="row")

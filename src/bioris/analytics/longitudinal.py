@@ -158,7 +158,7 @@ def year_metrics(
     ties: pl.DataFrame, actors: pl.DataFrame, *, options: JobOptions | None = None
 ) -> pl.DataFrame:
     """All year-level measures: structure (size, cohesion, centralisation, small world) and
-    geography (shares of intra-regional, intra-Belgian and international ties, E-I index,
+    geography (shares of intra-regional, study-area and international ties, E-I index,
     assortativity by kind and location)."""
     opts = options or JobOptions()
     structure = network_structure(

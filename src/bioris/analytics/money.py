@@ -1,6 +1,6 @@
 """Where NBF money comes from: picked financial figures, deal dependence and biobucks realism.
 
-Belgian new biotech firms live on upfront fees, milestones and partner-funded R&D. This
+New biotech firms live on upfront fees, milestones and partner-funded R&D. This
 module answers three questions with tidy tables:
 
 * :func:`pick_financials` chooses, per firm-year, the figure to use for each field when several

@@ -32,7 +32,7 @@ PAYING_PARTNER_ROLES = ("licensee", "investor", "acquirer")
 RECEIVING_ROLES = ("licensor", "investee", "target")
 
 RANKING_RULE = (
-    "NBFs are ranked each year by, in order: distinct big-pharma partners in active "
+    "Panel firms are ranked each year by, in order: distinct big-pharma partners in active "
     "alliances, then distinct partners, then alliances in which the partner pays, then "
     "normalised betweenness, then committed value received to date; ties share the best rank."
 )
@@ -53,12 +53,13 @@ def partner_profile(
     parties: pl.DataFrame,
     nbfs: Collection[str],
     *,
-    start: int = 1987,
-    end: int = 2017,
+    start: int,
+    end: int,
     policy: TiePolicy | None = None,
     big_pharma: Collection[str] = (),
     parents: pl.DataFrame | None = None,
     centrality: pl.DataFrame | None = None,
+    exits: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """One row per NBF and year in which it has an active alliance.
 
@@ -102,7 +103,9 @@ def partner_profile(
         roles.rename({"actor_id": "partner", "role": "partner_role"}), on="alliance_id"
     )
     pairs = pairs.filter(pl.col("partner") != pl.col("actor"))
-    yearly = pairs.join(active.select("alliance_id", "year"), on="alliance_id")
+    yearly = pairs.join(active.select("alliance_id", "year", "signed"), on="alliance_id")
+    if exits is not None and exits.height:
+        yearly = _before_exits(yearly, exits)
     yearly = with_top_parent(yearly, parents, "partner", "partner_top")
     pharma = list(big_pharma)
     counts = yearly.group_by("year", "actor").agg(
@@ -139,6 +142,19 @@ def partner_profile(
     else:
         profile = profile.with_columns(pl.lit(None, dtype=pl.Float64).alias("betweenness"))
     return profile.with_columns(pl.col("year").cast(pl.Int32)).sort("year", "actor")
+
+
+def _before_exits(yearly: pl.DataFrame, exits: pl.DataFrame) -> pl.DataFrame:
+    """Drop firm-years after the firm's exit, and partner-years after the partner's exit for
+    alliances it signed by then."""
+    ended = exits.select("actor_id", pl.col("exit_year").cast(pl.Int32)).drop_nulls()
+    out = yearly.join(ended.rename({"actor_id": "actor", "exit_year": "_xa"}), on="actor",
+                      how="left").join(
+        ended.rename({"actor_id": "partner", "exit_year": "_xp"}), on="partner", how="left"
+    )  # fmt: skip
+    firm_gone = (pl.col("year") > pl.col("_xa")).fill_null(False)
+    partner_gone = (pl.col("year") > pl.col("_xp")) & (pl.col("signed") <= pl.col("_xp"))
+    return out.filter(~firm_gone & ~partner_gone.fill_null(False)).drop("_xa", "_xp")
 
 
 def _repeat_partners(

@@ -1,11 +1,13 @@
 """How far NBFs take their assets: highest stage reached, and migration toward a FIPCO.
 
-Most Belgian NBFs discover and develop up to phase II and license out; a few run their own
-phase III trials, file for approval and sell, migrating toward the fully integrated
+Most new biotech firms discover and develop up to phase II and license out; a few run their
+own phase III trials, file for approval and sell, migrating toward the fully integrated
 pharmaceutical company (FIPCO). :func:`highest_stage` tracks, per firm-year, the highest
 development stage any of a firm's assets has reached, overall and in stages the firm ran
 itself; :func:`stage_distribution` counts firms per highest stage; :func:`fipco_migration`
-dates each firm's own late-stage, registration and marketing events.
+dates each firm's own late-stage, registration and marketing events and the year its
+value-chain label (:func:`~bioris.analytics.business_models.business_models`) first became
+FIPCO, so the migration table and the labels never disagree.
 
 Input is :func:`~bioris.analytics.tables.pipeline_frame` output: one row per dated stage event,
 ``stage_order`` 0 (discovery) to 6 (marketed), null for discontinued / out-licensed / rights
@@ -37,10 +39,11 @@ STAGE_LADDER = tuple(
 OWN_ROLES = ("own", "shared")
 
 FIPCO_RULE = (
-    "fipco_year is the first year by which the firm has itself (operator_role own or shared) "
-    "either filed for approval (a registration event), or both run a late-stage trial (phase3) "
-    "and marketed a product (a marketed event): min(first own registration, max(first own "
-    "phase3, first own marketed))."
+    "fipco_year is the first year the firm's value-chain label is FIPCO (rule "
+    "VC4-fipco-own-late-stage-and-marketing of docs/business_models.md: it markets a product "
+    "itself, an own-operated asset now marketed or marketing rights taken in the window, and "
+    "has run a phase3, registration or marketed stage itself); the first own phase3, "
+    "registration and marketed years are the dated steps toward it."
 )
 
 
@@ -66,6 +69,7 @@ def highest_stage(
     start: int,
     end: int,
     own_roles: Collection[str] = OWN_ROLES,
+    exits: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """The highest development stage each firm's assets have reached, per firm-year.
 
@@ -85,6 +89,8 @@ def highest_stage(
         The years reported, both included; events before ``start`` count.
     own_roles : collection of str
         Operator roles that count as the firm's own (default own and shared).
+    exits : polars.DataFrame, optional
+        ``actor_id, exit_year``: no row after a firm's exit year.
 
     Returns
     -------
@@ -124,6 +130,13 @@ def highest_stage(
         )
         .filter((pl.col("year") >= start) & pl.col("highest_stage_order").is_not_null())
     )
+    if exits is not None and exits.height:
+        ended = exits.select(pl.col("actor_id").alias("firm"), pl.col("exit_year").cast(pl.Int32))
+        table = (
+            table.join(ended.drop_nulls(), on="firm", how="left")
+            .filter(pl.col("exit_year").is_null() | (pl.col("year") <= pl.col("exit_year")))
+            .drop("exit_year")
+        )
     ladder = dict(enumerate(STAGE_LADDER))
     return (
         table.join(
@@ -205,39 +218,45 @@ def stage_distribution(highest: pl.DataFrame, *, own: bool = False) -> pl.DataFr
 
 
 _LATE = ("phase3", "registration", "marketed")
+_FIPCO = "FIPCO"
 
 
 def fipco_migration(
     pipeline: pl.DataFrame,
+    labels: pl.DataFrame,
     *,
     firms: Collection[str] | None = None,
-    own_roles: Collection[str] = OWN_ROLES,
+    own_roles: Collection[str] = ("own",),
 ) -> pl.DataFrame:
-    """Firms migrating toward FIPCO: when they first ran phase III, filed, and sold themselves.
+    """Firms migrating toward FIPCO: the steps they took themselves, and when they became one.
 
-    One row per firm with at least one own-operated (``operator_role`` in ``own_roles``)
-    phase3, registration or marketed event. ``fipco_year`` follows :data:`FIPCO_RULE`: the
-    first year by which the firm has filed for approval itself, or has both run a phase III
-    and marketed a product itself. Diagnostics firms that sell their own tests without trials
-    (MDxHealth) get a row with ``first_own_marketed_year`` and no ``fipco_year`` unless they
-    file themselves.
+    One row per firm with an own-operated (``operator_role`` in ``own_roles``) phase3,
+    registration or marketed event, or a year labelled FIPCO. ``fipco_year`` follows
+    :data:`FIPCO_RULE`: it is read off the value-chain labels, so it is the year the labels
+    turn FIPCO, the labels' own rule and evidence. A firm labelled only up to its exit never
+    becomes FIPCO after it. Diagnostics firms that sell their own tests without trials get a
+    row with ``first_own_marketed_year`` and no ``fipco_year`` unless the labels make them one.
 
     Parameters
     ----------
     pipeline : polars.DataFrame
         :func:`~bioris.analytics.tables.pipeline_frame` output.
+    labels : polars.DataFrame
+        :func:`~bioris.analytics.business_models.business_models` output (``firm, year,
+        value_chain, value_chain_rule, value_chain_evidence``).
     firms : collection of str, optional
         The firms' ids; all firms when omitted.
     own_roles : collection of str
-        Operator roles that count as the firm's own (default own and shared).
+        Operator roles that count as the firm's own steps (``own``, as the labels count).
 
     Returns
     -------
     polars.DataFrame
         ``firm, first_own_phase3_year, first_own_registration_year, first_own_marketed_year,
-        fipco_year, fipco_basis, evidence, evidence_text``. ``evidence`` lists the event ids
-        of the first own event of each kind; ``evidence_text`` cites their asset, stage, year
-        and operator.
+        fipco_year, fipco_basis, evidence, evidence_text``. ``fipco_basis`` is the rule id of
+        the first FIPCO label; ``evidence`` lists the event ids of the first own event of each
+        kind and of that label; ``evidence_text`` cites the steps' asset, stage, year and
+        operator.
     """
     events = _events(pipeline, firms).filter(
         pl.col("stage").is_in(_LATE) & pl.col("operator_role").is_in(list(own_roles))
@@ -251,7 +270,7 @@ def fipco_migration(
         stage: pl.col("year").filter(pl.col("stage") == stage).first().cast(pl.Int32)
         for stage in _LATE
     }
-    per_firm = (
+    steps = (
         firsts.with_columns(
             pl.col("stage").replace_strict({s: i for i, s in enumerate(_LATE)}).alias("_k"),
             text.alias("_text"),
@@ -262,23 +281,33 @@ def fipco_migration(
             years["phase3"].alias("first_own_phase3_year"),
             years["registration"].alias("first_own_registration_year"),
             years["marketed"].alias("first_own_marketed_year"),
-            pl.col("event_id").alias("evidence"),
+            pl.col("event_id").alias("_steps"),
             pl.col("_text").str.join("; ").alias("evidence_text"),
         )
     )
-    p3, reg, mkt = (pl.col(f"first_own_{s}_year") for s in _LATE)
-    trial_and_sales = pl.when(p3.is_not_null() & mkt.is_not_null()).then(pl.max_horizontal(p3, mkt))
-    fipco = pl.min_horizontal(reg, trial_and_sales)
-    basis = (
-        pl.when(fipco.is_null())
-        .then(None)
-        .when(reg == fipco)
-        .then(pl.lit("own registration"))
-        .otherwise(pl.lit("own phase3 and own marketing"))
+    chosen = labels if firms is None else labels.filter(pl.col("firm").is_in(list(firms)))
+    became = (
+        chosen.filter(pl.col("value_chain") == _FIPCO)
+        .sort("firm", "year")
+        .group_by("firm", maintain_order=True)
+        .agg(
+            pl.col("year").first().cast(pl.Int32).alias("fipco_year"),
+            pl.col("value_chain_rule").first().alias("fipco_basis"),
+            pl.col("value_chain_evidence").first().alias("_label_evidence"),
+        )
     )
-    return per_firm.with_columns(
-        fipco.cast(pl.Int32).alias("fipco_year"), basis.alias("fipco_basis")
-    ).select(
+    schema = {"firm": pl.String, "_steps": pl.List(pl.String), "evidence_text": pl.String}
+    steps = steps if steps.height else pl.DataFrame(schema=schema)
+    out = steps.join(became, on="firm", how="full", coalesce=True)
+    for column in ("first_own_phase3_year", "first_own_registration_year",
+                   "first_own_marketed_year"):  # fmt: skip
+        if column not in out.columns:
+            out = out.with_columns(pl.lit(None, dtype=pl.Int32).alias(column))
+    evidence = pl.concat_list(
+        pl.col("_steps").fill_null(pl.lit([], dtype=pl.List(pl.String))),
+        pl.col("_label_evidence").fill_null(pl.lit([], dtype=pl.List(pl.String))),
+    ).list.unique(maintain_order=True)
+    return out.with_columns(evidence.alias("evidence")).select(
         "firm", "first_own_phase3_year", "first_own_registration_year",
         "first_own_marketed_year", "fipco_year", "fipco_basis", "evidence", "evidence_text",
     ).sort("firm")  # fmt: skip

@@ -1,14 +1,15 @@
 """Regional indicators of a biotech RIS: firm demography, the reach of alliances (local buzz
 or global pipelines), the meta-network of regions, and the regional support infrastructure.
 
-A *location* is the bioRegion of a Belgian actor, else its country
-(:func:`~bioris.analytics.actor_locations`). Subsector specialisation is in
-:mod:`bioris.analytics.specialisation`, spin-off genealogies in :mod:`bioris.analytics.genealogy`.
+A *location* is the study's declared region an actor is placed in, else its country
+(:func:`~bioris.analytics.actors_frame`, :meth:`bioris.domain.StudyDefinition.location`).
+Subsector specialisation is in :mod:`bioris.analytics.specialisation`, spin-off genealogies in
+:mod:`bioris.analytics.genealogy`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from typing import Literal
 
 import polars as pl
@@ -17,6 +18,7 @@ from bioris.analytics.genealogy import actor_lifespans
 from bioris.analytics.geography import actor_locations
 from bioris.analytics.temporal import pair_table
 from bioris.domain import LineageFact
+from bioris.domain.geography import CONTINENTS
 from bioris.errors import BiorisError
 
 __all__ = [
@@ -29,17 +31,8 @@ __all__ = [
     "tie_scope",
 ]
 
-# EU-27, EFTA (CH, IS, LI, NO), the United Kingdom, the European microstates, the Western
-# Balkans, Moldova and Ukraine, and "EU" for the bodies of the European Union (the European
-# Commission's country in the dataset). Russia, Belarus, Turkey and the Caucasus count as global.
-EUROPEAN_COUNTRIES = frozenset(
-    {
-        "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU",
-        "IE", "IT", "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK",
-        "CH", "IS", "LI", "NO", "GB", "AD", "MC", "SM", "VA", "AL", "BA", "ME", "MK", "RS",
-        "XK", "MD", "UA", "EU",
-    }
-)  # fmt: skip
+#: the countries the scopes count as European: one definition, the continent table's
+EUROPEAN_COUNTRIES = frozenset(c for c, name in CONTINENTS.items() if name == "Europe")
 TIE_SCOPES = ("intra_regional", "inter_regional", "european", "global")
 INFRASTRUCTURE_KINDS = ("network_org", "government", "financier", "research_centre")
 
@@ -52,6 +45,7 @@ def actor_counts(
     end: int,
     alliances: pl.DataFrame | None = None,
     parties: pl.DataFrame | None = None,
+    panel: Collection[str] | None = None,
 ) -> pl.DataFrame:
     """Firm demography per year, kind and location: foundings, exits and active actors.
 
@@ -66,6 +60,9 @@ def actor_counts(
         The years to count (inclusive).
     alliances, parties : polars.DataFrame, optional
         When both are given, an actor without a founding year is active from its first deal.
+    panel : collection of str, optional
+        The study's panel firms: they are counted under the kind ``panel`` (and the other
+        actors of their kind under that kind).
 
     Returns
     -------
@@ -95,6 +92,12 @@ def actor_counts(
         raise BiorisError(f"the period {start}-{end} is empty")
     spans = actor_lifespans(actors, lineage, alliances=alliances, parties=parties)
     places = actor_locations(actors).select(pl.col("actor").alias("actor_id"), "kind", "location")
+    if panel is not None:
+        members = pl.Series(list(panel), dtype=pl.String).implode()
+        places = places.with_columns(
+            pl.when(pl.col("actor_id").is_in(members)).then(pl.lit("panel")).otherwise("kind")
+            .alias("kind")
+        )  # fmt: skip
     years = pl.DataFrame({"year": list(range(start, end + 1))}, schema={"year": pl.Int32})
     grid = places.join(spans, on="actor_id").join(years, how="cross")
     year = pl.col("year")
@@ -128,27 +131,33 @@ def _places(actors: pl.DataFrame, prefix: str) -> pl.DataFrame:
     return actors.select(
         pl.col("actor_id").alias(prefix),
         pl.col("country").alias(f"{prefix}_country"),
-        pl.col("bioregion").alias(f"{prefix}_region"),
-        pl.coalesce("bioregion", "country", pl.lit("unknown")).alias(f"{prefix}_location"),
+        pl.col("region").alias(f"{prefix}_region"),
+        pl.col("location").fill_null("unknown").alias(f"{prefix}_location"),
     )
 
 
-def _scope() -> pl.Expr:
+def _scope(declared: Collection[str], home: Mapping[str, Collection[str]]) -> pl.Expr:
     fc, pc = pl.col("firm_country"), pl.col("partner_country")
-    fr, pr = pl.col("firm_region"), pl.col("partner_region")
-    same_place = pl.col("firm_location") == pl.col("partner_location")
-    europe = pl.Series(sorted(EUROPEAN_COUNTRIES)).implode()
+    floc, ploc = pl.col("firm_location"), pl.col("partner_location")
+    regions = pl.Series(sorted(declared), dtype=pl.String).implode()
+    europe = pl.Series(sorted(EUROPEAN_COUNTRIES), dtype=pl.String).implode()
+    homes = {loc: list(countries) for loc, countries in home.items()}
+    firm_home = floc.replace_strict(
+        homes, default=pl.concat_list(fc), return_dtype=pl.List(pl.String)
+    )
+    partner_placed = ploc.is_in(regions)
+    at_home = firm_home.list.contains(pc).fill_null(False)
     return (
-        pl.when(fc.is_null() | pc.is_null())
+        pl.when((ploc == "unknown") | floc.is_null() | (floc == "unknown"))
         .then(pl.lit("unknown"))
-        .when(fc == pc)
-        .then(
-            pl.when((fc == "BE") & (fr.is_null() | pr.is_null()))
-            .then(pl.lit("unknown"))  # a Belgian whose bioRegion is unknown
-            .when(same_place)
-            .then(pl.lit("intra_regional"))
-            .otherwise(pl.lit("inter_regional"))
-        )
+        .when(floc == ploc)
+        .then(pl.lit("intra_regional"))
+        .when(partner_placed)
+        .then(pl.lit("inter_regional"))
+        .when(at_home & floc.is_in(regions) & pl.col("partner_region").is_null())
+        .then(pl.lit("unknown"))  # in the region's country, but where in it is not known
+        .when(at_home)
+        .then(pl.lit("inter_regional"))
         .when(fc.is_in(europe) & pc.is_in(europe))
         .then(pl.lit("european"))
         .otherwise(pl.lit("global"))
@@ -164,17 +173,21 @@ def tie_scope(
     start: int,
     end: int,
     kinds: Collection[str] | None = None,
+    firms: Collection[str] | None = None,
+    regions: Collection[str] = (),
+    home: Mapping[str, Collection[str]] | None = None,
 ) -> pl.DataFrame:
     """Local buzz or global pipelines: where each firm's (or region's) partners are.
 
-    Each deal signed in ``start..end`` is read from its focal firm (``parties.focal``; a deal
-    with two focal firms is read from both). Every other party of the deal is one *partner
-    tie* of the focal firm, classified as ``intra_regional`` (partner in the firm's own
-    bioRegion, or for a foreign firm its own country), ``inter_regional`` (same country, other
-    bioRegion: another Belgian region), ``european`` (another country, both in
-    :data:`EUROPEAN_COUNTRIES`) or ``global`` (otherwise). A partner without a country, or a
-    Belgian without a bioRegion, cannot be placed: it is counted in ``unknown_ties`` and left
-    out of the shares.
+    Each deal signed in ``start..end`` is read from each of its ``firms`` (the study's panel;
+    without ``firms``, from its focal party, ``parties.focal``). Every other party of the deal
+    is one *partner tie* of the firm, classified as ``intra_regional`` (partner in the firm's
+    own location: its declared region, or for a firm outside them its own country),
+    ``inter_regional`` (partner in another declared region, or elsewhere in a country of the
+    firm's region: ``home``), ``european`` (another country, both in
+    :data:`EUROPEAN_COUNTRIES`) or ``global`` (otherwise). A partner without a country, or
+    one in a country of the firm's region that names no region, cannot be placed: it is
+    counted in ``unknown_ties`` and left out of the shares.
 
     Parameters
     ----------
@@ -187,6 +200,14 @@ def tie_scope(
         Signing years (inclusive); undated deals are left out.
     kinds : collection of str, optional
         Only focal firms of these kinds (e.g. ``{"nbf"}``); all focal parties by default.
+    firms : collection of str, optional
+        The firms whose partners are counted (the study's panel), whether or not the deal
+        came from their deal list.
+    regions : collection of str
+        The study's declared regions (:attr:`~bioris.domain.StudyDefinition.regions`).
+    home : mapping, optional
+        Declared region -> its countries (a cross-border region has several); a location
+        that is a country is its own home.
 
     Returns
     -------
@@ -206,9 +227,11 @@ def tie_scope(
     if by not in {"firm", "region"}:
         raise BiorisError(f"by must be 'firm' or 'region', not {by!r}")
     dated = _dated_parties(alliances, parties, start, end)
-    focal = dated.filter(pl.col("focal")).select(
-        "alliance_id", "year", pl.col("actor_id").alias("firm")
-    )
+    if firms is not None:
+        focal = dated.filter(pl.col("actor_id").is_in(pl.Series(list(firms), dtype=pl.String)))
+    else:
+        focal = dated.filter(pl.col("focal"))
+    focal = focal.select("alliance_id", "year", pl.col("actor_id").alias("firm")).unique()
     if kinds is not None:
         chosen = actors.filter(pl.col("kind").is_in(list(kinds)))["actor_id"].implode()
         focal = focal.filter(pl.col("firm").is_in(chosen))
@@ -220,7 +243,9 @@ def tie_scope(
         .unique()
         .join(_places(actors, "firm"), on="firm", how="left")
         .join(_places(actors, "partner"), on="partner", how="left")
-        .with_columns(_scope().alias("scope"), pl.col("firm_location").fill_null("unknown"))
+        .with_columns(
+            _scope(regions, home or {}).alias("scope"), pl.col("firm_location").fill_null("unknown")
+        )
     )
     keys = ["firm", "firm_location", "year"] if by == "firm" else ["firm_location", "year"]
     placed = pl.col("scope") != "unknown"
@@ -250,8 +275,8 @@ def region_network(
 ) -> pl.DataFrame:
     """The meta-network of regions: alliances between locations, pooled over a period.
 
-    Every pair of parties of a deal signed in ``start..end`` ties their locations (bioRegion
-    for Belgian actors, else country, else ``unknown``); a pair inside one location is a loop
+    Every pair of parties of a deal signed in ``start..end`` ties their locations (declared
+    region, else country, else ``unknown``); a pair inside one location is a loop
     (``source_region == target_region``), the local buzz of that region.
 
     Returns
@@ -305,12 +330,13 @@ def infrastructure(
     by: Literal["actor", "region"] = "actor",
     start: int | None = None,
     end: int | None = None,
+    firms: Collection[str] | None = None,
 ) -> pl.DataFrame:
     """The support infrastructure of the RIS and what it does in the deals.
 
-    Lists the actors of ``kinds`` (by default network organisations such as flanders.bio and
-    BioWin, government funders such as VLAIO/IWT and the Walloon Region, financiers such as
-    Gimv, PMV, SRIW and Vesalius, and research centres such as VIB and imec) with their part in
+    Lists the actors of ``kinds`` (by default network organisations such as cluster
+    organisations, government funders and innovation agencies, financiers such as regional
+    investment companies and venture funds, and research centres) with their part in
     the dated deals of ``start..end`` (all dated deals by default).
 
     Returns
@@ -322,8 +348,9 @@ def infrastructure(
         ``deals`` (distinct deals), ``grants_given`` (role ``grantor``), ``equity_investments``
         (role ``investor``), ``collaborations`` (role ``collaborator``), ``other_ties`` (any
         other role: licensor, acquirer, client, ...; incubation and hosting are not deal roles
-        of the data and land here when recorded), ``nbfs`` (distinct new biotech firms among
-        the other parties of those deals), ``first_year`` and ``last_year`` of those deals.
+        of the data and land here when recorded), ``nbfs`` (distinct ``firms``, the study's
+        panel, among the other parties of those deals), ``first_year`` and ``last_year`` of
+        those deals.
 
     References
     ----------
@@ -336,11 +363,13 @@ def infrastructure(
     hi = 10**6 if end is None else end
     members = actors.filter(pl.col("kind").is_in(list(kinds))).select(
         "actor_id", "name", "kind",
-        pl.coalesce("bioregion", "country", pl.lit("unknown")).alias("location"),
+        pl.col("location").fill_null("unknown"),
     )  # fmt: skip
     dated = _dated_parties(alliances, parties, lo, hi)
     rows = dated.join(members, on="actor_id")
-    nbf_ids = actors.filter(pl.col("kind") == "nbf")["actor_id"].implode()
+    if firms is None:
+        firms = actors.filter(pl.col("kind") == "nbf")["actor_id"].to_list()
+    nbf_ids = pl.Series(list(firms), dtype=pl.String).implode()
     links = rows.join(
         dated.filter(pl.col("actor_id").is_in(nbf_ids)).select(
             "alliance_id", pl.col("actor_id").alias("nbf")

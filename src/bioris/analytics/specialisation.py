@@ -141,11 +141,17 @@ def classify_subsectors(actors: pl.DataFrame, taxonomy: pl.DataFrame) -> pl.Data
     return frame.sort("actor_id", "category")
 
 
-def _nbf_categories(
-    actors: pl.DataFrame, classified: pl.DataFrame, include_unclassified: bool
+def _firm_categories(
+    actors: pl.DataFrame,
+    classified: pl.DataFrame,
+    include_unclassified: bool,
+    firms: Collection[str] | None,
 ) -> pl.DataFrame:
-    nbfs = actors.filter((pl.col("kind") == "nbf") & (pl.col("country") == "BE"))
-    cats = nbfs.select("actor_id").join(
+    if firms is None:
+        chosen = actors.filter(pl.col("kind") == "nbf")
+    else:
+        chosen = actors.filter(pl.col("actor_id").is_in(pl.Series(list(firms), dtype=pl.String)))
+    cats = chosen.select("actor_id").join(
         classified.select("actor_id", "category").unique(), on="actor_id", how="left"
     )
     cats = cats.with_columns(pl.col("category").fill_null(UNCLASSIFIED))
@@ -155,10 +161,13 @@ def _nbf_categories(
 
 
 def _location(by: str) -> pl.Expr:
-    """The region of an actor: its ``by`` attribute if Belgian, else its country."""
+    """The region of an actor: its location (declared region, else country), its country, or
+    its city when it is in a focal region (else its location)."""
     if by == "country":
         return pl.col("country")
-    return pl.when(pl.col("country") == "BE").then(pl.col(by)).otherwise(pl.col("country"))
+    if by == "city":
+        return pl.when(pl.col("focal")).then(pl.col("city")).otherwise(pl.col("location"))
+    return pl.col("location")
 
 
 def _firm_units(
@@ -196,7 +205,7 @@ def _deal_units(
         deals = deals.filter(pl.col("year").is_in(years))
     focal = parties.filter(pl.col("focal")).join(cats, on="actor_id")
     where = actors.select("actor_id", _location(by).alias("region"))
-    if reference == "belgium":
+    if reference == "panel":
         units = focal.join(where, on="actor_id").select("alliance_id", "region", "category")
     else:  # every party of the deal, in its own location, carries the focal NBF's categories
         located = parties.select("alliance_id", "actor_id").join(where, on="actor_id")
@@ -236,8 +245,9 @@ def specialisation(
     actors: pl.DataFrame,
     classified: pl.DataFrame,
     *,
-    by: Literal["bioregion", "city", "country"] = "bioregion",
-    reference: Literal["belgium", "partners"] = "belgium",
+    firms: Collection[str] | None = None,
+    by: Literal["location", "city", "country"] = "location",
+    reference: Literal["panel", "partners"] = "panel",
     basis: Literal["firms", "deals"] = "firms",
     alliances: pl.DataFrame | None = None,
     parties: pl.DataFrame | None = None,
@@ -254,25 +264,25 @@ def specialisation(
     shares of a region can add up to more than 1; ``n_r`` and ``n`` count units, not
     unit-category pairs. Units are:
 
-    ``basis="firms"`` (``reference="belgium"`` only)
-        Belgian NBFs (``kind == "nbf"``), in the region given by ``by``; their categories are
-        those of ``classified``. The reference is all Belgian NBFs: the regional science
-        location quotient.
-    ``basis="deals"``, ``reference="belgium"``
-        Deals whose focal party (``parties.focal``) is a Belgian NBF. Each deal counts for the
-        categories of its focal NBF, in the focal NBF's region. The reference is all such
-        deals: Balassa's revealed comparative advantage, with deals in place of exports.
+    ``basis="firms"`` (``reference="panel"`` only)
+        The ``firms`` (the study's panel; NBFs when not given), in the region given by
+        ``by``; their categories are those of ``classified``. The reference is all of them:
+        the regional science location quotient.
+    ``basis="deals"``, ``reference="panel"``
+        Deals whose focal party (``parties.focal``) is one of ``firms``. Each deal counts for
+        the categories of its focal firm, in the focal firm's region. The reference is all
+        such deals: Balassa's revealed comparative advantage, with deals in place of exports.
     ``basis="deals"``, ``reference="partners"``
-        The same deals, counted once in the location of each party (the focal NBF in its
-        Belgian region, each partner in its bioRegion if Belgian, else its country), still for
-        the focal NBF's categories. The reference is the whole partner world of the Belgian
-        NBFs, and every location gets a row: Flanders against all partners' countries, and
-        which Belgian specialisations each partner country ties into (RCA of the US in
+        The same deals, counted once in the location of each party (the focal firm in its
+        region, each partner in its declared region, else its country), still for the focal
+        firm's categories. The reference is the whole partner world of the panel, and every
+        location gets a row: a focal region against all partners' countries, and which of
+        the panel's specialisations each partner country ties into (RCA of the US in
         antibodies deals, say). A deal touching a location through several parties counts
         once there.
 
-    Units whose region is unknown (a Belgian actor without ``by``, a partner without country)
-    are left out, as are NBFs with no category unless ``include_unclassified``.
+    Units whose region is unknown (a partner without country) are left out, as are firms
+    with no category unless ``include_unclassified``.
 
     Parameters
     ----------
@@ -280,8 +290,11 @@ def specialisation(
         :func:`~bioris.analytics.actors_frame` output.
     classified : polars.DataFrame
         :func:`classify_subsectors` output.
-    by : {"bioregion", "city", "country"}
-        The region of a Belgian actor (foreign actors are placed by country).
+    firms : collection of str, optional
+        The study's panel firms (by default every ``kind == "nbf"`` actor).
+    by : {"location", "city", "country"}
+        Where a unit is: its location (declared region, else country), its country, or its
+        city when in a focal region.
     alliances, parties : polars.DataFrame, optional
         Needed for ``basis="deals"`` (``parties`` with ``focal``); with ``years`` and
         ``basis="firms"`` they date the NBFs without a founding year by their first deal.
@@ -304,8 +317,8 @@ def specialisation(
 
     Examples
     --------
-    Region A has 2 of its 4 NBFs in antibodies and Belgium 3 of its 10: LQ = 0.5 / 0.3 =
-    1.667.
+    Region A has 2 of its 4 panel firms in antibodies and the whole panel 3 of its 10:
+    LQ = 0.5 / 0.3 = 1.667.
 
     References
     ----------
@@ -314,16 +327,16 @@ def specialisation(
     Isard, W. (1960). Methods of Regional Analysis: An Introduction to Regional Science.
     MIT Press.
     """
-    if by not in {"bioregion", "city", "country"}:
-        raise BiorisError(f"by must be 'bioregion', 'city' or 'country', not {by!r}")
-    if reference not in {"belgium", "partners"}:
-        raise BiorisError(f"reference must be 'belgium' or 'partners', not {reference!r}")
+    if by not in {"location", "city", "country"}:
+        raise BiorisError(f"by must be 'location', 'city' or 'country', not {by!r}")
+    if reference not in {"panel", "partners"}:
+        raise BiorisError(f"reference must be 'panel' or 'partners', not {reference!r}")
     if basis not in {"firms", "deals"}:
         raise BiorisError(f"basis must be 'firms' or 'deals', not {basis!r}")
     if reference == "partners" and basis == "firms":
         raise BiorisError("the partners reference counts deals: use basis='deals'")
     year_list = sorted(set(years)) if years is not None else None
-    cats = _nbf_categories(actors, classified, include_unclassified)
+    cats = _firm_categories(actors, classified, include_unclassified, firms)
     if basis == "firms":
         spans = actor_lifespans(actors, lineage, alliances=alliances, parties=parties)
         units = _firm_units(actors, cats, by, year_list, spans)

@@ -1,27 +1,27 @@
-"""Focus a dataset on one region or period, keeping it self-consistent."""
+"""Focus a dataset on one region, keeping it self-consistent."""
 
 from __future__ import annotations
 
-from bioris.domain import Actor, Dataset
+from bioris.domain import Actor, Dataset, StudyDefinition
 
 __all__ = ["in_region", "region_subset"]
 
 
-def in_region(actor: Actor, region: str) -> bool:
-    """Whether an actor lies in ``region``: a bioRegion name or an ISO country code."""
-    wanted = region.casefold()
-    places = (actor.bioregion.value if actor.bioregion else "", actor.country or "")
-    return any(p.casefold() == wanted for p in places)
+def in_region(actor: Actor, region: str, study: StudyDefinition) -> bool:
+    """Whether an actor's location (:meth:`StudyDefinition.location`: its declared region, else
+    its country) is ``region``, ignoring case."""
+    country = study.country_of(actor.region, actor.country)
+    return study.location(actor.region, country).casefold() == region.casefold()
 
 
-def region_subset(dataset: Dataset, region: str) -> Dataset:
+def region_subset(dataset: Dataset, region: str, study: StudyDefinition) -> Dataset:
     """The deals with at least one party in ``region``, with all their parties.
 
     Actors kept: those located in the region and every party of a kept deal (a region's
     ties reach outside it); lineage facts of kept actors; the pipelines and financials of the
     region's own firms.
     """
-    local = {a.actor_id for a in dataset.actors if in_region(a, region)}
+    local = {a.actor_id for a in dataset.actors if in_region(a, region, study)}
     deals = tuple(a for a in dataset.alliances if local & set(a.actor_ids))
     keep = local | {i for d in deals for i in d.actor_ids}
     return Dataset(

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 
 import polars as pl
 
-from bioris.domain import Actor, Alliance
+from bioris.domain import Actor, Alliance, StudyDefinition
 from bioris.domain.pipeline import FINANCIAL_FIELDS, FinancialRecord, PipelineEvent
 
 __all__ = [
@@ -23,7 +23,9 @@ ACTOR_SCHEMA = {
     "name": pl.String,
     "kind": pl.String,
     "country": pl.String,
-    "bioregion": pl.String,
+    "region": pl.String,
+    "location": pl.String,
+    "focal": pl.Boolean,
     "city": pl.String,
     "founded": pl.Int32,
     "ipo_year": pl.Int32,
@@ -61,15 +63,25 @@ PARTY_SCHEMA = {
 }
 
 
-def actors_frame(actors: Iterable[Actor]) -> pl.DataFrame:
-    """One row per actor."""
+def actors_frame(actors: Iterable[Actor], study: StudyDefinition | None = None) -> pl.DataFrame:
+    """One row per actor, placed by the study's regions.
+
+    ``region`` is the actor's region as the data say it; ``location`` is where every
+    comparison puts it (:meth:`~bioris.domain.StudyDefinition.location`: its declared region,
+    else its country, else ``unknown``), ``focal`` whether it is placed in a focal region;
+    ``country`` is its own, else its declared region's.
+    Without a study no region is declared, so actors are placed by country.
+    """
+    study = study or StudyDefinition(name="")
     rows = [
         {
             "actor_id": a.actor_id,
             "name": a.name,
             "kind": a.kind.value,
-            "country": a.country,
-            "bioregion": a.bioregion.value if a.bioregion else None,
+            "country": study.country_of(a.region, a.country),
+            "region": a.region,
+            "location": study.location(a.region, study.country_of(a.region, a.country)),
+            "focal": study.place(a.region) in study.focal_regions,
             "city": a.city,
             "founded": a.founded,
             "ipo_year": a.ipo_year,

@@ -105,13 +105,14 @@ def tie_table(
     alliances: pl.DataFrame,
     parties: pl.DataFrame,
     *,
-    start: int = 1987,
-    end: int = 2017,
+    start: int,
+    end: int,
     policy: TiePolicy | None = None,
     deal_types: Collection[str] | None = None,
     actors: Collection[str] | None = None,
     require: Literal["both", "any"] = "both",
     parents: pl.DataFrame | None = None,
+    exits: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """Active ties per year: ``year, source, target, alliances, committed_eur, headline_eur``.
 
@@ -136,6 +137,12 @@ def tie_table(
         :func:`parent_table` output: roll subsidiaries up to their parent at each date
         (Janssen counts as Johnson & Johnson), through chains of parents. Ties that roll up
         into one actor disappear.
+    exits : polars.DataFrame, optional
+        ``actor_id, exit_year`` (:func:`~bioris.analytics.genealogy.actor_lifespans`): an
+        actor's independent life ends in its exit year (acquisition, merger, closure), so the
+        ties of alliances it signed by then end that year too. With ``parents`` they roll up
+        to the acquirer instead, when the lineage names one. A deal the actor signs after its
+        exit (as a subsidiary) ties it from signing, as any deal does.
 
     Returns
     -------
@@ -152,9 +159,13 @@ def tie_table(
     ties = ties.with_columns(pl.int_ranges("first", pl.col("last") + 1).alias("year")).explode(
         "year"
     )
-    ties = ties.with_columns(pl.col("year").cast(pl.Int32))
+    ties = ties.with_columns(
+        pl.col("year").cast(pl.Int32), pl.col("source").alias("_s0"), pl.col("target").alias("_t0")
+    )
     if parents is not None and parents.height:
         ties = _roll_up(ties, parents)
+    if exits is not None and exits.height:
+        ties = _end_at_exits(ties, exits)
     if actors is not None:
         ties = _layer(ties, actors, require)
     return (
@@ -184,6 +195,7 @@ def deal_spans(
             frame = frame.with_columns(pl.lit(None, dtype=pl.Float64).alias(column))
     spans = frame.select(
         "alliance_id",
+        pl.col("year").cast(pl.Int32).alias("signed"),
         pl.max_horizontal(pl.col("year"), pl.lit(start)).cast(pl.Int32).alias("first"),
         pl.min_horizontal(policy.last_year(), pl.lit(end)).cast(pl.Int32).alias("last"),
         pl.col("committed_eur").cast(pl.Float64).fill_null(0.0),
@@ -224,6 +236,23 @@ def _roll_up(ties: pl.DataFrame, parents: pl.DataFrame) -> pl.DataFrame:
         pl.max_horizontal("source", "target").alias("target"),
     )
     return swapped.filter(pl.col("source") != pl.col("target"))
+
+
+def _end_at_exits(ties: pl.DataFrame, exits: pl.DataFrame) -> pl.DataFrame:
+    """Drop the years after an endpoint's exit of ties from alliances it signed by then, unless
+    the endpoint was rolled up into its acquirer (it is then no longer an endpoint)."""
+    ended = exits.select("actor_id", pl.col("exit_year").cast(pl.Int32)).drop_nulls("exit_year")
+    out = ties
+    for original, name in (("_s0", "_xs"), ("_t0", "_xt")):
+        out = out.join(
+            ended.rename({"actor_id": original, "exit_year": name}), on=original, how="left"
+        )
+    gone = pl.lit(False)
+    for original, name in (("_s0", "_xs"), ("_t0", "_xt")):
+        itself = (pl.col(original) == pl.col("source")) | (pl.col(original) == pl.col("target"))
+        after = (pl.col("year") > pl.col(name)) & (pl.col("signed") <= pl.col(name))
+        gone = gone | (itself & after).fill_null(False)
+    return out.filter(~gone).drop("_xs", "_xt")
 
 
 def _layer(ties: pl.DataFrame, actors: Collection[str], require: str) -> pl.DataFrame:

@@ -1,4 +1,5 @@
-"""The bundled data: the Belgian RIS dataset (canonical CSVs) and the exchange-rate table."""
+"""The bundled data: an example RIS dataset (canonical CSVs) with its study file, and the
+reference tables (exchange rates, big pharma, success rates, subsector taxonomy)."""
 
 from __future__ import annotations
 
@@ -16,15 +17,21 @@ __all__ = [
     "bundled_files",
     "fx_table",
     "resource",
+    "study_file",
     "table_rows",
 ]
 
-DATASET_NAME = "belgian-red-biotech"
+DATASET_NAME = "belgian-red-biotech"  # the bundled example; nothing else assumes it
 
 
 def resource(name: str) -> Traversable:
     """A file shipped in ``bioris/data``."""
     return files("bioris") / "data" / name
+
+
+def study_file() -> Traversable:
+    """The bundled dataset's study file (``study.toml``: its regions, panel and layers)."""
+    return resource("study.toml")
 
 
 def bundled_files() -> list[Traversable]:

@@ -14,10 +14,16 @@ from bioris.domain.pipeline import (
     SourceKind,
 )
 from bioris.domain.provenance import Provenance, join_list, split_list
+from bioris.domain.study import (
+    ALLIANCE_LAYER,
+    DEFAULT_LAYERS,
+    Panel,
+    Region,
+    StudyDefinition,
+)
 from bioris.domain.vocab import (
     FOCAL_PARTNER_ROLES,
     ActorKind,
-    Bioregion,
     Confidence,
     DealType,
     LineageRelation,
@@ -27,13 +33,14 @@ from bioris.domain.vocab import (
 )
 
 __all__ = [
+    "ALLIANCE_LAYER",
     "CURRENCIES",
+    "DEFAULT_LAYERS",
     "FINANCIAL_FIELDS",
     "FOCAL_PARTNER_ROLES",
     "Actor",
     "ActorKind",
     "Alliance",
-    "Bioregion",
     "Confidence",
     "Dataset",
     "DealType",
@@ -43,13 +50,16 @@ __all__ = [
     "LineageRelation",
     "Money",
     "OperatorRole",
+    "Panel",
     "Party",
     "PipelineEvent",
     "PipelineStage",
     "Provenance",
+    "Region",
     "Role",
     "SourceKind",
     "Stage",
+    "StudyDefinition",
     "Terms",
     "join_list",
     "name_key",

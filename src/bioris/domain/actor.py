@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bioris.domain.provenance import Provenance
-from bioris.domain.vocab import ActorKind, Bioregion, LineageRelation
+from bioris.domain.vocab import ActorKind, LineageRelation
 
 __all__ = ["Actor", "LineageFact"]
 
@@ -14,16 +14,17 @@ __all__ = ["Actor", "LineageFact"]
 class Actor:
     """An organisation in the RIS.
 
-    ``actor_id`` is a stable slug; ``country`` an ISO 3166 alpha-2 code (``BE`` for every
-    Belgian actor, whose ``bioregion`` then says Flanders, Wallonia or Brussels); ``origin``
-    names the institution(s) the actor spun out of.
+    ``actor_id`` is a stable slug; ``country`` an ISO 3166 alpha-2 code; ``region`` where in
+    the country the actor is, as the data say it (a region's name, or an ISO 3166-2 or NUTS
+    code), which a study's declared regions place (:class:`~bioris.domain.study.Region`);
+    ``origin`` names the institution(s) the actor spun out of.
     """
 
     actor_id: str
     name: str
     kind: ActorKind
     country: str | None = None
-    bioregion: Bioregion | None = None
+    region: str | None = None
     city: str | None = None
     founded: int | None = None
     origin: tuple[str, ...] = ()

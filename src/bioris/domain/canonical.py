@@ -33,7 +33,7 @@ __all__ = [
 ]
 
 ACTOR_COLUMNS = (
-    "actor_id", "name", "kind", "country", "bioregion", "city", "founded", "origin",
+    "actor_id", "name", "kind", "country", "region", "city", "founded", "origin",
     "subsectors", "ipo_year", "exit", "aliases", "source_urls", "confidence",
 )  # fmt: skip
 LINEAGE_COLUMNS = (
@@ -77,7 +77,7 @@ def actor_row(actor: Actor) -> dict[str, Cell]:
         "name": actor.name,
         "kind": actor.kind.value,
         "country": actor.country,
-        "bioregion": actor.bioregion.value if actor.bioregion else None,
+        "region": actor.region,
         "city": actor.city,
         "founded": actor.founded,
         "origin": join_list(actor.origin) or None,

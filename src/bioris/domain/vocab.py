@@ -1,4 +1,4 @@
-"""Controlled vocabularies of the RIS: actor kinds, bioRegions, deal types, stages, roles.
+"""Controlled vocabularies of the RIS: actor kinds, deal types, stages, roles, lineage.
 
 The deal-type and stage vocabularies are those of the raw facts files (see the data card);
 roles say which side of a deal an actor is on, seen from the deal itself.
@@ -12,7 +12,6 @@ from typing import TypeVar
 __all__ = [
     "FOCAL_PARTNER_ROLES",
     "ActorKind",
-    "Bioregion",
     "Confidence",
     "DealType",
     "LineageRelation",
@@ -35,14 +34,6 @@ class ActorKind(StrEnum):
     NETWORK_ORG = "network_org"
     GOVERNMENT = "government"
     OTHER = "other"
-
-
-class Bioregion(StrEnum):
-    """The Belgian bioRegions; foreign actors have none (their country says where they are)."""
-
-    FLANDERS = "Flanders"
-    WALLONIA = "Wallonia"
-    BRUSSELS = "Brussels"
 
 
 class DealType(StrEnum):
@@ -110,6 +101,7 @@ class LineageRelation(StrEnum):
     NAMED = "named"  # the actor bore the name ``target`` over [start_year, end_year]
     SUBSIDIARY_OF = "subsidiary_of"  # the actor belonged to actor ``target`` over the span
     ACQUIRED_BY = "acquired_by"  # actor ``target`` acquired the actor in ``start_year``
+    CLOSED = "closed"  # the actor closed in ``start_year``; ``target`` says how (wound down...)
 
 
 # (focal role, partner role) per deal type, read from the focal firm's point of view.

@@ -52,7 +52,7 @@ import networkx as nx
 import polars as pl
 from networkx.readwrite.gexf import GEXFWriter
 
-from bioris.domain import ActorKind, Bioregion
+from bioris.domain import ActorKind
 from bioris.errors import BiorisError
 from bioris.export.canonical import neutralise
 
@@ -65,7 +65,7 @@ __all__ = [
 ]
 
 NETWORK_FORMATS = ("gexf", "graphml", "pajek")
-NODE_ATTRIBUTES = ("kind", "country", "bioregion")
+NODE_ATTRIBUTES = ("kind", "country", "region", "location")
 GEXF_VERSION = "1.2draft"
 UNKNOWN = "unknown"
 _REQUIRED_TIE_COLUMNS = ("year", "source", "target", "alliances", "committed_eur")
@@ -93,7 +93,7 @@ def export_network(
         (:func:`bioris.analytics.tie_table`). Rows repeating a year and pair are summed.
     actors : polars.DataFrame
         An actors frame (:func:`bioris.analytics.actors_frame`): ``actor_id, name, kind,
-        country, bioregion``. Every actor in ``ties`` must be in it.
+        country, region, location``. Every actor in ``ties`` must be in it.
     out_dir : path
         Folder to write into (created if needed).
     fmt : {"gexf", "graphml", "pajek"}
@@ -138,10 +138,10 @@ def write_network_gexf(
 ) -> list[Path]:
     """Write ``{name}.gexf``: one dynamic graph with yearly spells and dynamic weights.
 
-    Node attributes: ``label`` (the actor's name), ``kind``, ``country``, ``bioregion`` (empty
-    when none), and ``spells``, the years with at least one active tie merged into closed
-    runs. Edges (one per pair over the period): ``spells`` for the years the tie is active and
-    dynamic ``weight`` (= ``alliances``, as a double, which Gephi uses as the edge weight),
+    Node attributes: ``label`` (the actor's name), ``kind``, ``country``, ``region``,
+    ``location`` (empty when none), and ``spells``, the years with at least one active tie
+    merged into closed runs. Edges (one per pair over the period): ``spells`` for the years
+    the tie is active and dynamic ``weight`` (= ``alliances``, as a double, which Gephi uses as the edge weight),
     ``alliances``, ``committed_eur`` and ``headline_eur``.
     """
     stem = _stem(name)
@@ -160,7 +160,8 @@ def write_network_graphml(
 ) -> list[Path]:
     """Write ``{name}.graphml`` (the union) and ``{name}-{year}.graphml`` (yearly snapshots).
 
-    Both carry node attributes ``label``, ``kind``, ``country``, ``bioregion``. Union edges:
+    Both carry node attributes ``label``, ``kind``, ``country``, ``region``, ``location``.
+    Union edges:
     ``active_years`` (distinct years the tie is active), ``first_year``, ``last_year``,
     ``max_alliances`` (its most alliances in one year) and ``weight`` = ``active_years``
     (the name Gephi and igraph take as the edge weight). Snapshot edges: that year's
@@ -391,11 +392,8 @@ def _pajek_labels(nodes: pl.DataFrame) -> list[str]:
 
 
 def _locations(nodes: pl.DataFrame) -> list[str]:
-    """bioRegion for Belgian actors, else the country, else ``unknown``."""
-    return [
-        region or country or UNKNOWN
-        for region, country in nodes.select("bioregion", "country").iter_rows()
-    ]
+    """The study's location of each actor (declared region, else country), else ``unknown``."""
+    return [location or UNKNOWN for location in nodes["location"].to_list()]
 
 
 def _kinds(nodes: pl.DataFrame) -> list[str]:
@@ -403,12 +401,13 @@ def _kinds(nodes: pl.DataFrame) -> list[str]:
 
 
 def _location_order(values: Iterable[str]) -> list[str]:
-    """Belgian bioRegions first (in vocabulary order), then countries A-Z, then unknown."""
-    regions = [r.value for r in Bioregion]
-    present = set(values)
-    countries = sorted(present - set(regions) - {UNKNOWN})
-    tail = [UNKNOWN] if UNKNOWN in present else []
-    return [r for r in regions if r in present] + countries + tail
+    """Declared regions first (A-Z: longer than a country code), then countries A-Z, then
+    unknown."""
+    present = set(values) - {UNKNOWN}
+    regions = sorted(v for v in present if len(v) > 2)
+    countries = sorted(present - set(regions))
+    tail = [UNKNOWN] if UNKNOWN in set(values) else []
+    return regions + countries + tail
 
 
 def _kind_order(values: Iterable[str]) -> list[str]:

@@ -81,8 +81,10 @@ class Batch:
         return batch
 
     # -- actors -------------------------------------------------------------------------
-    def add_actor(self, actor: Actor, *, by_name: bool) -> None:
-        """Add an actor; ``by_name`` merges it into a known actor of the same name."""
+    def add_actor(self, actor: Actor, *, by_name: bool) -> Actor:
+        """Add an actor; ``by_name`` merges it into a known actor of the same name.
+
+        Returns the actor as the import will write it."""
         target = self._same_actor(actor) if by_name else actor.actor_id
         if target in self.known and by_name:
             merged, notes = merge_actors(self.known[target], replace(actor, actor_id=target))
@@ -91,6 +93,7 @@ class Batch:
         self.known[actor.actor_id] = actor
         self.actors[actor.actor_id] = actor
         self.index.add(actor)
+        return actor
 
     def _same_actor(self, actor: Actor) -> str:
         ids = self.index.lookup(actor.name) | (
@@ -159,6 +162,11 @@ class Batch:
         if fact.relation is LineageRelation.NAMED and fact.actor_id in self.known:
             self.index.add_name(fact.actor_id, fact.target)
 
+    def all_lineage(self) -> list[LineageFact]:
+        """The store's lineage facts and this import's (an import's fact replaces the
+        store's of the same key)."""
+        return list({**self.stored_lineage, **self.lineage}.values())
+
     def add_alliance(self, alliance: Alliance, *, dedupe: bool) -> str:
         """Add a deal; ``dedupe`` merges it into an earlier report of the same deal.
 
@@ -210,7 +218,7 @@ class Batch:
         for key, fact in self.lineage.items():
             file, line = self.where.get(key, ("<decisions>", 0))
             checks = [("actor_id", 1, fact.actor_id)]
-            if fact.relation is not LineageRelation.NAMED:
+            if fact.relation in {LineageRelation.SUBSIDIARY_OF, LineageRelation.ACQUIRED_BY}:
                 checks.append(("target", 3, fact.target))
             for field_name, column, actor_id in checks:
                 if actor_id not in self.known:

@@ -8,7 +8,6 @@ from bioris.domain import (
     CURRENCIES,
     Actor,
     ActorKind,
-    Bioregion,
     DealType,
     FxTable,
     LineageFact,
@@ -44,7 +43,8 @@ def parse_actor(cells: Cells) -> Actor | None:
     country = cells.text("country")
     if country is not None and (len(country) != 2 or not country.isalpha()):
         cells.error("country", f"{country!r} is not an ISO 3166 alpha-2 code")
-    bioregion = cells.member("bioregion", Bioregion, required=False)
+    # "bioregion" is the column's name in exports of bioris before 0.2
+    region = cells.text("region") or cells.text("bioregion")
     founded, ipo_year = cells.year("founded", earliest=FOUNDING_EARLIEST), cells.year("ipo_year")
     provenance = provenance_of(cells, "source_urls")
     if len(cells.errors) > before or not (actor_id and name and kind):
@@ -54,7 +54,7 @@ def parse_actor(cells: Cells) -> Actor | None:
         name=name,
         kind=kind,
         country=country.upper() if country else None,
-        bioregion=bioregion,
+        region=region,
         city=cells.text("city"),
         founded=founded,
         origin=split_list(cells.text("origin") or ""),

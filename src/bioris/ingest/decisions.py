@@ -3,7 +3,7 @@
 A decisions file is TOML, read by hand as much as by code. Every entry carries a ``reason``.
 
 ``[[actor]]``     an actor that no actors file holds (a party of some deal): name, kind,
-                  country or bioregion, optional aliases; it gets the sources of the rows that
+                  country and/or region, optional aliases; it gets the sources of the rows that
                   name it.
 ``[[alias]]``     a reported name that denotes a known actor: ``name`` -> ``actor``.
 ``[[lineage]]``   a dated lineage fact (renames, parents, acquisitions) with its sources.
@@ -34,7 +34,7 @@ class ActorDecision:
     kind: str
     reason: str
     country: str | None = None
-    bioregion: str | None = None
+    region: str | None = None
     aliases: tuple[str, ...] = ()
     source_urls: tuple[str, ...] = ()
 

@@ -24,7 +24,7 @@ from bioris.errors import RowError
 __all__ = ["FORMATS", "Format", "detect_format"]
 
 RAW_ACTOR_COLUMNS = (
-    "name", "aliases", "kind", "region", "city", "founded", "origin", "subsector",
+    "name", "aliases", "kind", "region", "country", "city", "founded", "origin", "subsector",
     "ipo_year", "exit", "source_url", "confidence",
 )  # fmt: skip
 RAW_ALLIANCE_COLUMNS = (
@@ -57,9 +57,10 @@ class Format:
 
 
 FORMATS: tuple[Format, ...] = (
-    Format("raw", "actors", ("name", "kind", "region"), RAW_ACTOR_COLUMNS),
+    Format("raw", "actors", ("name", "kind"), RAW_ACTOR_COLUMNS),
     Format("raw", "alliances", ("nbf", "partner", "deal_type"), RAW_ALLIANCE_COLUMNS),
-    Format("canonical", "actors", ("actor_id", "name", "kind"), ACTOR_COLUMNS),
+    # "bioregion": the region column's name in exports of bioris before 0.2
+    Format("canonical", "actors", ("actor_id", "name", "kind"), (*ACTOR_COLUMNS, "bioregion")),
     Format("canonical", "lineage", ("actor_id", "relation", "target"), LINEAGE_COLUMNS),
     Format("canonical", "alliances", ("alliance_id", "deal_type"), ALLIANCE_COLUMNS),
     Format("canonical", "parties", ("alliance_id", "actor_id", "role"), PARTY_COLUMNS),

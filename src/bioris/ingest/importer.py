@@ -7,6 +7,7 @@ single transaction (a failure while writing rolls everything back).
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +17,6 @@ from bioris.data import fx_table
 from bioris.domain import (
     ActorKind,
     Alliance,
-    Bioregion,
     Confidence,
     Dataset,
     FxTable,
@@ -24,9 +24,11 @@ from bioris.domain import (
     LineageRelation,
     Party,
     Provenance,
+    StudyDefinition,
     parse_enum,
     split_parent,
 )
+from bioris.domain.exits import parse_exit
 from bioris.errors import RowError, ValidationError
 from bioris.ingest.batch import Batch
 from bioris.ingest.canonical_rows import (
@@ -59,6 +61,8 @@ class ImportReport:
     created_actors: list[str] = field(default_factory=list)
     excluded: list[str] = field(default_factory=list)
     merges: list[str] = field(default_factory=list)
+    # things the user should know that are not errors (unplaced regions, unlinked acquirers)
+    notes: list[str] = field(default_factory=list)
     # (file, line, alliance id) for every raw deal row imported
     row_outcomes: list[tuple[str, int, str]] = field(default_factory=list)
     dry_run: bool = False
@@ -96,6 +100,7 @@ def import_files(
     create_missing: bool = False,
     decisions: Decisions | None = None,
     fx: FxTable | None = None,
+    study: StudyDefinition | None = None,
 ) -> ImportReport:
     """Import CSV/XLSX files (raw or canonical format, detected from each header).
 
@@ -117,6 +122,9 @@ def import_files(
         dataset build uses them.
     fx : FxTable, optional
         Exchange rates for euro values (the bundled table by default).
+    study : StudyDefinition, optional
+        Its declared regions give a country to raw actors placed by a region's name alone;
+        the store's study by default.
 
     Returns
     -------
@@ -140,7 +148,8 @@ def import_files(
         alliances=store.alliances() if has_raw_deals else None,  # double reports merge
     )
     errors: list[RowError] = []
-    _Import(batch, errors, report, decisions or Decisions(), fx or fx_table()).run(inputs)
+    study = study or _stored_study(store)
+    _Import(batch, errors, report, decisions or Decisions(), fx or fx_table(), study).run(inputs)
     _raise_if(errors)
     dataset = Dataset(
         tuple(batch.actors.values()),
@@ -158,6 +167,11 @@ def import_files(
     return report
 
 
+def _stored_study(store: Store) -> StudyDefinition | None:
+    stored = store.study()
+    return None if stored is None else StudyDefinition.from_dict(json.loads(stored[0]))
+
+
 def _raise_if(errors: list[RowError]) -> None:
     if errors:
         raise ValidationError(errors, shown=int(settings.get("max_reported_errors")))
@@ -172,7 +186,10 @@ class _Import:
     report: ImportReport
     decisions: Decisions
     fx: FxTable
+    study: StudyDefinition | None = None
     used: set[tuple[str, int]] = field(default_factory=set)
+    # raw actors with an exit text: (actor id, text, provenance, file, line)
+    exits: list[tuple[str, str, Provenance, str, int]] = field(default_factory=list)
 
     def run(self, inputs: list[Input]) -> None:
         by_record: dict[str, list[Table]] = defaultdict(list)
@@ -180,6 +197,7 @@ class _Import:
             by_record[f"{fmt.family}:{fmt.record}"].append(table)
         self._actors(by_record)
         self._lineage(by_record["canonical:lineage"])
+        self._exits()
         self._alliances(by_record)
         self._firm_records(by_record)
         self._check_decisions_used([t for t, _ in inputs])
@@ -206,17 +224,30 @@ class _Import:
             for cells in self._rows(table):
                 if actor := parse_actor(cells):
                     self.batch.add_actor(actor, by_name=False)
+        unplaced: list[str] = []
         for table in by_record["raw:actors"]:
             for cells in self._rows(table):
-                if actor := parse_raw_actor(cells):
-                    self.batch.add_actor(actor, by_name=True)
+                if actor := parse_raw_actor(cells, self.study):
+                    stored = self.batch.add_actor(actor, by_name=True)
+                    if actor.region and actor.country is None:
+                        unplaced.append(f"{actor.name} ({actor.region})")
+                    if actor.exit:
+                        where = (table.path, cells.row.line)
+                        self.exits.append((stored.actor_id, actor.exit, actor.provenance, *where))
+        if unplaced:
+            self.report.notes.append(
+                f"{len(unplaced)} actor(s) have a region that gives no country: "
+                f"{', '.join(unplaced[:5])}{' ...' if len(unplaced) > 5 else ''}; a study that "
+                "declares the region (bioris study load) places them, else add a country column"
+            )
         self._decided_actors()
 
     def _decided_actors(self) -> None:
         for entry in self.decisions.actors:
             facts: dict[str, object] = {
-                "country": entry.country or ("BE" if entry.bioregion else None),
-                "bioregion": parse_enum(Bioregion, entry.bioregion) if entry.bioregion else None,
+                "country": entry.country
+                or (self.study.country_of(entry.region, None) if self.study else None),
+                "region": entry.region,
                 "aliases": entry.aliases,
                 "provenance": Provenance(entry.source_urls, Confidence.UNSOURCED),
             }
@@ -245,7 +276,7 @@ class _Import:
         ids = self.batch.index.lookup(entry.actor)
         relation = parse_enum(LineageRelation, entry.relation)
         target = entry.target
-        if relation is not LineageRelation.NAMED:
+        if relation in {LineageRelation.SUBSIDIARY_OF, LineageRelation.ACQUIRED_BY}:
             targets = self.batch.index.lookup(entry.target)
             target = next(iter(targets)) if len(targets) == 1 else ""
         if len(ids) != 1 or not target:
@@ -258,6 +289,42 @@ class _Import:
         return LineageFact(
             actor_id, relation, target, entry.start_year, entry.end_year, entry.reason, provenance
         )
+
+    def _exits(self) -> None:
+        """Exit texts of raw actors become dated lineage: an acquisition or merger by a known
+        actor (``acquired_by``), or a closure (``closed``). An exit that a lineage fact dates
+        already is left to it; an acquirer that is no known actor is reported, not linked
+        (the exit year still counts: see :func:`bioris.analytics.genealogy.actor_lifespans`)."""
+        for actor_id, text, provenance, file, line in self.exits:
+            found = parse_exit(text)
+            if found is None:
+                continue
+            dated = {
+                (f.relation, f.start_year)
+                for f in self.batch.all_lineage()
+                if f.actor_id == actor_id
+            }
+            if any(r in {LineageRelation.ACQUIRED_BY, LineageRelation.CLOSED} and y == found.year
+                   for r, y in dated):  # fmt: skip
+                continue
+            note = f"read from the exit text {text!r}"
+            if found.kind == "closed":
+                fact = LineageFact(actor_id, LineageRelation.CLOSED, found.how, found.year,
+                                   None, note, provenance)  # fmt: skip
+            else:
+                ids = self.batch.index.lookup(found.counterparty or "")
+                if ids == {actor_id}:
+                    continue  # the firm under its later name: a rename, not an exit
+                if len(ids) != 1:
+                    self.report.notes.append(
+                        f"{file}:{line}: exit {text!r} names no single known actor "
+                        f"({found.counterparty!r}); the exit year {found.year} counts, the "
+                        "acquirer is not linked"
+                    )
+                    continue
+                fact = LineageFact(actor_id, LineageRelation.ACQUIRED_BY, next(iter(ids)),
+                                   found.year, None, note, provenance)  # fmt: skip
+            self.batch.add_lineage(fact, (file, line))
 
     def _alliances(self, by_record: dict[str, list[Table]]) -> None:
         for table in by_record["raw:alliances"]:

@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-import re
-
 from bioris.domain import (
     Actor,
     ActorKind,
-    Bioregion,
     Confidence,
     Provenance,
+    StudyDefinition,
     slugify,
     split_list,
 )
+from bioris.domain.geography import is_country_code, subdivision_country
 from bioris.ingest.cells import FOUNDING_EARLIEST, Cells
 
 __all__ = ["parse_location", "parse_raw_actor", "provenance_of"]
-
-_COUNTRY = re.compile(r"^[A-Za-z]{2}$")
 
 
 def provenance_of(cells: Cells, url_column: str = "source_url") -> Provenance:
@@ -27,28 +24,40 @@ def provenance_of(cells: Cells, url_column: str = "source_url") -> Provenance:
     return Provenance(urls, confidence or Confidence.UNSOURCED)
 
 
-def parse_location(cells: Cells, column: str) -> tuple[str | None, Bioregion | None]:
-    """A ``region`` cell -> (ISO country, bioRegion): Flanders/Wallonia/Brussels mean BE."""
-    value = cells.text(column)
-    if value is None:
+def parse_location(
+    cells: Cells, study: StudyDefinition | None = None
+) -> tuple[str | None, str | None]:
+    """The ``region`` and ``country`` cells -> (ISO country, region).
+
+    ``region`` may hold an ISO 3166-1 alpha-2 code (the country), an ISO 3166-2 code
+    (``DK-84``: the region, and its country) or a region's name or NUTS code. Without a
+    ``country`` cell, a region's name gets the country of the study's region of that name.
+    """
+    value = cells.text("region")
+    country = cells.text("country")
+    if country is not None and not is_country_code(country):
+        cells.error("country", f"{country!r} is not an ISO 3166-1 alpha-2 code")
         return None, None
-    for region in Bioregion:
-        if value.casefold() == region.value.casefold():
-            return "BE", region
-    if _COUNTRY.match(value):
-        return value.upper(), None
-    cells.error(
-        column, f"{value!r} is neither a bioRegion (Flanders, Wallonia, Brussels) nor an ISO code"
-    )
-    return None, None
+    country = country.upper() if country else None
+    if value is None:
+        return country, None
+    implied = value.upper() if is_country_code(value) else subdivision_country(value)
+    if implied and country and implied != country:
+        cells.error("region", f"{value!r} is in {implied}, but the row's country is {country}")
+        return None, None
+    if is_country_code(value):
+        return implied, None
+    if country is None and study is not None:
+        country = study.country_of(value, None)
+    return implied or country, value
 
 
-def parse_raw_actor(cells: Cells) -> Actor | None:
+def parse_raw_actor(cells: Cells, study: StudyDefinition | None = None) -> Actor | None:
     """One raw actors row as an :class:`Actor`, or ``None`` when the row has errors."""
     before = len(cells.errors)
     name = cells.required("name")
     kind = cells.member("kind", ActorKind)
-    country, bioregion = parse_location(cells, "region")
+    country, region = parse_location(cells, study)
     founded = cells.year("founded", earliest=FOUNDING_EARLIEST)
     ipo_year = cells.year("ipo_year")
     provenance = provenance_of(cells)
@@ -59,7 +68,7 @@ def parse_raw_actor(cells: Cells) -> Actor | None:
         name=name,
         kind=kind,
         country=country,
-        bioregion=bioregion,
+        region=region,
         city=cells.text("city"),
         founded=founded,
         origin=split_list(cells.text("origin") or ""),

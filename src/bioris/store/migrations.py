@@ -151,7 +151,20 @@ CREATE INDEX alliances_type_year ON alliances (deal_type, year, date, alliance_i
 DROP INDEX IF EXISTS alliances_deal_type;
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)
+# Version 4: an actor's region is free text (a region's name or an ISO 3166-2 / NUTS code) that
+# the study's declared regions place; the study definition itself (one row, JSON, with the
+# TOML it was loaded from).
+_V4 = """
+ALTER TABLE actors RENAME COLUMN bioregion TO region;
+CREATE TABLE study (
+    study_id INTEGER PRIMARY KEY CHECK (study_id = 1),
+    definition TEXT NOT NULL,
+    source TEXT NOT NULL DEFAULT '',
+    loaded_at TEXT NOT NULL
+);
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4)
 
 # The version this code writes. Code that must see a patched MIGRATIONS (the tests) calls
 # latest_version() instead.

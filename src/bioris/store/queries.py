@@ -55,7 +55,7 @@ DELETE_PARTIES = "DELETE FROM parties WHERE alliance_id = ?"
 
 DANGLING_TARGETS = """
 SELECT l.actor_id, l.relation, l.target FROM lineage AS l
-WHERE l.relation <> 'named'
+WHERE l.relation IN ('subsidiary_of', 'acquired_by')
   AND NOT EXISTS (SELECT 1 FROM actors AS a WHERE a.actor_id = l.target)
 ORDER BY l.actor_id, l.relation, l.target
 """
@@ -72,6 +72,13 @@ SELECT_PARTIES = f"SELECT {', '.join(PARTY_COLUMNS)} FROM parties"
 PARTIES_ORDER = " ORDER BY alliance_id, position"
 # Parties of a list of alliances passed as one JSON array (no limit on the number of ids).
 PARTIES_OF = SELECT_PARTIES + " WHERE alliance_id IN (SELECT value FROM json_each(?))"
+
+STUDY_GET = "SELECT definition, source, loaded_at FROM study WHERE study_id = 1"
+STUDY_SET = """
+INSERT INTO study (study_id, definition, source, loaded_at) VALUES (1, ?, ?, ?)
+ON CONFLICT (study_id) DO UPDATE SET
+    definition = excluded.definition, source = excluded.source, loaded_at = excluded.loaded_at
+"""
 
 COUNTS = """
 SELECT
@@ -246,8 +253,8 @@ class ActorFilter:
     ----------
     kind : str, optional
         An :class:`~bioris.domain.ActorKind` value.
-    region : str, optional
-        The bioRegion or the country code, ignoring case.
+    ids : tuple of str, optional
+        Only these actors (e.g. those a study places in one region; passed as one JSON array).
     text : str, optional
         Text found in the name or in an alias, ignoring case (Unicode case folding); taken
         literally (``%`` and ``_`` are not wildcards). Empty text keeps every actor.
@@ -258,7 +265,7 @@ class ActorFilter:
     """
 
     kind: str | None = None
-    region: str | None = None
+    ids: tuple[str, ...] | None = None
     text: str | None = None
     limit: int | None = None
     offset: int = 0
@@ -278,9 +285,9 @@ def _actor_conditions(flt: ActorFilter) -> tuple[list[str], list[Any]]:
     if flt.kind is not None:
         clauses.append("ac.kind = ?")
         params.append(str(flt.kind))
-    if flt.region is not None:
-        clauses.append("(ac.bioregion = ? COLLATE NOCASE OR ac.country = ? COLLATE NOCASE)")
-        params += [str(flt.region), str(flt.region)]
+    if flt.ids is not None:
+        clauses.append("ac.actor_id IN (SELECT value FROM json_each(?))")
+        params.append(json.dumps(list(flt.ids)))
     if flt.text:
         clauses.append(_HAS_TEXT)
         params += [str(flt.text), str(flt.text)]

@@ -16,7 +16,6 @@ from bioris.domain import (
     Actor,
     ActorKind,
     Alliance,
-    Bioregion,
     Confidence,
     DealType,
     LineageFact,
@@ -82,7 +81,7 @@ def actor_params(actor: Actor) -> Params:
         "name": actor.name,
         "kind": actor.kind.value,
         "country": actor.country,
-        "bioregion": actor.bioregion.value if actor.bioregion is not None else None,
+        "region": actor.region,
         "city": actor.city,
         "founded": actor.founded,
         "origin": _dump_list(actor.origin),
@@ -96,13 +95,12 @@ def actor_params(actor: Actor) -> Params:
 
 def actor_from_row(row: sqlite3.Row) -> Actor:
     """The :class:`Actor` of one ``actors`` row."""
-    bioregion = row["bioregion"]
     return Actor(
         actor_id=row["actor_id"],
         name=row["name"],
         kind=ActorKind(row["kind"]),
         country=row["country"],
-        bioregion=Bioregion(bioregion) if bioregion is not None else None,
+        region=row["region"],
         city=row["city"],
         founded=row["founded"],
         origin=_load_list(row["origin"]),

@@ -7,6 +7,7 @@ import sqlite3
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
+from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -290,27 +291,31 @@ class Store:
         self,
         *,
         kind: str | None = None,
-        region: str | None = None,
+        ids: tuple[str, ...] | None = None,
         text: str | None = None,
         limit: int | None = None,
         offset: int = 0,
     ) -> list[Actor]:
-        """Actors by id, optionally of one ``kind``, in one ``region``, matching ``text``.
+        """Actors by id, optionally of one ``kind``, among ``ids``, matching ``text``.
 
-        ``region`` matches the bioRegion or the country code, ignoring case; ``text`` is found
-        in the name or an alias, ignoring case; ``limit`` and ``offset`` page the result (see
+        ``ids`` keeps only those actors (a study's region, say); ``text`` is found in the name
+        or an alias, ignoring case; ``limit`` and ``offset`` page the result (see
         :class:`~bioris.store.queries.ActorFilter`).
         """
-        flt = ActorFilter(kind=kind, region=region, text=text, limit=limit, offset=offset)
+        flt = ActorFilter(kind=kind, ids=ids, text=text, limit=limit, offset=offset)
         sql, params = q.actor_select(flt)
         with self._sql("cannot read actors"):
             return [actor_from_row(r) for r in self._conn.execute(sql, params)]
 
     def count_actors(
-        self, *, kind: str | None = None, region: str | None = None, text: str | None = None
+        self,
+        *,
+        kind: str | None = None,
+        ids: tuple[str, ...] | None = None,
+        text: str | None = None,
     ) -> int:
         """How many actors :meth:`actors` returns for these filters, without paging."""
-        sql, params = q.actor_count(ActorFilter(kind=kind, region=region, text=text))
+        sql, params = q.actor_count(ActorFilter(kind=kind, ids=ids, text=text))
         with self._sql("cannot count actors"):
             return int(self._conn.execute(sql, params).fetchone()[0])
 
@@ -362,6 +367,23 @@ class Store:
     def is_empty(self) -> bool:
         """Whether the store holds no records at all."""
         return not any(self.counts().values())
+
+    # -- the study definition ----------------------------------------------------------------
+
+    def study(self) -> tuple[str, str, str] | None:
+        """The stored study: its definition (JSON text), the TOML it was loaded from and when
+        (ISO time); ``None`` when no study was loaded."""
+        with self._sql("cannot read the study"):
+            row = self._conn.execute(q.STUDY_GET).fetchone()
+        return None if row is None else (row[0], row[1], row[2])
+
+    def set_study(self, definition: str, source: str = "") -> None:
+        """Store the study definition (JSON text) and its source text, replacing any earlier
+        one (within the open transaction, if any)."""
+        self._require_writable()
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        with self._sql("cannot write the study"):
+            self._conn.execute(q.STUDY_SET, (definition, source, now))
 
     # -- metadata ----------------------------------------------------------------------------
 

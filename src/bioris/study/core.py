@@ -1,0 +1,402 @@
+"""The :class:`Study`: one store, its study definition, and the tables derived from both.
+
+Every command, the report and the web view go through a ``Study``: it decides, once and the
+same way for all of them, where each actor is (the declared regions), who the panel firms
+are, when each actor's independent life ends, which deals are alliance ties, and which years
+the study covers. Derived tables are computed on first use and kept.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Hashable, Iterable
+from functools import cached_property
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import polars as pl
+
+from bioris import settings
+from bioris.analytics import NetworkInputs, network_inputs
+from bioris.analytics.genealogy import actor_lifespans
+from bioris.analytics.panel import panel_members, panel_years
+from bioris.analytics.specialisation import classify_subsectors, validate_taxonomy
+from bioris.analytics.tables import financials_frame, pipeline_frame
+from bioris.data import big_pharma_names, study_file, table_rows
+from bioris.domain import Dataset, StudyDefinition
+from bioris.errors import BiorisError, ResolutionError
+from bioris.ingest.resolve import NameIndex
+from bioris.ingest.study_file import load_study_file
+from bioris.store import Store
+
+# the capabilities' modules take a Study and import this module only to type it
+from bioris.study import firms, network, profile, records, regions
+from bioris.study.vocabulary import check_choice, check_choices
+from bioris.workspace import open_user_store
+
+if TYPE_CHECKING:
+    from bioris.study.network import Sensitivity
+    from bioris.study.profile import FirmProfile
+    from bioris.study.regions import RegionSummary
+
+__all__ = ["Study"]
+
+T = TypeVar("T")
+
+
+class Study:
+    """A store read as one study (see the module docstring).
+
+    Open one with :meth:`Study.open`; use it as a context manager to close the store.
+
+    Examples
+    --------
+    >>> with Study.open("ris.sqlite") as study:  # doctest: +SKIP
+    ...     study.preferred_partners(2017).to_pandas()
+    """
+
+    def __init__(self, store: Store, *, definition: StudyDefinition | None = None) -> None:
+        self._store = store
+        self._given = definition
+
+    @classmethod
+    def open(cls, path: str | Path | None = None, *, read_only: bool = True) -> Study:
+        """The study of the store at ``path`` (``$BIORIS_STORE``, else the per-user store,
+        created with the bundled dataset on first use)."""
+        return cls(open_user_store(path, read_only=read_only))
+
+    def __enter__(self) -> Study:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the store."""
+        self._store.close()
+
+    @property
+    def store(self) -> Store:
+        """The underlying store."""
+        return self._store
+
+    # -- the definition ----------------------------------------------------------------------
+
+    @cached_property
+    def stored_definition(self) -> tuple[StudyDefinition, str, str] | None:
+        """The definition the store holds, with its TOML and when it was loaded."""
+        found = self._store.study()
+        if found is None:
+            return None
+        definition, source, loaded_at = found
+        return StudyDefinition.from_dict(json.loads(definition)), source, loaded_at
+
+    @cached_property
+    def definition(self) -> StudyDefinition:
+        """The study definition: the one given, else the stored one, else a default that
+        declares no region (actors are then placed by country) and takes the ``nbf`` actors
+        as the panel."""
+        if self._given is not None:
+            return self._given
+        if self.stored_definition is not None:
+            return self.stored_definition[0]
+        name = self._store.meta_get("dataset") or self._store.path.stem
+        return StudyDefinition(name=name, window=int(settings.get("tie_lifetime_years")))
+
+    def load_definition(self, path: str | Path) -> StudyDefinition:
+        """Validate the study file at ``path`` and store it (all or nothing).
+
+        Raises :class:`~bioris.errors.ValidationError` with every problem located as
+        ``FILE:LINE:COLUMN``.
+        """
+        index = NameIndex.build(self._store.actors(), self._store.lineage())
+
+        def check_name(name: str) -> str | None:
+            match = index.resolve(name)
+            return None if match.actor_id else (match.problem or f"no actor {name!r}")
+
+        categories = self.taxonomy["category"].to_list()
+        definition, text = load_study_file(path, categories=categories, check_name=check_name)
+        with self._store.transaction():
+            self._store.set_study(json.dumps(definition.to_dict(), ensure_ascii=False), text)
+        self._forget()
+        return definition
+
+    def load_bundled_definition(self) -> StudyDefinition:
+        """Store the bundled dataset's study file (``bioris init`` does)."""
+        return self.load_definition(study_file())
+
+    def cached(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """A derived result kept for the life of this study (or until a new definition)."""
+        results: dict[Hashable, Any] = self.__dict__.setdefault("_results", {})
+        if key not in results:
+            results[key] = compute()
+        return results[key]
+
+    def _forget(self) -> None:
+        for name in list(vars(self)):
+            if name != "_store" and name != "_given":
+                del self.__dict__[name]
+
+    # -- the data and its derived tables ------------------------------------------------------
+
+    @cached_property
+    def dataset(self) -> Dataset:
+        """Everything in the store."""
+        return self._store.dataset()
+
+    @cached_property
+    def taxonomy(self) -> pl.DataFrame:
+        """The bundled subsector taxonomy (``category, keywords, description``)."""
+        return validate_taxonomy(pl.DataFrame(table_rows("subsector_taxonomy.csv")))
+
+    @cached_property
+    def success_rates(self) -> pl.DataFrame:
+        """The bundled phase-transition success rates (see PHASE_SUCCESS_RATES.md)."""
+        rows = table_rows("phase_success_rates.csv")
+        return pl.DataFrame(rows).with_columns(pl.col("probability").cast(pl.Float64))
+
+    @cached_property
+    def classified(self) -> pl.DataFrame:
+        """Each actor's subsector categories (``actor_id, category, matched_text``)."""
+        return classify_subsectors(self.inputs_without_panel.actors, self.taxonomy)
+
+    @cached_property
+    def inputs_without_panel(self) -> NetworkInputs:
+        # the placed actors frame, before the panel (which needs the categories) is known
+        return network_inputs(self.dataset, big_pharma_names(), self.definition, panel=())
+
+    @cached_property
+    def panel(self) -> tuple[str, ...]:
+        """Ids of the study's panel firms (every "NBF" figure counts these)."""
+        return panel_members(self.dataset.actors, self.definition, self.classified)
+
+    @cached_property
+    def inputs(self) -> NetworkInputs:
+        """The network tables: placed actors, deals, parties, parents, big pharma, panel,
+        exits and the network layer's deal types."""
+        return network_inputs(self.dataset, big_pharma_names(), self.definition, panel=self.panel)
+
+    @property
+    def actors(self) -> pl.DataFrame:
+        """One row per actor, placed (``location``, ``focal``)."""
+        return self.inputs.actors
+
+    @property
+    def alliance_table(self) -> pl.DataFrame:
+        """One row per deal (every deal type), with ``layer``."""
+        return self._alliance_table
+
+    @cached_property
+    def _alliance_table(self) -> pl.DataFrame:
+        layers = {t: name for name, types in self.definition.layers for t in types}
+        return self.inputs.alliances.with_columns(
+            pl.col("deal_type").replace_strict(layers, default=None, return_dtype=pl.String)
+            .alias("layer")
+        )  # fmt: skip
+
+    @cached_property
+    def lifespans(self) -> pl.DataFrame:
+        """``actor_id, founded, entry_year, exit_year, exit_source, exit_kind, acquirer``."""
+        return actor_lifespans(
+            self.actors, self.dataset.lineage, alliances=self.inputs.alliances,
+            parties=self.inputs.parties,
+        )  # fmt: skip
+
+    @property
+    def exits(self) -> pl.DataFrame:
+        """The actors whose independent life ended: ``actor_id, exit_year, exit_kind,
+        acquirer, exit_source``."""
+        return self.lifespans.filter(pl.col("exit_year").is_not_null()).select(
+            "actor_id", "exit_year", "exit_kind", "acquirer", "exit_source"
+        )
+
+    @cached_property
+    def pipeline(self) -> pl.DataFrame:
+        """One row per pipeline stage event."""
+        return pipeline_frame(self.dataset.pipeline)
+
+    @cached_property
+    def financials(self) -> pl.DataFrame:
+        """One row per source and firm-year of financial statements."""
+        return financials_frame(self.dataset.financials)
+
+    def panel_years(self, start: int | None = None, end: int | None = None) -> pl.DataFrame:
+        """``actor_id, year``: each panel firm's years in the panel within the period (from
+        its entry, through its exit year)."""
+        first, last = self.span(start, end)
+        return panel_years(self.panel, self.lifespans, start=first, end=last)
+
+    # -- period, window, places and layers ---------------------------------------------------
+
+    @cached_property
+    def data_years(self) -> tuple[int, int] | None:
+        """The first and last signing year of the dated deals (``None`` without any)."""
+        years = self.inputs.alliances["year"].drop_nulls()
+        return (int(years.min()), int(years.max())) if years.len() else None
+
+    @property
+    def period(self) -> tuple[int, int]:
+        """The study's period: declared, else the years of the data."""
+        if self.definition.period is not None:
+            return self.definition.period
+        if self.data_years is None:
+            raise BiorisError(
+                "the store has no dated deal, so the study has no period: declare one "
+                "(period = [first, last] in the study file) or pass --from and --to"
+            )
+        return self.data_years
+
+    @property
+    def window(self) -> int:
+        """Years an alliance stays active after signing (signing year included)."""
+        return self.definition.window
+
+    def span(self, start: int | None = None, end: int | None = None) -> tuple[int, int]:
+        """``start``/``end``, each defaulting to the study period's; checked."""
+        if start is None or end is None:
+            first, last = self.period
+            start = first if start is None else start
+            end = last if end is None else end
+        if start > end:
+            raise BiorisError(f"the period {start}-{end} is empty (--from is after --to)")
+        return start, end
+
+    @cached_property
+    def locations(self) -> dict[str, str]:
+        """Every place a region option may name: casefolded -> canonical (the declared
+        regions, then the locations and countries of the actors)."""
+        names = [r.name for r in self.definition.regions]
+        names += sorted(set(self.actors["location"].drop_nulls()) - {"unknown"})
+        names += sorted(set(self.actors["country"].drop_nulls()))
+        found: dict[str, str] = {}
+        for name in names:
+            found.setdefault(name.casefold(), name)
+        return found
+
+    def check_region(self, value: str, option: str = "--region") -> str:
+        """The canonical name of a declared region, location or country code."""
+        allowed = list(dict.fromkeys(self.locations.values()))
+        return check_choice(option, value, allowed)
+
+    def check_layers(self, values: Iterable[str], option: str = "--layer") -> tuple[str, ...]:
+        """Declared layer names (case ignored)."""
+        return check_choices(option, values, self.definition.layer_names)
+
+    def deal_types(self, layers: Iterable[str] | None = None) -> tuple[str, ...]:
+        """The deal types of ``layers`` (checked), or of the network layers by default."""
+        if layers is None:
+            return self.definition.deal_types()
+        return self.definition.deal_types(self.check_layers(layers))
+
+    def ids_in(self, region: str) -> tuple[str, ...]:
+        """Ids of the actors located in ``region`` (a declared region or a country code):
+        placed there, or for a country, of that country."""
+        place = self.check_region(region)
+        actors = self.actors.filter((pl.col("location") == place) | (pl.col("country") == place))
+        return tuple(actors["actor_id"].to_list())
+
+    def resolve_actor(self, name: str) -> str:
+        """The id of the actor called ``name`` (or with that id, or a former name); the
+        error suggests close names."""
+        index = NameIndex.build(self.dataset.actors, self.dataset.lineage)
+        match = index.resolve(name)
+        if match.actor_id is None:
+            raise ResolutionError(match.problem or f"no actor named {name!r}")
+        return match.actor_id
+
+    def names(self) -> dict[str, str]:
+        """Actor id -> name."""
+        return {a.actor_id: a.name for a in self.dataset.actors}
+
+    def region_colours(self) -> dict[str, str]:
+        """A fixed colour per declared region (the same in every chart and the web view)."""
+        return self.definition.region_colours()
+
+    def compared_regions(self) -> tuple[str, ...]:
+        """The regions the study compares: its focal regions, else (none declared) the
+        locations of its panel firms."""
+        if self.definition.focal_regions:
+            return self.definition.focal_regions
+        panel = self.actors.filter(pl.col("actor_id").is_in(list(self.panel)))
+        return tuple(sorted(set(panel["location"].drop_nulls()) - {"unknown"}))
+
+    def describe(self) -> dict[str, Any]:
+        """What the study decides, for the outputs to state: its definition, the period and
+        where it comes from, the panel size and the exits."""
+        stored = self.stored_definition
+        return {
+            **self.definition.to_dict(),
+            "period_used": list(self.period) if self.data_years or self.definition.period else None,
+            "period_source": "declared" if self.definition.period else "the data's years",
+            "panel_size": len(self.panel),
+            "exits_in_panel": int(self.exits["actor_id"].is_in(list(self.panel)).sum()),
+            "stored": stored is not None,
+            "loaded_at": stored[2] if stored else None,
+        }
+
+    # -- capabilities (each in its own module) ------------------------------------------------
+
+    def alliances(self, **filters: Any) -> pl.DataFrame:
+        """Deals as canonical rows with ``parties`` (names) and ``layer``; see
+        :func:`bioris.study.records.alliances`."""
+        return records.alliances(self, **filters)
+
+    def actor_list(self, **filters: Any) -> pl.DataFrame:
+        """Actors, placed; see :func:`bioris.study.records.actor_list`."""
+        return records.actor_list(self, **filters)
+
+    def ties(
+        self, start: int | None = None, end: int | None = None, **options: Any
+    ) -> pl.DataFrame:
+        """The yearly tie table; see :func:`bioris.study.network.ties`."""
+        return network.ties(self, start, end, **options)
+
+    def network_metrics(self, **options: Any) -> pl.DataFrame:
+        """Actor-year or year network measures; see :func:`bioris.study.network.metrics`."""
+        return network.metrics(self, **options)
+
+    def preferred_partners(self, year: int | None = None, **options: Any) -> pl.DataFrame:
+        """The panel ranked as most preferred partners; see
+        :func:`bioris.study.network.preferred_partners`."""
+        return network.preferred_partners(self, year, **options)
+
+    def partner_sensitivity(self, year: int | None = None, **options: Any) -> Sensitivity:
+        """The ranking under other tie lifetimes and layers, with Kendall's tau; see
+        :func:`bioris.study.network.partner_sensitivity`."""
+        return network.partner_sensitivity(self, year, **options)
+
+    def business_models(self, start: int | None = None, end: int | None = None) -> pl.DataFrame:
+        """The panel's business-model labels per firm-year; see
+        :func:`bioris.study.firms.business_models`."""
+        return firms.business_models(self, start, end)
+
+    def fipco_migration(self, start: int | None = None, end: int | None = None) -> pl.DataFrame:
+        """The panel's steps toward FIPCO, consistent with the labels."""
+        return firms.fipco_migration(self, start, end)
+
+    def firm_profile(self, name: str, **options: Any) -> FirmProfile:
+        """One firm's story; see :func:`bioris.study.profile.firm_profile`."""
+        return profile.firm_profile(self, name, **options)
+
+    def region_summary(self, start: int | None = None, end: int | None = None) -> RegionSummary:
+        """The study's regions compared; see :func:`bioris.study.regions.region_summary`."""
+        return regions.region_summary(self, start, end)
+
+    def report(self, out: str | Path, **options: Any) -> Path:
+        """Write the HTML report; see :func:`bioris.reporting.write_study_report`."""
+        # the one capability built on top of the study: imported here, so that the web view
+        # (which never uses the report) never loads it
+        from bioris.reporting import write_study_report
+
+        return write_study_report(self, out, **options)
+
+    def export(self, out_dir: str | Path, fmt: str, **options: Any) -> list[Path]:
+        """Export the store or its network; see :func:`bioris.study.records.export`."""
+        return records.export(self, out_dir, fmt, **options)

@@ -1,0 +1,130 @@
+"""The study's records as tables, and its exports: actors, deals, the canonical files and the
+network files."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import polars as pl
+
+from bioris.domain.canonical import ALLIANCE_COLUMNS, actor_row, alliance_row
+from bioris.errors import BiorisError
+from bioris.export import EXPORT_FORMATS, NETWORK_FORMATS, export_dataset, export_network
+from bioris.store import AllianceFilter
+from bioris.study.network import ties
+from bioris.study.vocabulary import check_deal_type, check_kind
+
+if TYPE_CHECKING:
+    from bioris.study.core import Study
+
+__all__ = ["ACTOR_LIST_COLUMNS", "actor_list", "alliances", "export"]
+
+ACTOR_LIST_COLUMNS = ("actor_id", "name", "kind", "location", "region", "country", "city",
+                      "founded", "ipo_year", "exit_year", "in_panel")  # fmt: skip
+STUDY_FILE = "study.toml"
+
+
+def actor_list(
+    study: Study, *, kind: str | None = None, region: str | None = None, panel: bool = False
+) -> pl.DataFrame:
+    """The actors, placed by the study: ``kind`` and ``region`` (a declared region or a
+    country) are checked vocabularies; ``panel`` keeps the panel firms.
+
+    Returns
+    -------
+    polars.DataFrame
+        :data:`ACTOR_LIST_COLUMNS` then the other canonical actor columns, by id.
+    """
+    frame = study.actors.join(
+        study.lifespans.select("actor_id", "exit_year"), on="actor_id", how="left"
+    ).with_columns(pl.col("actor_id").is_in(list(study.panel)).alias("in_panel"))
+    if kind is not None:
+        frame = frame.filter(pl.col("kind") == check_kind(kind))
+    if region is not None:
+        frame = frame.filter(pl.col("actor_id").is_in(list(study.ids_in(region))))
+    if panel:
+        frame = frame.filter(pl.col("in_panel"))
+    extra = {
+        a.actor_id: actor_row(a)
+        for a in study.dataset.actors
+        if a.actor_id in set(frame["actor_id"])
+    }
+    rest = ("aliases", "origin", "subsectors", "exit", "source_urls", "confidence")
+    more = pl.DataFrame(
+        [{"actor_id": i, **{c: extra[i][c] for c in rest}} for i in frame["actor_id"]],
+        schema={"actor_id": pl.String, **dict.fromkeys(rest, pl.String)},
+    )
+    return frame.select(ACTOR_LIST_COLUMNS).join(more, on="actor_id", how="left").sort("actor_id")
+
+
+def alliances(
+    study: Study,
+    *,
+    actor: str | None = None,
+    partner: str | None = None,
+    year_from: int | None = None,
+    year_to: int | None = None,
+    deal_type: str | None = None,
+    layers: Iterable[str] | None = None,
+) -> pl.DataFrame:
+    """Deals as canonical rows plus ``parties`` (names, ``; ``-separated) and ``layer``.
+
+    ``actor`` and ``partner`` are names (or ids; former names work), ``deal_type`` a deal type
+    and ``layers`` the study's layers (every deal when not given), all checked.
+    """
+    types = study.deal_types(layers) if layers is not None else None
+    flt = AllianceFilter(
+        actor=study.resolve_actor(actor) if actor else None,
+        partner=study.resolve_actor(partner) if partner else None,
+        year_from=year_from,
+        year_to=year_to,
+        deal_type=check_deal_type(deal_type) if deal_type else None,
+    )
+    names = study.names()
+    rows = []
+    for deal in study.store.alliances(flt):
+        if types is not None and deal.deal_type.value not in types:
+            continue
+        row = alliance_row(deal)
+        row["parties"] = "; ".join(names.get(i, i) for i in deal.actor_ids)
+        row["layer"] = study.definition.layer_of(deal.deal_type.value)
+        rows.append(row)
+    if not rows:
+        return pl.DataFrame(
+            schema=dict.fromkeys((*ALLIANCE_COLUMNS, "parties", "layer"), pl.String)
+        )
+    return pl.DataFrame(rows, infer_schema_length=None)
+
+
+def export(
+    study: Study,
+    out_dir: str | Path,
+    fmt: str,
+    *,
+    start: int | None = None,
+    end: int | None = None,
+    window: int | None = None,
+    layers: Iterable[str] | None = None,
+    rollup: bool = False,
+) -> list[Path]:
+    """Export the store: canonical tables (csv, xlsx, parquet; with the study file, so the
+    export re-creates the study) or the alliance network of ``start``-``end`` with ties
+    lasting ``window`` years (gexf, graphml, pajek)."""
+    if fmt in EXPORT_FORMATS:
+        written = export_dataset(study.dataset, out_dir, fmt)
+        stored = study.stored_definition
+        if stored is not None and stored[1]:
+            path = Path(out_dir) / STUDY_FILE
+            try:
+                path.write_text(stored[1], encoding="utf-8")
+            except OSError as exc:
+                raise BiorisError(f"cannot write {path}: {exc}") from None
+            written.append(path)
+        return written
+    if fmt in NETWORK_FORMATS:
+        table = ties(study, start, end, window=window, layers=layers, rollup=rollup)
+        return export_network(table, study.actors, out_dir, fmt)
+    known = ", ".join((*EXPORT_FORMATS, *NETWORK_FORMATS))
+    raise BiorisError(f"--format: {fmt!r} is not one of: {known}")
