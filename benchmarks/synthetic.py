@@ -220,12 +220,9 @@ class SyntheticData:
 
     def groups(self, by: str = "location") -> dict[str, str]:
         """Actor -> group for brokerage, as :meth:`bioris.analytics.inputs.NetworkInputs.groups`:
-        ``location`` is the bioRegion of Belgian actors and the country of the others."""
-        if by == "location":
-            expr = pl.coalesce("bioregion", "country", pl.lit("unknown"))
-        else:
-            expr = pl.col(by).fill_null("unknown")
-        return dict(self.actors.select("actor_id", expr).iter_rows())
+        ``location`` is the declared region of the actors in one (the synthetic study's
+        regions, :func:`write_study`) and the country of the others."""
+        return dict(self.actors.select("actor_id", pl.col(by).fill_null("unknown")).iter_rows())
 
 
 def resolve_size(size: str | tuple[int, int]) -> tuple[int, int]:
@@ -543,7 +540,9 @@ def _actors_frame(rng: np.random.Generator, world: _World) -> pl.DataFrame:
     )
     return frame.select(
         "actor_id", "name", "kind", "country",
-        pl.when("belgian").then(pl.col("region")).alias("bioregion"),
+        pl.when("belgian").then(pl.col("region")).alias("region"),
+        pl.when("belgian").then(pl.col("region")).otherwise(pl.col("country")).alias("location"),
+        pl.col("belgian").alias("focal"),
         "city",
         pl.col("founded").cast(pl.Int32),
         pl.when(pl.col("ipo") > 0).then(pl.col("ipo")).cast(pl.Int32).alias("ipo_year"),
@@ -727,10 +726,22 @@ def _weighted_draw(rng: np.random.Generator, weight: np.ndarray, n: int) -> np.n
     return np.minimum(picks, len(weight) - 1)
 
 
+def write_study(folder: Path) -> Path:
+    """The synthetic data's study file (``study.toml``): its three focal regions, in ``BE``,
+    and a panel of the ``nbf`` actors there; ``bioris study load`` reads it."""
+    lines = ['name = "Synthetic alliance data (bioris benchmarks)"', ""]
+    for region in BIOREGIONS:
+        lines += ["[[region]]", f'name = "{region}"', 'country = "BE"', ""]
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "study.toml"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
 def write_canonical(data: SyntheticData, folder: Path) -> list[Path]:
     """The data as bioris canonical CSVs (actors, alliances, parties), ready for
     ``bioris import``: ids, kinds, places, dated deals with their committed value, roles."""
-    actors = data.actors.select("actor_id", "name", "kind", "country", "bioregion", "founded")
+    actors = data.actors.select("actor_id", "name", "kind", "country", "region", "founded")
     alliances = data.alliances.select(
         "alliance_id", "year", "deal_type", "stage_at_signing",
         pl.col("committed_eur").alias("upfront_amount"),

@@ -3,12 +3,15 @@
     python scripts/build_dataset.py [--raw ../shared/data/raw] [--out src/bioris/data]
 
 Runs bioris's own import (validation, entity resolution, deal merging) on the raw files with
-the reviewed decisions in ``dataset/decisions.toml``, then writes into ``--out``:
+the reviewed decisions in ``dataset/decisions.toml`` and the study file
+``src/bioris/data/study.toml`` (whose regions give the raw region names their country), then
+writes into ``--out``:
 
 - the canonical CSVs (``actors.csv``, ``lineage.csv``, ``alliances.csv``, ``parties.csv``);
 - ``raw_rows.csv``: every raw actor and alliance row and what became of it (the actor or deal
   it went into, or the reason it was left out);
-- ``README.md``: the data card, ``dataset/card.md`` followed by generated coverage tables.
+- ``README.md``: the data card, ``dataset/card.md`` followed by generated coverage tables and
+  the study's panel (every NBF left out of it, with the reason).
 
 Running it twice gives byte-identical files (nothing depends on time or ordering of dicts).
 """
@@ -35,6 +38,8 @@ from bioris.ingest.study_file import load_study_file
 from bioris.store import open_store
 
 ROOT = Path(__file__).resolve().parent.parent
+# inputs beside the generated files: the study file and the subsector taxonomy
+PACKAGE_DATA = ROOT / "src" / "bioris" / "data"
 RAW_FILES = (
     "flanders_firms.csv",
     "wallonia_firms.csv",
@@ -48,7 +53,7 @@ RAW_FILES = (
 def build(raw_dir: Path, out_dir: Path, decisions_path: Path | None = None) -> ImportReport:
     """Import the raw files into a scratch store and write the package data into ``out_dir``."""
     decisions = Decisions.load(decisions_path or ROOT / "dataset" / "decisions.toml")
-    study, _ = load_study_file(out_dir / "study.toml")
+    study, _ = load_study_file(PACKAGE_DATA / "study.toml")
     paths = [raw_dir / name for name in RAW_FILES]
     with (
         tempfile.TemporaryDirectory() as scratch,
@@ -59,7 +64,7 @@ def build(raw_dir: Path, out_dir: Path, decisions_path: Path | None = None) -> I
     export_dataset(dataset, out_dir, "csv")
     _write_accounting(raw_dir, out_dir / "raw_rows.csv", report, dataset)
     card = (ROOT / "dataset" / "card.md").read_text(encoding="utf-8")
-    coverage = _coverage(dataset, report, study) + _panel(dataset, study, out_dir)
+    coverage = _coverage(dataset, report, study) + _panel(dataset, study)
     (out_dir / "README.md").write_text(card + coverage, encoding="utf-8")
     return report
 
@@ -94,10 +99,10 @@ def _write_accounting(raw_dir: Path, path: Path, report: ImportReport, data: Dat
         writer.writerows(rows)
 
 
-def _panel(data: Dataset, study: StudyDefinition, out_dir: Path) -> str:
+def _panel(data: Dataset, study: StudyDefinition) -> str:
     """The study's panel, and every NBF of its regions left out of it, with the reason."""
     taxonomy = validate_taxonomy(
-        pl.read_csv(out_dir / "subsector_taxonomy.csv", infer_schema=False)
+        pl.read_csv(PACKAGE_DATA / "subsector_taxonomy.csv", infer_schema=False)
     )
     classified = classify_subsectors(actors_frame(data.actors, study), taxonomy)
     members = set(panel_members(data.actors, study, classified))

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from bioris.cli import app
+from bioris.ingest.study_file import parse_study
 from bioris.settings import SETTINGS
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
@@ -29,3 +30,11 @@ def _commands() -> list[str]:
 def test_command_is_documented(command):
     text = (DOCS / "cli.md").read_text(encoding="utf-8")
     assert f"## `bioris {command}" in text
+
+
+def test_the_study_example_is_a_valid_study_file():
+    text = (DOCS / "study.md").read_text(encoding="utf-8")
+    example = text.split("```toml\n", 1)[1].split("```", 1)[0]
+    study = parse_study(example, "docs/study.md")
+    assert study.focal_regions == ("Medicon Valley", "Stockholm-Uppsala")
+    assert study.place("SE-M") == "Medicon Valley"

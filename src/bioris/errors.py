@@ -58,9 +58,12 @@ class RowError:
 class ValidationError(BiorisError):
     """Input failed validation; ``errors`` holds every problem found (not just the first)."""
 
-    def __init__(self, errors: list[RowError], *, shown: int = 50) -> None:
+    def __init__(
+        self, errors: list[RowError], *, shown: int = 50, outcome: str = "nothing was imported"
+    ) -> None:
         self.errors = list(errors)
         self.shown = shown
+        self.outcome = outcome
         super().__init__(self.render())
 
     def render(self) -> str:
@@ -69,7 +72,7 @@ class ValidationError(BiorisError):
         rest = len(self.errors) - self.shown
         if rest > 0:
             lines.append(f"... and {rest} more problem(s)")
-        head = f"{len(self.errors)} problem(s) found; nothing was imported"
+        head = f"{len(self.errors)} problem(s) found; {self.outcome}"
         return "\n".join([head, *lines])
 
 

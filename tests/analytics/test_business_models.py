@@ -24,15 +24,7 @@ from bioris.analytics.business_models import (
     business_model_transitions,
     business_models,
 )
-from bioris.analytics.tables import (
-    ALLIANCE_SCHEMA,
-    PARTY_SCHEMA,
-    PIPELINE_SCHEMA,
-    actors_frame,
-    alliances_frame,
-    parties_frame,
-    pipeline_frame,
-)
+from bioris.analytics.tables import ALLIANCE_SCHEMA, PARTY_SCHEMA, PIPELINE_SCHEMA
 from bioris.domain.vocab import FOCAL_PARTNER_ROLES
 from bioris.errors import BiorisError
 
@@ -369,7 +361,7 @@ def test_output_is_one_row_per_firm_year_with_the_schema(labels):
     assert labels.schema == pl.Schema(BUSINESS_MODEL_SCHEMA)
     assert labels.select("firm", "year").is_duplicated().sum() == 0
     _check_vocabulary(labels)
-    empty = business_models(*frames(), firms=[])
+    empty = business_models(*frames(), firms=[], start=2000, end=2015)
     assert empty.is_empty() and empty.schema == pl.Schema(BUSINESS_MODEL_SCHEMA)
 
 
@@ -381,10 +373,44 @@ def test_pipeline_is_optional():
     assert set(out["portfolio_mix"]) == {"none"}
 
 
+def test_no_label_after_the_exit(labels):
+    # fipco is acquired in 2011 and ripco closes in 2004: their labels stop in those years
+    # (labelled through the exit year, as they were independent in it); everything before is
+    # what it was, and the other firms do not change
+    alliances, parties, pipeline = frames()
+    exits = pl.DataFrame(
+        {"actor_id": ["fipco", "ripco", "nobody"], "exit_year": [2011, 2004, 1990]},
+        schema={"actor_id": pl.String, "exit_year": pl.Int32},
+    )
+    ended = business_models(alliances, parties, pipeline, firms=FIRMS, start=2000, end=2015,
+                            exits=exits)  # fmt: skip
+    last = dict(ended.group_by("firm").agg(pl.col("year").max()).iter_rows())
+    assert (last["fipco"], last["ripco"]) == (2011, 2004)
+    assert ended.filter(pl.col("firm") == "fipco")["year"].to_list() == list(range(2008, 2012))
+    # fipco never reaches its 2012 FIPCO label
+    assert "FIPCO" not in set(ended.filter(pl.col("firm") == "fipco")["value_chain"])
+    kept = labels.filter(~pl.col("firm").is_in(["fipco", "ripco"]) | (
+        (pl.col("firm") == "fipco") & (pl.col("year") <= 2011)) | (
+        (pl.col("firm") == "ripco") & (pl.col("year") <= 2004)))  # fmt: skip
+    assert ended.equals(kept)
+    # a firm that exits before its first deal or event gets no row at all
+    gone = business_models(
+        alliances,
+        parties,
+        pipeline,
+        firms=["svc"],
+        start=2000,
+        end=2015,
+        exits=pl.DataFrame({"actor_id": ["svc"], "exit_year": [1999]}),
+    )
+    assert gone.is_empty() and gone.schema == pl.Schema(BUSINESS_MODEL_SCHEMA)
+
+
 def test_bad_inputs_and_rules_raise():
     alliances, parties, _ = frames()
     with pytest.raises(BiorisError, match="stage_at_signing"):
-        business_models(alliances.drop("stage_at_signing"), parties, firms=["svc"])
+        business_models(alliances.drop("stage_at_signing"), parties, firms=["svc"], start=2000,
+                        end=2015)  # fmt: skip
     with pytest.raises(BiorisError, match="platform_min_share"):
         BusinessModelRules(platform_min_share=1.5)
     with pytest.raises(BiorisError, match="fiddo_own_stages"):
@@ -442,42 +468,46 @@ def test_every_deal_type_and_role_is_mapped_and_documented():
 
 
 @pytest.fixture(scope="module")
-def bundled(tmp_path_factory):
+def study(tmp_path_factory):
+    """The bundled dataset read as its own study (panel, exits, alliance layer, period)."""
     from bioris.store import open_store
+    from bioris.study import Study
     from bioris.workspace import init_store
 
     path = tmp_path_factory.mktemp("bundled") / "bioris.sqlite"
     init_store(path)
-    with open_store(path, read_only=True) as store:
-        dataset = store.dataset()
-    names = {a.actor_id: a.name for a in dataset.actors}
-    events = tuple(getattr(dataset, "pipeline", ()) or ())
-    pipeline = pipeline_frame(events) if events else None
-    nbfs = actors_frame(dataset.actors).filter(pl.col("kind") == "nbf")["actor_id"].to_list()
-    alliances, parties = alliances_frame(dataset.alliances, names), parties_frame(dataset.alliances)
-    out = business_models(alliances, parties, pipeline, firms=nbfs)
-    return out, alliances, parties, pipeline
+    with Study(open_store(path, read_only=True)) as opened:
+        yield opened
 
 
-def test_bundled_dataset_gives_sane_labels(bundled):
-    out, _, parties, pipeline = bundled
+@pytest.fixture(scope="module")
+def bundled(study):
+    pipeline = study.pipeline if study.pipeline.height else None
+    return study.business_models(), study.inputs.alliances, study.inputs.parties, pipeline
+
+
+def test_bundled_dataset_gives_sane_labels(bundled, study):
+    out, alliances, parties, pipeline = bundled
     assert not out.is_empty()
     assert out.select("firm", "year").is_duplicated().sum() == 0
-    assert out["year"].min() >= 1987 and out["year"].max() == 2017
+    first, last = study.period
+    assert out["year"].min() >= first and out["year"].max() == last
+    assert set(out["firm"]) <= set(study.panel)
     _check_vocabulary(out)
-    # every evidence id is one of the firm's own deals or pipeline events
+    # every evidence id is one of the firm's own deals of the alliance layer or its pipeline
+    # events
     evidence = out.select(
         "firm", pl.concat_list(pl.col("^.*_evidence$")).alias("id")
     ).explode("id").drop_nulls().unique()  # fmt: skip
-    own = parties.select(pl.col("actor_id").alias("firm"), pl.col("alliance_id").alias("id"))
+    layer = alliances.filter(pl.col("deal_type").is_in(list(study.deal_types())))
+    own = parties.join(layer.select("alliance_id"), on="alliance_id").select(
+        pl.col("actor_id").alias("firm"), pl.col("alliance_id").alias("id")
+    )
     if pipeline is not None:
         own = pl.concat([own, pipeline.select("firm", pl.col("event_id").alias("id"))])
     assert evidence.join(own, on=["firm", "id"], how="anti").is_empty()
     platform = out.filter(pl.col("product_model_rule") == "PM1-platform-share")
     assert (platform["product_model_evidence"].list.len() == platform["platform_deals"]).all()
-    assert set(out["firm"]) <= set(parties["actor_id"]) | set(
-        pipeline["firm"] if pipeline is not None else []
-    )
 
 
 def test_bundled_pipeline_gives_portfolios_and_dated_changes(bundled):

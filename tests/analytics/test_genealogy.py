@@ -164,20 +164,36 @@ def test_parse_exit_year(text, year):
 def test_actor_lifespans():
     actors = actors_frame(
         [actor("a", "A", founded=2000, exit="acquired by B 2004"),  # lineage says 2003
-         actor("b", "B", exit="wound down 2010"), actor("c", "C")]
+         actor("b", "B", exit="wound down 2010"), actor("c", "C"),
+         actor("d", "D", exit="merged into E 2012"), actor("e", "E", founded=1999)]
     )  # fmt: skip
     lineage = [LineageFact("a", LineageRelation.ACQUIRED_BY, "x", 2005),
                LineageFact("a", LineageRelation.ACQUIRED_BY, "y", 2003),
-               LineageFact("c", LineageRelation.ACQUIRED_BY, "z", None)]  # fmt: skip
+               LineageFact("c", LineageRelation.ACQUIRED_BY, "z", None),
+               LineageFact("e", LineageRelation.CLOSED, "", 2011)]  # fmt: skip
     alliances = pl.DataFrame({"alliance_id": ["d1", "d2"], "year": [2008, 2006]})
     parties = pl.DataFrame({"alliance_id": ["d1", "d2"], "actor_id": ["b", "b"]})
     spans = actor_lifespans(actors, lineage, alliances=alliances, parties=parties)
+    # actor_id, founded, entry_year, exit_year, exit_source, exit_kind, acquirer
     assert spans.rows() == [
-        ("a", 2000, 2000, 2003, "lineage"),  # the earliest acquisition
-        ("b", None, 2006, 2010, "exit_text"),  # entered with its first deal
-        ("c", None, None, None, None),  # an undated acquisition dates nothing
+        ("a", 2000, 2000, 2003, "lineage", "acquired", "y"),  # the earliest acquisition
+        ("b", None, 2006, 2010, "exit_text", "closed", None),  # entered with its first deal
+        ("c", None, None, None, None, None, None),  # an undated acquisition dates nothing
+        # a merger read from the text; the text names no acquiring actor id
+        ("d", None, None, 2012, "exit_text", "merged", None),
+        ("e", 1999, 1999, 2011, "lineage", "closed", None),  # a closed lineage fact
     ]
-    assert actor_lifespans(actors)["entry_year"].to_list() == [2000, None, None]
+    assert actor_lifespans(actors)["entry_year"].to_list() == [2000, None, None, None, 1999]
+
+
+def test_actor_lifespans_merger_in_the_lineage_keeps_its_kind():
+    # an acquired_by fact of a firm whose text says it merged: the kind is the text's, the
+    # acquirer the lineage's
+    actors = actors_frame([actor("p", "P", exit="merged into MyCartis 2014")])
+    lineage = [LineageFact("p", LineageRelation.ACQUIRED_BY, "myc", 2014)]
+    spans = actor_lifespans(actors, lineage)
+    assert spans.select("exit_year", "exit_source", "exit_kind", "acquirer").row(0) == (
+        2014, "lineage", "merged", "myc")  # fmt: skip
 
 
 def test_lineage_table():

@@ -16,6 +16,7 @@ from bioris.analytics import (
     coreness,
     year_metrics,
 )
+from bioris.analytics.tables import actors_frame
 
 
 def random_ties(seed: int) -> pl.DataFrame:
@@ -59,5 +60,4 @@ def test_empty_ties_give_an_empty_typed_table():
     empty = random_ties(0).head(0)
     job = actor_year_metrics(empty, groups={}, options=JobOptions())
     assert job.height == 0 and {"betweenness", "liaison"} <= set(job.columns)
-    assert year_metrics(empty, pl.DataFrame(schema={"actor_id": pl.String, "kind": pl.String,
-                        "country": pl.String, "bioregion": pl.String})).height == 0  # fmt: skip
+    assert year_metrics(empty, actors_frame([])).height == 0

@@ -105,3 +105,22 @@ def test_centrality_ranks_are_joined():
         .filter((pl.col("actor") == "nbf1") & (pl.col("year") == 2010))["betweenness"]
         .item()
     )
+
+
+def test_a_year_ranks_the_same_whatever_the_period_asked_for():
+    """Value received "to date" counts from the first dated deal, not from ``start``: the
+    ranking of 2017 alone equals 2017's row of the ranking of 1987-2017 (bundled data)."""
+    import tempfile
+    from pathlib import Path
+
+    from bioris.study import Study
+    from bioris.study.network import ranking
+    from bioris.workspace import init_store
+
+    with tempfile.TemporaryDirectory() as folder:
+        path, _ = init_store(Path(folder) / "s.sqlite")
+        with Study.open(path) as study:
+            alone = ranking(study, 2017, 2017)
+            whole = ranking(study, 1987, 2017).filter(pl.col("year") == 2017)
+    columns = ["rank", "actor", "committed_received_to_date_eur"]
+    assert alone.select(columns).equals(whole.select(columns))

@@ -1,4 +1,9 @@
-"""Highest stage and FIPCO migration on hand-built pipelines, and on the raw events file."""
+"""Highest stage and FIPCO migration on hand-built pipelines, and on the raw events file.
+
+FIPCO migration is read off the value-chain labels of
+:func:`~bioris.analytics.business_models.business_models` (one rule for both), so its tests
+label the pipelines first.
+"""
 
 from __future__ import annotations
 
@@ -9,14 +14,19 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bioris.analytics.business_model_rules import BusinessModelRules
+from bioris.analytics.business_models import business_models
 from bioris.analytics.pipeline import (
+    FIPCO_RULE,
     STAGE_LADDER,
     fipco_migration,
     highest_stage,
     stage_distribution,
 )
-from bioris.analytics.tables import PIPELINE_SCHEMA
+from bioris.analytics.tables import ALLIANCE_SCHEMA, PARTY_SCHEMA, PIPELINE_SCHEMA
 from bioris.domain.pipeline import PipelineStage
+
+VC4 = "VC4-fipco-own-late-stage-and-marketing"
 
 RAW = Path(__file__).resolve().parents[3] / "shared" / "data" / "raw"  # ../shared beside the repo
 
@@ -55,6 +65,29 @@ def event(event_id, firm, asset, stage, year, role) -> dict:
 def pipeline(events=EVENTS) -> pl.DataFrame:
     rows = [event(*e) for e in events]
     return pl.DataFrame(rows, schema=PIPELINE_SCHEMA, orient="row")
+
+
+def labels_of(
+    frame: pl.DataFrame,
+    *,
+    start: int = 2000,
+    end: int = 2012,
+    exits: pl.DataFrame | None = None,
+    rules: BusinessModelRules | None = None,
+) -> pl.DataFrame:
+    """The value-chain labels of the pipeline's firms (no deals), per firm-year."""
+    firms = sorted(set(frame["firm"]))
+    return business_models(
+        pl.DataFrame(schema=ALLIANCE_SCHEMA), pl.DataFrame(schema=PARTY_SCHEMA), frame,
+        firms=firms, start=start, end=end, exits=exits, rules=rules,
+    )  # fmt: skip
+
+
+def exits_of(**years: int) -> pl.DataFrame:
+    return pl.DataFrame(
+        {"actor_id": list(years), "exit_year": list(years.values())},
+        schema={"actor_id": pl.String, "exit_year": pl.Int32},
+    )
 
 
 def one(frame: pl.DataFrame, **where) -> dict:
@@ -116,29 +149,74 @@ def test_stage_distribution_own_counts_firms_without_own_stage():
     assert one(own, stage="none")["share"] == 1.0
 
 
+def test_highest_stage_stops_at_the_exit():
+    # fip is acquired in 2008: rows 2005-2008 only (its 2009-2010 filings are the buyer's)
+    out = highest_stage(pipeline(), firms=["fip", "lic"], start=2005, end=2012,
+                        exits=exits_of(fip=2008))  # fmt: skip
+    assert out.filter(pl.col("firm") == "fip")["year"].to_list() == [2005, 2006, 2007, 2008]
+    assert out.filter(pl.col("firm") == "lic")["year"].max() == 2012
+
+
 def test_fipco_migration():
-    out = fipco_migration(pipeline())
-    # lic never ran a late stage itself: no row
+    pipe = pipeline()
+    out = fipco_migration(pipe, labels_of(pipe))
+    # lic never ran a late stage itself and was never labelled FIPCO: no row
     assert set(out["firm"]) == {"fip", "dx", "reg"}
     fip = one(out, firm="fip")
+    # own phase 3 (2004), own sales (2007); its 2009 filing was shared, not its own
     assert (fip["first_own_phase3_year"], fip["first_own_registration_year"],
-            fip["first_own_marketed_year"]) == (2004, 2009, 2007)  # fmt: skip
-    # own phase 3 (2004) and own sales (2007) come before its own filing (2009)
-    assert (fip["fipco_year"], fip["fipco_basis"]) == (2007, "own phase3 and own marketing")
-    assert fip["evidence"] == ["e12", "e14", "e13"]
+            fip["first_own_marketed_year"]) == (2004, None, 2007)  # fmt: skip
+    # FIPCO when the labels say so: 2007, own marketing (B2) and own late stages to date
+    assert (fip["fipco_year"], fip["fipco_basis"]) == (2007, VC4)
+    assert fip["evidence"] == ["e12", "e13"]
     assert "phase3 2004: B1 (operated by fip; e12)" in fip["evidence_text"]
     reg = one(out, firm="reg")
-    # its own filing suffices
-    assert (reg["fipco_year"], reg["fipco_basis"]) == (2005, "own registration")
+    # its own filing, but it never marketed a product itself: not a FIPCO (the old
+    # migration table made it one on the filing alone, which the labels never did)
+    assert (reg["first_own_registration_year"], reg["fipco_year"]) == (2005, None)
     dx = one(out, firm="dx")
-    # sells its own test but never ran a trial or filed
-    assert dx["first_own_marketed_year"] == 2006 and dx["fipco_year"] is None
+    # sells its own test: by the labels' default rule (own marketing and an own marketed
+    # stage) it is a FIPCO from its launch, as business_models labels it
+    assert (dx["first_own_marketed_year"], dx["fipco_year"]) == (2006, 2006)
+    assert "FIPCO" in FIPCO_RULE and VC4 in FIPCO_RULE
+
+
+def test_fipco_migration_follows_the_label_rules():
+    # with the late stages limited to phase 3 and registration, a diagnostics firm selling
+    # its own test without trials is not labelled FIPCO, so it has no fipco_year (but keeps
+    # its row for the own launch)
+    pipe = pipeline()
+    strict = labels_of(pipe, rules=BusinessModelRules(fipco_late_stages=("phase3", "registration")))
+    dx = one(fipco_migration(pipe, strict), firm="dx")
+    assert (dx["first_own_marketed_year"], dx["fipco_year"]) == (2006, None)
+
+
+def test_fipco_migration_after_an_exit():
+    # fip is acquired in 2006, before its own launch of 2007: labelled up to 2006 only, so
+    # it never becomes FIPCO; its own steps are still listed
+    pipe = pipeline()
+    labels = labels_of(pipe, exits=exits_of(fip=2006))
+    assert labels.filter(pl.col("firm") == "fip")["year"].max() == 2006
+    fip = one(fipco_migration(pipe, labels), firm="fip")
+    assert (fip["first_own_phase3_year"], fip["fipco_year"]) == (2004, None)
 
 
 def test_fipco_own_roles_parameter():
-    out = fipco_migration(pipeline(), own_roles=("own",))
-    # without shared stages, fip's 2009 filing (shared) no longer counts
-    assert one(out, firm="fip")["first_own_registration_year"] is None
+    pipe = pipeline()
+    out = fipco_migration(pipe, labels_of(pipe), own_roles=("own", "shared"))
+    # counting shared stages, fip's 2009 filing (shared) is one of its steps
+    assert one(out, firm="fip")["first_own_registration_year"] == 2009
+    # the steps are what the roles say; fipco_year is the labels' and does not move
+    assert one(out, firm="fip")["fipco_year"] == 2007
+
+
+def test_fipco_migration_of_chosen_firms_and_without_labels():
+    pipe = pipeline()
+    labels = labels_of(pipe)
+    assert set(fipco_migration(pipe, labels, firms=["dx"])["firm"]) == {"dx"}
+    # no label at all: the own steps alone, no firm is a FIPCO
+    none = fipco_migration(pipe, labels.head(0))
+    assert set(none["firm"]) == {"fip", "dx", "reg"} and none["fipco_year"].is_null().all()
 
 
 stage_events = st.lists(
@@ -172,6 +250,59 @@ def test_highest_stage_never_falls_and_own_never_exceeds_all(rows, start):
         assert year["share"].sum() == pytest.approx(1.0)
 
 
+deal_rows = st.lists(
+    st.tuples(
+        st.sampled_from(["x", "y"]),
+        st.integers(2000, 2010),
+        st.sampled_from(["licensing_out", "licensing_in", "commercialisation",
+                         "research_collaboration"]),
+        st.sampled_from(["discovery", "phase2", "marketed", "platform"]),
+        st.sampled_from(["licensor", "licensee", "collaborator"]),
+    ),
+    max_size=6,
+)  # fmt: skip
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    rows=stage_events,
+    deal_list=deal_rows,
+    exit_year=st.one_of(st.none(), st.integers(2000, 2010)),
+)
+def test_fipco_year_is_the_first_fipco_label(rows, deal_list, exit_year):
+    # property, against a plain-Python reading of the labels: a firm's fipco_year is the
+    # first year business_models labels it FIPCO (null when it never is), never after its
+    # exit, and every firm ever labelled FIPCO has a row
+    events = pipeline([(f"e{i:02d}", *r) for i, r in enumerate(rows)])
+    alliances = pl.DataFrame(
+        [{"alliance_id": f"d{i}", "year": y, "deal_type": t, "stage_at_signing": s,
+          "asset": f"asset {i}"} for i, (_, y, t, s, _) in enumerate(deal_list)],
+        schema=ALLIANCE_SCHEMA,
+    )  # fmt: skip
+    parties = pl.DataFrame(
+        [{"alliance_id": f"d{i}", "actor_id": firm, "role": role, "focal": True}
+         for i, (firm, *_, role) in enumerate(deal_list)],
+        schema=PARTY_SCHEMA,
+    )  # fmt: skip
+    exits = exits_of(x=exit_year) if exit_year is not None else None
+    labels = business_models(alliances, parties, events, firms=["x", "y"], start=2000,
+                             end=2010, exits=exits)  # fmt: skip
+    out = fipco_migration(events, labels)
+    first: dict[str, int] = {}
+    for firm, year, chain in labels.select("firm", "year", "value_chain").iter_rows():
+        if chain == "FIPCO":
+            first[firm] = min(first.get(firm, year), year)
+    got = dict(out.select("firm", "fipco_year").iter_rows())
+    assert {f: y for f, y in got.items() if y is not None} == first
+    assert set(first) <= set(got)
+    if exit_year is not None and got.get("x") is not None:
+        assert got["x"] <= exit_year
+    # a firm's own steps are its own-operated late-stage events
+    own = events.filter(pl.col("operator_role") == "own", pl.col("stage").is_in(
+        ["phase3", "registration", "marketed"]))  # fmt: skip
+    assert set(own["firm"]) <= set(got)
+
+
 # --- the raw file ------------------------------------------------------------------------
 
 ALIASES = {"argenx": ("argenx", "argen-x"), "Celyad": ("celyad", "cardio3"),
@@ -203,15 +334,17 @@ needs_raw = pytest.mark.skipif(not (RAW / "pipeline_events.csv").exists(), reaso
 
 @needs_raw
 def test_raw_own_late_stages():
-    out = fipco_migration(raw_pipeline())
+    pipe = raw_pipeline()
+    out = fipco_migration(pipe, labels_of(pipe, start=1989, end=2023))
     argenx = one(out, firm="argenx")
     # pivotal ADAPT phase 3 run by argenx (2018), FDA approval of Vyvgart (2021)
     assert argenx["first_own_phase3_year"] == 2018
     assert argenx["first_own_marketed_year"] == 2021 and argenx["fipco_year"] == 2021
     assert "efgartigimod" in argenx["evidence_text"]
     mdx = one(out, firm="MDxHealth")
-    # ConfirmMDx launched through its own CLIA lab in 2012; diagnostics: no trials, no fipco
-    assert mdx["first_own_marketed_year"] == 2012 and mdx["fipco_year"] is None
+    # ConfirmMDx launched through its own CLIA lab in 2012: the labels make a firm selling
+    # its own product (and so past its own marketed stage) a FIPCO, diagnostics included
+    assert mdx["first_own_marketed_year"] == 2012 and mdx["fipco_year"] == 2012
     thr = one(out, firm="ThromboGenics")
     # own phase 3 (2009), own BLA and own FDA approval of Jetrea (2012)
     assert (thr["first_own_phase3_year"], thr["fipco_year"]) == (2009, 2012)

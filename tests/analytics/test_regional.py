@@ -1,5 +1,5 @@
 """Regional indicators on hand-built actors and deals whose figures are worked out in comments,
-then sanity checks on the bundled Belgian dataset."""
+a cross-border study (Medicon Valley), then sanity checks on the bundled Belgian dataset."""
 
 from __future__ import annotations
 
@@ -16,16 +16,29 @@ from bioris.analytics.regional import (
     region_network,
     tie_scope,
 )
-from bioris.analytics.tables import actors_frame, alliances_frame, parties_frame
-from bioris.domain import Actor, ActorKind, LineageFact, LineageRelation
+from bioris.analytics.tables import actors_frame
+from bioris.domain import Actor, ActorKind, LineageFact, LineageRelation, Region, StudyDefinition
 from bioris.errors import BiorisError
 from bioris.store import open_store
+from bioris.study import Study
 from bioris.workspace import init_store
+
+# the two regions the hand-built Belgian examples compare
+STUDY = StudyDefinition(
+    name="test", regions=(Region("Flanders", ("BE",)), Region("Wallonia", ("BE",)))
+)
+REGIONS = [r.name for r in STUDY.regions]
+HOME = {r.name: r.countries for r in STUDY.regions}
 
 
 def actor(actor_id, kind="nbf", country="BE", region=None, **kw) -> Actor:
     return Actor(actor_id, actor_id.upper(), ActorKind(kind), country,
                  region or None, **kw)  # fmt: skip
+
+
+def scoped(alliances, parties, actors, **kw) -> pl.DataFrame:
+    """tie_scope with the study's declared regions and their countries."""
+    return tie_scope(alliances, parties, actors, regions=REGIONS, home=HOME, **kw)
 
 
 def deals(rows) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -51,16 +64,15 @@ def row(frame: pl.DataFrame, **keys) -> dict:
 
 # --- actor_counts -------------------------------------------------------------------------
 
-DEMOGRAPHY = actors_frame(
-    [
-        # acquired 2003 per the lineage, which wins over the exit text's 2004
-        actor("a1", region="Flanders", founded=2000, exit="acquired by P1 2004"),
-        actor("a2", region="Flanders", founded=2001, exit="wound down c. 2002"),
-        actor("a3", region="Flanders"),  # no founding year
-        actor("a4", region="Wallonia", founded=2002, exit="renamed A4bis 2003"),  # no exit
-        actor("p1", kind="pharma", country="US"),
-    ]
-)
+DEMOGRAPHY_ACTORS = [
+    # acquired 2003 per the lineage, which wins over the exit text's 2004
+    actor("a1", region="Flanders", founded=2000, exit="acquired by P1 2004"),
+    actor("a2", region="Flanders", founded=2001, exit="wound down c. 2002"),
+    actor("a3", region="Flanders"),  # no founding year
+    actor("a4", region="Wallonia", founded=2002, exit="renamed A4bis 2003"),  # no exit
+    actor("p1", kind="pharma", country="US"),
+]
+DEMOGRAPHY = actors_frame(DEMOGRAPHY_ACTORS, STUDY)
 DEMOGRAPHY_LINEAGE = [LineageFact("a1", LineageRelation.ACQUIRED_BY, "p1", 2003)]
 
 
@@ -108,6 +120,42 @@ def test_actor_counts_accepts_a_lineage_table_and_rejects_an_empty_period():
         actor_counts(DEMOGRAPHY, [], start=2005, end=2000)
 
 
+def test_actor_counts_with_a_panel():
+    # the panel is a1 and a4: they are counted under kind "panel", the other NBFs (a2, a3)
+    # stay under "nbf"; hand-worked from the worked example above
+    counts = actor_counts(DEMOGRAPHY, DEMOGRAPHY_LINEAGE, start=2000, end=2004,
+                          panel=["a1", "a4"])  # fmt: skip
+    assert set(counts["kind"]) == {"panel", "nbf", "pharma"}
+    flanders_panel = counts.filter((pl.col("kind") == "panel") & (pl.col("location") == "Flanders"))
+    # a1: founded 2000, acquired 2003 (active through its exit year)
+    assert flanders_panel.select("founded", "exited", "active").rows() == [
+        (1, 0, 1), (0, 0, 1), (0, 0, 1), (0, 1, 1), (0, 0, 0)]  # fmt: skip
+    wallonia_panel = counts.filter((pl.col("kind") == "panel") & (pl.col("location") == "Wallonia"))
+    assert wallonia_panel["active"].to_list() == [0, 0, 1, 1, 1]  # a4 from 2002
+    flanders_nbf = counts.filter((pl.col("kind") == "nbf") & (pl.col("location") == "Flanders"))
+    # a2 (2001-2002) and the undated a3
+    assert flanders_nbf.select("active", "undated").rows() == [
+        (0, 1), (1, 1), (1, 1), (0, 1), (0, 1)]  # fmt: skip
+    assert counts.filter(pl.col("kind") != "pharma")["location"].is_in(REGIONS).all()
+    # the panel is a relabelling: per year and location the counts add up to the counts
+    # without it
+    plain = actor_counts(DEMOGRAPHY, DEMOGRAPHY_LINEAGE, start=2000, end=2004)
+
+    def summed(frame):
+        return frame.group_by("year", "location").agg(pl.col("founded", "exited", "active",
+            "undated").sum()).sort("year", "location")  # fmt: skip
+
+    assert summed(counts).equals(summed(plain))
+
+
+def test_actor_counts_without_a_study_places_by_country():
+    # no declared region: the Flemish and Walloon firms are all in BE
+    counts = actor_counts(actors_frame(DEMOGRAPHY_ACTORS), DEMOGRAPHY_LINEAGE, start=2000,
+                          end=2004)  # fmt: skip
+    assert set(counts["location"]) == {"BE", "US"}
+    assert row(counts, year=2002, kind="nbf", location="BE")["active"] == 3  # a1, a2, a4
+
+
 # --- tie_scope and region_network ---------------------------------------------------------
 
 PLACES = actors_frame(
@@ -119,7 +167,8 @@ PLACES = actors_frame(
         actor("us", kind="pharma", country="US"),
         actor("ch", kind="pharma", country="CH"),
         actor("x", kind="financier", country=None),  # nowhere known
-    ]
+    ],
+    STUDY,
 )
 SCOPE_DEALS = [
     ("d1", 2010, [("f1", "collaborator", True), ("f2", "collaborator", False)]),
@@ -136,7 +185,7 @@ SCOPE_DEALS = [
 
 def test_tie_scope_per_firm():
     alliances, parties = deals(SCOPE_DEALS)
-    scope = tie_scope(alliances, parties, PLACES, start=2010, end=2011)
+    scope = scoped(alliances, parties, PLACES, start=2010, end=2011)
     # f1 in 2010: d1-d4, partner ties f2 (intra), w1 (inter), de (european), us (global) and
     # x (no country: unknown, outside the shares) -> a quarter each
     f1 = row(scope, firm="f1", year=2010)
@@ -155,30 +204,106 @@ def test_tie_scope_per_firm():
 
 def test_tie_scope_per_region_and_kinds():
     alliances, parties = deals(SCOPE_DEALS)
-    scope = tie_scope(alliances, parties, PLACES, by="region", start=2010, end=2011)
+    scope = scoped(alliances, parties, PLACES, by="region", start=2010, end=2011)
     assert scope.columns[:2] == ["location", "year"]
     # Flanders 2011: f2's side of d7 only
     flanders = row(scope, location="Flanders", year=2011)
     assert (flanders["alliances"], flanders["ties"], flanders["inter_regional"]) == (1, 1, 1.0)
-    none = tie_scope(alliances, parties, PLACES, start=2010, end=2011, kinds={"pharma"})
+    none = scoped(alliances, parties, PLACES, start=2010, end=2011, kinds={"pharma"})
     assert none.height == 0
     with pytest.raises(BiorisError):
-        tie_scope(alliances, parties, PLACES, by="country", start=2010, end=2011)
+        scoped(alliances, parties, PLACES, by="country", start=2010, end=2011)
 
 
-def test_tie_scope_europe_and_unknown_belgian_region():
+def test_tie_scope_europe_and_a_partner_of_the_region_country_without_a_region():
     assert {"CH", "GB", "NO", "EU"} <= EUROPEAN_COUNTRIES and "US" not in EUROPEAN_COUNTRIES
     actors = actors_frame(
         [actor("f1", region="Flanders"), actor("be", kind="other"), actor("ec", "government", "EU"),
-         actor("jp", kind="pharma", country="JP"), actor("gb", kind="pharma", country="GB")]
+         actor("jp", kind="pharma", country="JP"), actor("gb", kind="pharma", country="GB")],
+        STUDY,
     )  # fmt: skip
     alliances, parties = deals([("d", 2000, [("f1", "grantee", True), ("be", "x", False),
                                              ("ec", "grantor", False), ("jp", "x", False),
                                              ("gb", "x", False)])])  # fmt: skip
-    f1 = tie_scope(alliances, parties, actors, start=2000, end=2000).row(0, named=True)
-    # be is Belgian without a bioRegion: unknown; ec (EU) and gb European; jp global
+    f1 = scoped(alliances, parties, actors, start=2000, end=2000).row(0, named=True)
+    # be is in Belgium, the country of Flanders, but names no region: it may be in Flanders
+    # or not, so it is unknown; ec (EU) and gb European; jp global
     assert (f1["ties"], f1["unknown_ties"]) == (3, 1)
     assert (f1["european"], f1["global"]) == pytest.approx((2 / 3, 1 / 3))
+
+
+MEDICON = StudyDefinition(
+    name="Medicon Valley",
+    regions=(
+        Region("Medicon Valley", ("DK", "SE"), ("DK-84", "SE-M")),
+        Region("Stockholm-Uppsala", ("SE",), ("SE-AB", "SE-C"), focal=False),
+    ),
+)
+
+
+def test_tie_scope_in_a_cross_border_region():
+    # hand-worked with the scope rule of tie_scope: same location -> intra_regional; partner
+    # in another declared region, or elsewhere (with a region value) in a country of the
+    # firm's region -> inter_regional; in a region country without a region value ->
+    # unknown; else European (both homes in Europe) or global
+    actors = actors_frame(
+        [
+            actor("gen", country=None, region="DK-84"),  # Copenhagen: Medicon Valley, DK
+            actor("zea", country=None, region="Medicon Valley"),  # by name: DK or SE
+            actor("lund", kind="university", country=None, region="SE-M"),  # Skåne
+            actor("sto", kind="biotech", country=None, region="SE-AB"),  # Stockholm
+            actor("got", kind="biotech", country="SE", region="SE-O"),  # Gothenburg
+            actor("se", kind="financier", country="SE"),  # Sweden, where not known
+            actor("dk", kind="government", country="DK"),  # Denmark, where not known
+            actor("de", kind="pharma", country="DE"),
+            actor("us", kind="pharma", country="US"),
+        ],
+        MEDICON,
+    )
+    assert dict(actors.select("actor_id", "country").iter_rows())["gen"] == "DK"
+    alliances, parties = deals(
+        [("d1", 2010, [("gen", "x", True), ("lund", "x", False), ("sto", "x", False),
+                       ("got", "x", False), ("se", "x", False), ("de", "x", False),
+                       ("us", "x", False)]),
+         ("d2", 2010, [("zea", "x", True), ("de", "x", False), ("dk", "x", False)])]
+    )  # fmt: skip
+    regions = [r.name for r in MEDICON.regions]
+    home = {r.name: r.countries for r in MEDICON.regions}
+    by_firm = tie_scope(alliances, parties, actors, start=2010, end=2010, regions=regions,
+                        home=home)  # fmt: skip
+    gen = row(by_firm, firm="gen")
+    # lund intra (both in Medicon Valley although DK and SE), sto and got inter, de
+    # European, us global, se unknown: 5 placed ties, 1 unknown
+    assert (gen["location"], gen["ties"], gen["unknown_ties"]) == ("Medicon Valley", 5, 1)
+    assert [gen[s] for s in TIE_SCOPES] == pytest.approx([0.2, 0.4, 0.2, 0.2])
+    # zea has no single country, but its region's countries are European: de is European;
+    # dk is in a country of its region without a region value: unknown
+    zea = row(by_firm, firm="zea")
+    assert (zea["ties"], zea["unknown_ties"], zea["european"]) == (1, 1, 1.0)
+    by_region = tie_scope(alliances, parties, actors, by="region", start=2010, end=2010,
+                          regions=regions, home=home)  # fmt: skip
+    valley = row(by_region, location="Medicon Valley")
+    assert (valley["alliances"], valley["ties"], valley["unknown_ties"]) == (2, 6, 2)
+    assert [valley[s] for s in TIE_SCOPES] == pytest.approx([1 / 6, 2 / 6, 2 / 6, 1 / 6])
+
+
+def test_tie_scope_a_partner_missing_from_the_actors_is_unknown():
+    alliances, parties = deals([("d", 2010, [("f1", "x", True), ("ghost", "x", False),
+                                             ("de", "x", False)])])  # fmt: skip
+    f1 = scoped(alliances, parties, PLACES, start=2010, end=2010).row(0, named=True)
+    assert (f1["ties"], f1["unknown_ties"], f1["european"]) == (1, 1, 1.0)
+
+
+def test_tie_scope_reads_deals_from_the_given_firms():
+    # with firms=, d7 (f2, w1 both focal) and d2 (f1 focal, w1 a partner) are read from w1's
+    # side only: the focal flags no longer choose the firm
+    alliances, parties = deals(SCOPE_DEALS)
+    out = scoped(alliances, parties, PLACES, start=2010, end=2011, firms=["w1"])
+    assert set(out["firm"]) == {"w1"}
+    w1_2010 = row(out, firm="w1", year=2010)
+    # d2: f1 inter (Flanders), de European
+    assert (w1_2010["alliances"], w1_2010["ties"]) == (1, 2)
+    assert (w1_2010["inter_regional"], w1_2010["european"]) == (0.5, 0.5)
 
 
 random_deals = st.lists(
@@ -202,7 +327,7 @@ def test_tie_scope_and_region_network_invariants(rows):
         ]
     )
     for by in ("firm", "region"):
-        scope = tie_scope(alliances, parties, PLACES, by=by, start=2000, end=2003)
+        scope = scoped(alliances, parties, PLACES, by=by, start=2000, end=2003)
         placed = scope.filter(pl.col("ties") > 0)
         assert placed.select(pl.sum_horizontal(TIE_SCOPES)).to_series().to_list() == (
             pytest.approx([1.0] * placed.height)
@@ -239,7 +364,8 @@ INFRA = actors_frame(
         actor("club", kind="network_org", region="Wallonia"),  # no deals
         actor("f1", region="Flanders"),
         actor("w1", region="Wallonia"),
-    ]
+    ],
+    STUDY,
 )
 INFRA_DEALS = [
     ("g1", 2005, [("f1", "grantee", True), ("gov", "grantor", False)]),
@@ -264,6 +390,10 @@ def test_infrastructure_per_actor():
     assert got["club"] == [0, 0, 0, 0, 0, 0, None, None]
     window = infrastructure(INFRA, alliances, parties, start=2008, end=2008)
     assert row(window, actor_id="vc")["equity_investments"] == 1
+    # with a panel of f1 only, nbfs counts f1: gov granted to f1 and w1, so 1
+    panel = infrastructure(INFRA, alliances, parties, firms=["f1"])
+    assert {r["actor_id"]: r["nbfs"] for r in panel.iter_rows(named=True)} == {
+        "gov": 1, "vc": 1, "lab": 1, "club": 0}  # fmt: skip
 
 
 def test_infrastructure_per_region():
@@ -281,42 +411,47 @@ def test_infrastructure_per_region():
 
 
 @pytest.fixture(scope="module")
-def bundled(tmp_path_factory):
+def study(tmp_path_factory):
+    """The bundled dataset placed by its own study file (three declared regions)."""
     path = tmp_path_factory.mktemp("bundled") / "store.sqlite"
     init_store(path)
-    with open_store(path) as store:
-        dataset = store.dataset()
-    names = {a.actor_id: a.name for a in dataset.actors}
-    return (actors_frame(dataset.actors), alliances_frame(dataset.alliances, names),
-            parties_frame(dataset.alliances), dataset.lineage)  # fmt: skip
+    with Study(open_store(path, read_only=True)) as opened:
+        yield opened
 
 
-def test_bundled_actor_counts(bundled):
-    actors, _, _, lineage = bundled
-    counts = actor_counts(actors, lineage, start=1987, end=2018)
-    nbf_2018 = row(counts, year=2018, kind="nbf", location="Flanders")
-    assert nbf_2018["exited"] == 2  # Ablynx (Sanofi) and TiGenix (Takeda)
+def test_bundled_actor_counts(study):
+    inputs = study.inputs
+    counts = actor_counts(inputs.actors, study.dataset.lineage, start=1987, end=2018,
+                          alliances=inputs.alliances, parties=inputs.parties,
+                          panel=study.panel)  # fmt: skip
+    panel_2018 = row(counts, year=2018, kind="panel", location="Flanders")
+    assert panel_2018["exited"] == 2  # Ablynx (Sanofi) and TiGenix (Takeda)
     assert (counts["active"] >= 0).all() and (counts["founded"] >= 0).all()
-    wallonia = counts.filter((pl.col("kind") == "nbf") & (pl.col("location") == "Wallonia"))
-    assert wallonia["active"].max() > 10
+    wallonia = counts.filter((pl.col("kind") == "panel") & (pl.col("location") == "Wallonia"))
+    assert wallonia["active"].max() > 5
+    # every panel firm is placed in a declared region
+    panel = counts.filter(pl.col("kind") == "panel")
+    assert set(panel["location"]) <= set(study.definition.focal_regions)
 
 
-def test_bundled_tie_scope_shares_sum_to_one(bundled):
-    actors, alliances, parties, _ = bundled
+def test_bundled_tie_scope_shares_sum_to_one(study):
+    inputs = study.inputs
+    regions = [r.name for r in study.definition.regions]
+    home = {r.name: r.countries for r in study.definition.regions}
     for by in ("firm", "region"):
-        scope = tie_scope(alliances, parties, actors, by=by, start=1987, end=2017)
+        scope = tie_scope(inputs.alliances, inputs.parties, inputs.actors, by=by, start=1987,
+                          end=2017, firms=study.panel, regions=regions, home=home)  # fmt: skip
         placed = scope.filter(pl.col("ties") > 0)
-        assert placed.height > 20
+        assert placed.height > 2
         total = placed.select(pl.sum_horizontal(TIE_SCOPES)).to_series()
         assert total.to_list() == pytest.approx([1.0] * placed.height)
-    regions = tie_scope(alliances, parties, actors, by="region", start=1987, end=2017,
-                        kinds={"nbf"})  # fmt: skip
-    assert set(regions["location"]) <= {"Flanders", "Wallonia", "Brussels"}
+        assert set(scope["location"]) <= set(regions)
 
 
-def test_bundled_region_network(bundled):
-    actors, alliances, parties, _ = bundled
-    net = region_network(alliances, parties, actors, start=1987, end=2017)
+def test_bundled_region_network(study):
+    inputs = study.inputs
+    alliances, parties = inputs.alliances, inputs.parties
+    net = region_network(alliances, parties, inputs.actors, start=1987, end=2017)
     dated = alliances.filter(pl.col("year").is_between(1987, 2017))["alliance_id"]
     multi = parties.filter(pl.col("alliance_id").is_in(dated.implode())).group_by(
         "alliance_id").len().filter(pl.col("len") > 1)  # fmt: skip
@@ -324,11 +459,12 @@ def test_bundled_region_network(bundled):
     assert row(net, source_region="Flanders", target_region="US")["alliances"] > 10
 
 
-def test_bundled_infrastructure(bundled):
-    actors, alliances, parties, _ = bundled
-    infra = infrastructure(actors, alliances, parties)
+def test_bundled_infrastructure(study):
+    inputs = study.inputs
+    infra = infrastructure(inputs.actors, inputs.alliances, inputs.parties, firms=study.panel)
     walloon = row(infra, actor_id="walloon-region")
     assert (walloon["location"], walloon["kind"]) == ("Wallonia", "government")
     assert walloon["grants_given"] > 0
     assert {"vib", "flanders-bio", "biowin", "gimv", "pmv", "sriw", "iwt"} <= set(infra["actor_id"])
     assert (infra["deals"] >= infra["grants_given"]).all()
+    assert (infra["nbfs"] <= len(study.panel)).all()

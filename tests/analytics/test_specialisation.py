@@ -17,11 +17,18 @@ from bioris.analytics.specialisation import (
     specialisation,
     validate_taxonomy,
 )
-from bioris.analytics.tables import actors_frame, alliances_frame, parties_frame
-from bioris.domain import Actor, ActorKind, LineageFact, LineageRelation
+from bioris.analytics.tables import actors_frame
+from bioris.domain import Actor, ActorKind, LineageFact, LineageRelation, Region, StudyDefinition
 from bioris.errors import BiorisError
 from bioris.store import open_store
+from bioris.study import Study
 from bioris.workspace import init_store
+
+# the regions the hand-built examples are placed in
+STUDY = StudyDefinition(
+    name="test",
+    regions=tuple(Region(name, ("BE",)) for name in ("Flanders", "Wallonia", "Brussels")),
+)
 
 TAXONOMY = pl.DataFrame(
     {
@@ -108,7 +115,8 @@ FIRMS = [("f1", "Flanders", "antibodies"), ("f2", "Flanders", "antibodies"),
          (f"w{i}", "Wallonia", "cell_therapy") for i in range(2, 7)]  # fmt: skip
 LQ_ACTORS = actors_frame(
     [actor(i, region=r, founded=1995) for i, r, _ in FIRMS]
-    + [actor("u1", region="Wallonia"), actor("us", kind="biotech", country="US")]
+    + [actor("u1", region="Wallonia"), actor("us", kind="biotech", country="US")],
+    STUDY,
 )
 LQ_CLASSES = pl.DataFrame(
     [(i, c, "") for i, _, c in FIRMS] + [("u1", UNCLASSIFIED, None), ("us", "antibodies", "")],
@@ -138,7 +146,8 @@ def test_unclassified_firms_are_left_out_unless_asked_for():
 def test_location_quotient_over_time():
     actors = actors_frame(
         [actor("f1", region="Flanders", founded=1995), actor("f2", region="Flanders", founded=2005),
-         actor("w1", region="Wallonia", founded=2000), actor("w2", region="Wallonia")]
+         actor("w1", region="Wallonia", founded=2000), actor("w2", region="Wallonia")],
+        STUDY,
     )  # fmt: skip
     classes = pl.DataFrame(
         {"actor_id": ["f1", "f2", "w1", "w2"], "category": ["antibodies", "cell_therapy",
@@ -153,11 +162,54 @@ def test_location_quotient_over_time():
     assert lq(spec, "Flanders", "cell_therapy", 2010) == 1.0
 
 
+def test_location_quotient_against_the_panel():
+    # the panel, not every NBF: f1, f3 (Flanders: 1 of 2 in antibodies), w1-w3 (Wallonia: 1
+    # of 3), so the panel has 2 of 5 in antibodies
+    panel = ["f1", "f3", "w1", "w2", "w3"]
+    spec = specialisation(LQ_ACTORS, LQ_CLASSES, firms=panel)
+    assert lq(spec, "Flanders", "antibodies") == pytest.approx((1 / 2) / (2 / 5))  # 1.25
+    assert lq(spec, "Wallonia", "antibodies") == pytest.approx((1 / 3) / (2 / 5))  # 0.833
+    assert lq(spec, "Flanders", "cell_therapy") == pytest.approx((1 / 2) / (3 / 5))
+    assert set(spec["n"]) == {5}
+    # a panel may hold a foreign firm of another kind: us (antibodies) is its own location,
+    # and the panel now has 3 of 6 in antibodies
+    spec = specialisation(LQ_ACTORS, LQ_CLASSES, firms=[*panel, "us"])
+    assert lq(spec, "Flanders", "antibodies") == pytest.approx((1 / 2) / (3 / 6))  # 1.0
+    assert lq(spec, "US", "antibodies") == pytest.approx(1 / (3 / 6))  # 2.0
+    assert set(spec["n"]) == {6}
+
+
+def test_location_quotient_by_city_and_by_country():
+    # cities inside the focal regions, locations outside them; hand-worked:
+    # Gent: f1 (antibodies), f2 (cell); Liège: w1 (cell); US: us (antibodies); n = 4, 2 each
+    actors = actors_frame(
+        [actor("f1", region="Flanders", city="Gent"), actor("f2", region="Flanders", city="Gent"),
+         actor("w1", region="Wallonia", city="Liège"),
+         actor("us", kind="biotech", country="US", city="Boston")],
+        STUDY,
+    )  # fmt: skip
+    classes = pl.DataFrame(
+        {"actor_id": ["f1", "f2", "w1", "us"],
+         "category": ["antibodies", "cell_therapy", "cell_therapy", "antibodies"]}
+    )  # fmt: skip
+    firms = ["f1", "f2", "w1", "us"]
+    by_city = specialisation(actors, classes, firms=firms, by="city")
+    assert set(by_city["region"]) == {"Gent", "Liège", "US"}
+    assert lq(by_city, "Gent", "antibodies") == pytest.approx((1 / 2) / (2 / 4))  # 1.0
+    assert lq(by_city, "Liège", "cell_therapy") == pytest.approx(1 / (2 / 4))  # 2.0
+    assert lq(by_city, "US", "antibodies") == pytest.approx(2.0)
+    # by country the three Belgian firms are one unit of place: BE has 1 of 3 in antibodies
+    by_country = specialisation(actors, classes, firms=firms, by="country")
+    assert set(by_country["region"]) == {"BE", "US"}
+    assert lq(by_country, "BE", "antibodies") == pytest.approx((1 / 3) / (2 / 4))
+
+
 # deals: the focal NBF's categories, f1 (antibodies), f2 (cell), w1 (cell)
 DEAL_ACTORS = actors_frame(
     [actor("f1", region="Flanders"), actor("f2", region="Flanders"),
      actor("w1", region="Wallonia"), actor("us", kind="pharma", country="US"),
-     actor("de", kind="pharma", country="DE"), actor("jp", kind="pharma", country="JP")]
+     actor("de", kind="pharma", country="DE"), actor("jp", kind="pharma", country="JP")],
+    STUDY,
 )  # fmt: skip
 DEAL_CLASSES = pl.DataFrame(
     {"actor_id": ["f1", "f2", "w1"], "category": ["antibodies", "cell_therapy", "cell_therapy"],
@@ -232,7 +284,7 @@ firm_sets = st.lists(
 @settings(max_examples=40, deadline=None)
 @given(firm_sets)
 def test_location_quotient_invariants(firms):
-    actors = actors_frame([actor(f"n{i}", region=r) for i, (r, _) in enumerate(firms)])
+    actors = actors_frame([actor(f"n{i}", region=r) for i, (r, _) in enumerate(firms)], STUDY)
     classes = pl.DataFrame(
         [(f"n{i}", c, "") for i, (_, cats) in enumerate(firms) for c in sorted(cats)],
         schema=["actor_id", "category", "matched_text"], orient="row",
@@ -246,7 +298,9 @@ def test_location_quotient_invariants(firms):
     assert (spec["n_rc"] <= spec["n_r"]).all() and (spec["lq"] >= 0).all()
     # relabelling the regions relabels the rows and nothing else
     swap = {"Flanders": "Wallonia", "Wallonia": "Flanders", "Brussels": "Brussels"}
-    swapped = actors_frame([actor(f"n{i}", region=swap[r]) for i, (r, _) in enumerate(firms)])
+    swapped = actors_frame(
+        [actor(f"n{i}", region=swap[r]) for i, (r, _) in enumerate(firms)], STUDY
+    )
     again = specialisation(swapped, classes).with_columns(pl.col("region").replace(swap))
     assert again.sort("region", "category").equals(spec.sort("region", "category"))
 
@@ -255,20 +309,16 @@ def test_location_quotient_invariants(firms):
 
 
 @pytest.fixture(scope="module")
-def bundled(tmp_path_factory):
+def study(tmp_path_factory):
+    """The bundled dataset placed by its own study file, with its panel."""
     path = tmp_path_factory.mktemp("bundled") / "store.sqlite"
     init_store(path)
-    with open_store(path) as store:
-        dataset = store.dataset()
-    names = {a.actor_id: a.name for a in dataset.actors}
-    taxonomy = load_taxonomy(files("bioris") / "data" / "subsector_taxonomy.csv")
-    actors = actors_frame(dataset.actors)
-    return (actors, alliances_frame(dataset.alliances, names), parties_frame(dataset.alliances),
-            classify_subsectors(actors, taxonomy))  # fmt: skip
+    with Study(open_store(path, read_only=True)) as opened:
+        yield opened
 
 
-def test_bundled_classification(bundled):
-    actors, _, _, classified = bundled
+def test_bundled_classification(study):
+    actors, classified = study.actors, study.classified
     nbfs = actors.filter(pl.col("kind") == "nbf")["actor_id"]
     unclassified = classified.filter(
         (pl.col("category") == UNCLASSIFIED) & pl.col("actor_id").is_in(nbfs.implode())
@@ -277,22 +327,29 @@ def test_bundled_classification(bundled):
     assert set(classified["actor_id"]) == set(actors["actor_id"])
     cats = classified.filter(pl.col("actor_id") == "celyad")["category"].to_list()
     assert cats == ["cell_gene_therapy", "immuno_oncology"]
+    # classifying again with the bundled taxonomy file gives the study's table
+    taxonomy = load_taxonomy(files("bioris") / "data" / "subsector_taxonomy.csv")
+    assert classify_subsectors(actors, taxonomy).equals(classified)
 
 
-def test_bundled_known_specialisations(bundled):
-    actors, alliances, parties, classified = bundled
-    firms = specialisation(actors, classified)
-    # Flanders: nanobodies/antibodies and molecular diagnostics; Wallonia: cell therapy,
-    # women's health
+def test_bundled_known_specialisations(study):
+    actors, classified, inputs = study.actors, study.classified, study.inputs
+    firms = specialisation(actors, classified, firms=study.panel)
+    # against the red-biotech panel: Flanders in nanobodies/antibodies and molecular
+    # diagnostics; Wallonia in cell therapy and women's health
     assert lq(firms, "Flanders", "antibodies_nanobodies") > 1
     assert lq(firms, "Flanders", "molecular_diagnostics") > 1
     assert lq(firms, "Wallonia", "cell_gene_therapy") > 1
     assert lq(firms, "Wallonia", "women_health") > 1
-    deals = specialisation(actors, classified, basis="deals", alliances=alliances,
-                           parties=parties)  # fmt: skip
+    assert set(firms["region"]) <= set(study.definition.focal_regions)
+    # the panel leaves out agbiotech: no panel firm is in it
+    assert "agbiotech" not in set(firms["category"])
+    deals = specialisation(actors, classified, firms=study.panel, basis="deals",
+                           alliances=inputs.alliances, parties=inputs.parties)  # fmt: skip
     assert lq(deals, "Wallonia", "women_health") > 1
-    partners = specialisation(actors, classified, basis="deals", reference="partners",
-                              alliances=alliances, parties=parties)  # fmt: skip
+    partners = specialisation(actors, classified, firms=study.panel, basis="deals",
+                              reference="partners", alliances=inputs.alliances,
+                              parties=inputs.parties)  # fmt: skip
     assert {"US", "JP", "Flanders", "Wallonia"} <= set(partners["region"])
     for frame in (firms, deals, partners):
         assert (frame["lq"] >= 0).all() and frame["lq"].is_not_null().all()

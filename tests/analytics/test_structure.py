@@ -8,7 +8,13 @@ import pytest
 
 from bioris.analytics.geography import tie_geography
 from bioris.analytics.structure import PathSampling, network_structure
+from bioris.analytics.tables import actors_frame
+from bioris.domain import Actor, ActorKind, Region, StudyDefinition
 from tests.analytics.test_centrality import ties_of
+
+BELGIUM = StudyDefinition(
+    name="two regions", regions=(Region("Flanders", ("BE",)), Region("Wallonia", ("BE",)))
+)
 
 
 @pytest.mark.parametrize("seed", range(4))
@@ -54,10 +60,19 @@ def test_sampled_path_length_is_close():
     assert sampled == pytest.approx(exact, rel=0.03)
 
 
-def _actors(kinds: dict[str, tuple[str, str | None, str]]) -> pl.DataFrame:
+def _actors(
+    kinds: dict[str, tuple[str | None, str | None, str]], study: StudyDefinition = BELGIUM
+) -> pl.DataFrame:
+    """actor -> (country, region, kind), placed by ``study``."""
+    return actors_frame([Actor(a, a, ActorKind(k), c, r) for a, (c, r, k) in kinds.items()], study)
+
+
+def _ties(pairs: list[tuple[str, str]]) -> pl.DataFrame:
     return pl.DataFrame(
-        [{"actor_id": a, "country": c, "bioregion": r, "kind": k} for a, (c, r, k) in kinds.items()]
-    )
+        {"year": [2000] * len(pairs), "source": [s for s, _ in pairs],
+         "target": [t for _, t in pairs]},
+        schema_overrides={"year": pl.Int32},
+    )  # fmt: skip
 
 
 def test_geography_hand_worked():
@@ -66,15 +81,42 @@ def test_geography_hand_worked():
         "a": ("BE", "Flanders", "nbf"), "b": ("BE", "Flanders", "pharma"),
         "c": ("BE", "Wallonia", "nbf"), "d": ("US", None, "pharma"),
     })  # fmt: skip
-    ties = pl.DataFrame(
-        {"year": [2000] * 3, "source": ["a", "a", "c"], "target": ["b", "c", "d"]},
-        schema_overrides={"year": pl.Int32},
-    )
-    row = tie_geography(ties, actors).row(0, named=True)
+    row = tie_geography(_ties([("a", "b"), ("a", "c"), ("c", "d")]), actors).row(0, named=True)
     assert row["intra_regional_share"] == pytest.approx(1 / 3)
-    assert row["intra_belgian_share"] == pytest.approx(2 / 3)
+    # both ends in the study's focal regions: a-b and a-c
+    assert row["study_area_share"] == pytest.approx(2 / 3)
     assert row["international_share"] == pytest.approx(1 / 3)
     assert row["ei_index_location"] == pytest.approx((2 - 1) / 3)
+    # Wallonia declared but not focal: only a-b is inside the study area
+    flanders = StudyDefinition(
+        name="one focal region",
+        regions=(Region("Flanders", ("BE",)), Region("Wallonia", ("BE",), focal=False)),
+    )
+    actors = _actors({a: (c, r, k) for a, c, r, k in actors.select(
+        "actor_id", "country", "region", "kind").iter_rows()}, flanders)  # fmt: skip
+    row = tie_geography(_ties([("a", "b"), ("a", "c"), ("c", "d")]), actors).row(0, named=True)
+    assert row["study_area_share"] == pytest.approx(1 / 3)
+    assert row["intra_regional_share"] == pytest.approx(1 / 3)
+
+
+def test_geography_of_a_cross_border_region():
+    # Medicon Valley spans DK-84 (Copenhagen) and SE-M (Skåne): a Copenhagen-Lund tie is
+    # intra-regional and inside the study area, not international; Copenhagen-Munich is
+    # international; Lund-Stockholm (SE-AB, not declared) is national but not regional
+    medicon = StudyDefinition(
+        name="Medicon Valley", regions=(Region("Medicon Valley", ("DK", "SE"), ("DK-84", "SE-M")),)
+    )
+    actors = _actors({
+        "cph": (None, "DK-84", "nbf"), "lund": (None, "SE-M", "university"),
+        "muc": ("DE", None, "pharma"), "sto": ("SE", "SE-AB", "biotech"),
+    }, medicon)  # fmt: skip
+    assert actors.select("location").to_series().to_list() == [
+        "Medicon Valley", "Medicon Valley", "DE", "SE"]  # fmt: skip
+    ties = _ties([("cph", "lund"), ("cph", "muc"), ("lund", "sto")])
+    row = tie_geography(ties, actors).row(0, named=True)
+    assert row["intra_regional_share"] == pytest.approx(1 / 3)
+    assert row["study_area_share"] == pytest.approx(1 / 3)
+    assert row["international_share"] == pytest.approx(1 / 3)
 
 
 @pytest.mark.parametrize("seed", range(3))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import polars as pl
 import pytest
-from benchmarks.synthetic import FIRST_YEAR, LAST_YEAR, generate, resolve_size
+from benchmarks.synthetic import BIOREGIONS, FIRST_YEAR, LAST_YEAR, generate, resolve_size
 
 from bioris.analytics.tables import ACTOR_SCHEMA, ALLIANCE_SCHEMA, PARTY_SCHEMA
 from bioris.analytics.temporal import TIE_COLUMNS, TiePolicy, tie_table
@@ -100,10 +100,11 @@ def test_vocabularies(data):
     assert set(data.alliances["deal_type"]) <= {t.value for t in DealType}
     assert set(data.actors["kind"]) <= {k.value for k in ActorKind}
     belgian = data.actors.filter(pl.col("country") == "BE")
-    assert set(belgian["bioregion"]) <= {r.value for r in Bioregion}
-    assert data.actors.filter(pl.col("country") != "BE")["bioregion"].null_count() == (
-        data.actors.height - belgian.height
-    )
+    assert set(belgian["region"]) <= set(BIOREGIONS)
+    assert (belgian["location"] == belgian["region"]).all() and belgian["focal"].all()
+    abroad = data.actors.filter(pl.col("country") != "BE")
+    assert abroad["region"].null_count() == abroad.height
+    assert (abroad["location"] == abroad["country"]).all() and not abroad["focal"].any()
     assert (data.actors.filter(pl.col("kind") == "nbf")["country"] == "BE").all()
 
 

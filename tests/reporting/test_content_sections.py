@@ -1,40 +1,36 @@
-"""The content sections of the report: business models and money, the bioRegions compared,
-and the firm case histories, on the bundled dataset and on a tiny one without pipeline or
-financial records."""
+"""The content sections of the report: business models and money, the regions compared, and
+the firm case histories, on the bundled study and on a tiny one without pipeline or financial
+records."""
 
 from __future__ import annotations
 
 import polars as pl
 import pytest
 
-from bioris.data import big_pharma_names
-from bioris.domain import Actor, Alliance, Dataset, LineageFact, Party, Terms
+from bioris.domain import (
+    Actor,
+    Alliance,
+    Dataset,
+    LineageFact,
+    Party,
+    Region,
+    StudyDefinition,
+    Terms,
+)
 from bioris.domain.money import Money
 from bioris.domain.vocab import ActorKind, DealType, LineageRelation, Role, Stage
-from bioris.firm_profile import success_rates
-from bioris.region_summary import taxonomy
-from bioris.reporting import ReportOptions, context_for, render_html
+from bioris.reporting import build_context, render_html
 from bioris.reporting.model import Figure, Section, Table, Text
 from bioris.reporting.sections import business, cases, regions
-from bioris.store import open_store
-from bioris.workspace import init_store
+from tests.reporting.helpers import study_of
 
 MODULES = (business, regions, cases)
 EVIL = "<script>x</script>"
 NON_CARTESIAN = {"sunburst", "treemap", "pie", "sankey", "table"}
-
-
-def _context(dataset: Dataset, **options):
-    opts = ReportOptions(**options)
-    return context_for(dataset, opts, "test", big_pharma_names(), success_rates(), taxonomy())
-
-
-@pytest.fixture(scope="module")
-def bundled(tmp_path_factory):
-    path, _ = init_store(tmp_path_factory.mktemp("store") / "bioris.sqlite")
-    with open_store(path) as store:
-        dataset = store.dataset()
-    return _context(dataset)
+TINY_STUDY = StudyDefinition(
+    name="tiny",
+    regions=(Region("Flanders", ("BE",)), Region("Wallonia", ("BE",))),
+)
 
 
 @pytest.fixture(scope="module")
@@ -60,11 +56,16 @@ def _deal(alliance_id, year, deal_type, parties, stage=Stage.UNKNOWN, terms=None
 
 
 @pytest.fixture(scope="module")
-def tiny():
-    return tiny_context()
+def tiny_study(tmp_path_factory):
+    return study_of(tmp_path_factory.mktemp("tiny") / "t.sqlite", tiny_dataset(), TINY_STUDY)
 
 
-def tiny_context():
+@pytest.fixture(scope="module")
+def tiny(tiny_study):
+    return build_context(tiny_study, start=2000, end=2017)
+
+
+def tiny_dataset() -> Dataset:
     """Two NBFs (one named like an HTML tag), a pharma, a university, a financier and a
     funder; four deals; one acquisition; no pipeline, no financials."""
     actors = (
@@ -97,8 +98,7 @@ def tiny_context():
               terms=Terms(upfront=_money(1.0))),
     )  # fmt: skip
     lineage = (LineageFact("evil", LineageRelation.ACQUIRED_BY, "sanofi", 2016),)
-    return _context(Dataset(actors=actors, lineage=lineage, alliances=alliances),
-                    start_year=2000, end_year=2017)  # fmt: skip
+    return Dataset(actors=actors, lineage=lineage, alliances=alliances)
 
 
 @pytest.fixture(scope="module")
@@ -169,7 +169,7 @@ def test_business_section_shows_the_typology_money_and_fipco(bundled_sections):
     text = " ".join(_texts(section))
     assert "docs/business_models.md" in text
     assert "PHASE_SUCCESS_RATES.md" in text
-    assert "ThromboGenics in 2012 (own registration)" in text
+    assert "ThromboGenics in 2012" in text
 
 
 def test_regions_section_compares_flanders_and_wallonia(bundled_sections):
@@ -223,7 +223,7 @@ def test_cases_are_ordered_by_deals_and_capped(bundled, bundled_sections, monkey
 
 def test_names_stay_data_and_are_escaped_when_rendered(tiny, tiny_sections):
     history = " ".join(_texts(tiny_sections["cases"]))
-    assert f"{EVIL} is an NBF in Flanders, Ghent, founded in 2005" in history
+    assert f"{EVIL} is a panel firm in Flanders, Ghent, founded in 2005" in history
     assert "acquired by Sanofi in 2016" in history
     assert "big pharma (Sanofi)" in history
     for key in ("business", "regions", "cases"):
@@ -240,7 +240,53 @@ def test_names_stay_data_and_are_escaped_when_rendered(tiny, tiny_sections):
     assert EVIL not in html
 
 
-def test_sections_are_never_empty_on_an_empty_period(tiny):
-    empty = _context(tiny.dataset, start_year=1990, end_year=1995)
+def test_sections_are_never_empty_on_an_empty_period(tiny_study):
+    empty = build_context(tiny_study, start=1990, end=1995)
     for module in MODULES:
         _check_section(module.build(empty))
+
+
+def _block(section: Section, name: str):
+    return next(b for b in section.blocks if getattr(b, "name", "") == name)
+
+
+def test_business_and_cases_show_the_same_labels(bundled, bundled_sections):
+    """One label per firm-year: the value chain of the business timeline, of the case
+    overview and of the FIPCO table agree (the issue: "4 FIPCO in 2017" while the migration
+    table said Innogenetics never reached FIPCO)."""
+    end = bundled.options.end_year
+    names = dict(bundled.actors.select("actor_id", "name").iter_rows())
+    labels = bundled.labels().with_columns(pl.col("firm").replace_strict(names).alias("name"))
+    at_end = dict(labels.filter(pl.col("year") == end).select("name", "value_chain").rows())
+    timeline = _block(bundled_sections["business"], "bm_value_chain_timeline").data
+    shown = timeline.join(labels, on=["name", "year"], suffix="_study")
+    assert shown.height == timeline.height
+    assert (shown["value_chain"] == shown["value_chain_study"]).all()
+    overview = _block(bundled_sections["cases"], "cases_overview").data
+    for name, label in overview.select("name", f"value_chain_{end}").rows():
+        assert at_end.get(name) == label, name
+    fipco = _block(bundled_sections["business"], "bm_fipco_migration").data
+    for name, year in fipco.drop_nulls("fipco_year").select("name", "fipco_year").rows():
+        label = timeline.filter((pl.col("name") == name) & (pl.col("year") == year))
+        assert label["value_chain"].to_list() == ["FIPCO"], name
+    fipco_at_end = {n for n, v in at_end.items() if v == "FIPCO"}
+    assert not {"Tibotec", "Innogenetics"} & fipco_at_end  # long owned by J&J and Solvay
+
+
+def test_no_firm_is_labelled_after_its_exit(bundled, bundled_sections):
+    exits = dict(bundled.exits.iter_rows())
+    names = dict(bundled.actors.select("name", "actor_id").iter_rows())
+    for key in ("bm_value_chain_timeline", "bm_product_model_timeline"):
+        data = _block(bundled_sections["business"], key).data
+        for name, year in data.select("name", "year").rows():
+            exit_year = exits.get(names.get(name))
+            assert exit_year is None or year <= exit_year, (key, name, year)
+
+
+def test_spinoff_counts_count_firms_only(bundled, bundled_sections):
+    counts = _block(bundled_sections["regions"], "regions_spinoffs_per_institution").data
+    kinds = dict(bundled.actors.select("name", "kind").iter_rows())
+    for firms in counts["firms"].to_list():
+        assert {kinds[f] for f in firms.split("; ")} <= {"nbf", "biotech", "pharma"}
+    text = " ".join(_texts(bundled_sections["regions"]))
+    assert "VIB (" in text and "flanders.bio (" not in text

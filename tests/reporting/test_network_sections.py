@@ -1,4 +1,5 @@
-"""The network maps and the big-pharma x NBF matrix, on the bundled data and a tiny dataset."""
+"""The network maps, the big-pharma x panel-firm matrix and the stability of the ranking, on
+the bundled study and a tiny one."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ import plotly.graph_objects as go
 import polars as pl
 import pytest
 
-from bioris.data import big_pharma_names
+from bioris.analytics.geography import location_colours, location_groups
+from bioris.analytics.layout import stable_layout
 from bioris.domain import (
     Actor,
     ActorKind,
@@ -18,29 +20,22 @@ from bioris.domain import (
     LineageFact,
     LineageRelation,
     Party,
+    Region,
     Role,
+    StudyDefinition,
 )
-from bioris.reporting import ReportOptions, context_for
-from bioris.reporting.layout import LOCATION_COLOURS, location_groups, stable_layout
+from bioris.reporting import build_context, write_report
 from bioris.reporting.model import Figure, ReportContext, Section, Table, Text
 from bioris.reporting.sections import network_maps, partners
-from bioris.store import open_store
-from bioris.workspace import init_store
+from bioris.study import Study
+from tests.reporting.helpers import study_of
 
 # ---------------------------------------------------------------- contexts
 
 
-@pytest.fixture(scope="module")
-def bundled(tmp_path_factory: pytest.TempPathFactory) -> ReportContext:
-    path, _ = init_store(tmp_path_factory.mktemp("store") / "r.sqlite")
-    with open_store(path, read_only=True) as store:
-        dataset = store.dataset()
-    return context_for(dataset, ReportOptions(), "bundled", big_pharma_names())
-
-
 def _actor(actor_id: str, name: str, kind: ActorKind, country: str,
-           bioregion: Bioregion | None = None) -> Actor:  # fmt: skip
-    return Actor(actor_id, name, kind, country=country, region=bioregion)
+           region: str | None = None) -> Actor:  # fmt: skip
+    return Actor(actor_id, name, kind, country=country, region=region)
 
 
 def _deal(deal_id: str, year: int, *parties: tuple[str, Role]) -> Alliance:
@@ -73,12 +68,27 @@ TINY = Dataset(
         _deal("d7", 1995, ("nbf1", Role.LICENSOR), ("roche", Role.LICENSEE)),  # before period
     ),
 )  # fmt: skip
-TINY_OPTIONS = ReportOptions(start_year=2000, end_year=2015, window_years=5, seed=7)
+TINY_STUDY = StudyDefinition(
+    name="tiny",
+    window=5,
+    regions=(
+        Region("Flanders", ("BE",), colour="#E8A600"),
+        Region("Wallonia", ("BE",), colour="#D7263D"),
+        Region("Brussels", ("BE",), colour="#1F5AA6"),
+    ),
+)
+TINY_OPTIONS = {"start": 2000, "end": 2015, "seed": 7}
 
 
 @pytest.fixture(scope="module")
-def tiny() -> ReportContext:
-    return context_for(TINY, TINY_OPTIONS, "tiny", ("Pfizer", "Wyeth", "Roche"))
+def tiny_study(tmp_path_factory: pytest.TempPathFactory) -> Study:
+    # Pfizer, Wyeth and Roche are on the bundled big-pharma list
+    return study_of(tmp_path_factory.mktemp("tiny") / "t.sqlite", TINY, TINY_STUDY)
+
+
+@pytest.fixture(scope="module")
+def tiny(tiny_study: Study) -> ReportContext:
+    return build_context(tiny_study, **TINY_OPTIONS)
 
 
 @pytest.fixture(params=["bundled", "tiny"])
@@ -200,10 +210,13 @@ def test_animation_has_one_frame_per_year_with_ties(ctx):
 
 
 def test_fixed_location_colours(ctx):
-    assert LOCATION_COLOURS["Flanders"] == "#E8A600"
-    assert LOCATION_COLOURS["Wallonia"] == "#D7263D"
-    assert LOCATION_COLOURS["Brussels"] == "#1F5AA6"
-    groups = dict(location_groups(ctx.actors).select("actor", "group").iter_rows())
+    colours = location_colours(ctx.study.region_colours())
+    assert colours["Flanders"] == "#E8A600"
+    assert colours["Wallonia"] == "#D7263D"
+    assert colours["Brussels"] == "#1F5AA6"
+    assert dict(ctx.colours) == colours
+    groups = location_groups(ctx.actors, ctx.study.region_colours())
+    groups = dict(groups.select("actor", "group").iter_rows())
     section = network_maps.build(ctx)
     fig = _figure(section, "network_maps_animation")
     traces = [*_figure(section, "network_maps_small_multiples").data,
@@ -211,11 +224,11 @@ def test_fixed_location_colours(ctx):
     regions_seen = set()
     for trace in _node_traces(traces):
         assert {groups[a] for a in trace.ids} == {trace.name}
-        assert trace.marker.color == LOCATION_COLOURS[trace.name]
+        assert trace.marker.color == colours[trace.name]
         regions_seen.add(trace.name)
     assert {"Flanders", "Wallonia", "Brussels"} <= regions_seen
     legend = [t.name for t in fig.data if t.showlegend]
-    assert legend == [g for g in LOCATION_COLOURS if g in legend]  # fixed order
+    assert legend == [g for g in colours if g in legend]  # fixed order
     assert {"Flanders", "Wallonia", "Brussels"} <= set(legend)
 
 
@@ -224,7 +237,7 @@ def test_hover_names_kind_location_and_degree(tiny):
     frame = next(f for f in fig.frames if f.name == "2012")
     text = {a: t for tr in _node_traces(frame.data) for a, t in zip(tr.ids, tr.text, strict=True)}
     # 2012: d2 (2010: nbf1-wyeth), d3 (nbf2-pfizer), d4 (2008: nbf2-vc), d5 (nbf1-nbf3-roche)
-    assert text["nbf1"] == "<b>Flemish NBF</b><br>NBF · Flanders<br>3 partner(s) in 2012"
+    assert text["nbf1"] == "<b>Flemish NBF</b><br>panel firm · Flanders<br>3 partner(s) in 2012"
     fund = "<b>A &lt;b&gt;fund&lt;/b&gt;</b>"  # names are escaped
     assert text["vc"] == f"{fund}<br>financier · JP (Asia-Pacific)<br>1 partner(s) in 2012"
 
@@ -240,19 +253,18 @@ def test_capping_says_so(tiny):
     assert not any("at most" in b.text for b in uncapped.blocks if isinstance(b, Text))
 
 
-def test_no_ties_gives_a_text():
-    options = ReportOptions(start_year=1950, end_year=1960)
-    section = network_maps.build(context_for(TINY, options, "tiny", ()))
+def test_no_ties_gives_a_text(tiny_study):
+    section = network_maps.build(build_context(tiny_study, start=1950, end=1960))
     assert [type(b) for b in section.blocks] == [Text]
 
 
-# ---------------------------------------------------------------- big pharma x NBF matrix
+# ---------------------------------------------------------------- big pharma x panel matrix
 
 
 def test_matrix_counts_by_owner_at_the_deal_date(tiny):
-    deals = partners.big_pharma_nbf_deals(tiny)
+    deals = partners.big_pharma_panel_deals(tiny)
     got = {
-        (r["big_pharma"], r["nbf"]): (r["deals"], r["years"]) for r in deals.iter_rows(named=True)
+        (r["big_pharma"], r["firm"]): (r["deals"], r["years"]) for r in deals.iter_rows(named=True)
     }
     assert got == {
         ("Wyeth", "Flemish NBF"): (1, "2005"),  # before Pfizer bought Wyeth in 2009
@@ -265,7 +277,7 @@ def test_matrix_counts_by_owner_at_the_deal_date(tiny):
 
 def test_matrix_figure_and_table(tiny):
     section = partners.build(tiny)
-    heat = _figure(section, "big_pharma_nbf_matrix").data[0]
+    heat = _figure(section, "big_pharma_panel_matrix").data[0]
     assert heat.type == "heatmap"
     cells = {
         (y, x): z
@@ -286,22 +298,22 @@ def test_matrix_figure_and_table(tiny):
 
 
 def test_bundled_matrix_uses_lineage(bundled):
-    deals = partners.big_pharma_nbf_deals(bundled)
+    deals = partners.big_pharma_panel_deals(bundled)
     assert deals.height and deals["deals"].min() >= 1
     assert set(deals["big_pharma_id"]) <= set(bundled.network.big_pharma)
-    assert set(deals["nbf_id"]) <= set(bundled.network.nbfs)
+    assert set(deals["firm_id"]) <= set(bundled.firms)
     # a group's row never holds a deal signed before the group owned the partner
     wyeth = deals.filter(pl.col("big_pharma_id") == "wyeth")["years"].to_list()
     assert all(int(y) < 2009 for ys in wyeth for y in ys.split(", "))
 
 
 def test_figure_data_is_written_as_csv(tiny, tmp_path: Path):
-    from bioris.reporting import write_report
-
     sections = [network_maps.build(tiny), partners.build(tiny)]
     write_report(sections, tiny.options, tmp_path / "r.html", tmp_path / "data")
     written = {p.name for p in (tmp_path / "data").iterdir()}
-    assert {"network_maps_small_multiples.csv", "network_maps_animation.csv",
-            "big_pharma_nbf_matrix.csv", "big_pharma_nbf_matrix_table.csv"} <= written  # fmt: skip
+    expected = {"network_maps_small_multiples.csv", "network_maps_animation.csv",
+                "big_pharma_panel_matrix.csv", "big_pharma_panel_matrix_table.csv",
+                "partner_ranking_stability.csv", "partner_ranking_agreement.csv"}  # fmt: skip
+    assert expected <= written
     nodes = pl.read_csv(tmp_path / "data" / "network_maps_animation.csv")
     assert {"year", "actor", "name", "location", "degree", "x", "y"} <= set(nodes.columns)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from bioris.tasks import make_report
+from bioris.study import Study
 from bioris.workspace import init_store
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -32,7 +32,8 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
 def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("report")
     store, _ = init_store(folder / "s.sqlite")
-    return make_report(store, out=folder / "report.html")
+    with Study.open(store) as study:
+        return study.report(folder / "report.html")
 
 
 @pytest.fixture(scope="module")

@@ -10,8 +10,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from bioris.analytics import RANKING_RULE
+from bioris.analytics.geography import location_colours
 from bioris.domain import ActorKind, DealType, Stage
-from bioris.reporting.layout import LOCATION_COLOURS
 from bioris.store import AllianceFilter, open_store
 from tests.web.helpers import EVIL, EVIL_ALIAS, QUOTED, assert_error
 
@@ -28,8 +28,10 @@ def test_meta_describes_the_store(client: TestClient, bundled_path) -> None:
     assert body["kinds"] == [k.value for k in ActorKind]
     assert body["deal_types"] == [d.value for d in DealType]
     assert body["stages"] == [s.value for s in Stage]
-    assert body["regions"][:3] == ["Brussels", "Flanders", "Wallonia"]
+    # the declared regions first, in the study's order, then locations and countries
+    assert body["regions"][:3] == ["Flanders", "Wallonia", "Brussels"]
     assert "BE" in body["regions"] and "US" in body["regions"]
+    assert body["layers"] == ["alliance", "ma", "financing", "public"]
     assert body["settings"] == {"default_page_size": 100, "max_page_size": 1000,
                                 "default_window": 5}  # fmt: skip
 
@@ -47,8 +49,9 @@ def test_actors_page_through_all_actors(client: TestClient) -> None:
     ids = [a["actor_id"] for a in seen]
     assert len(ids) == total and ids == sorted(ids)
     assert set(seen[0]) == {
-        "actor_id", "name", "kind", "country", "bioregion", "city", "founded", "ipo_year",
-        "exit", "aliases", "source_urls", "confidence",
+        "actor_id", "name", "kind", "country", "region", "location", "in_panel", "exit_year",
+        "exit_kind", "city", "founded", "ipo_year", "exit", "aliases", "source_urls",
+        "confidence",
     }  # fmt: skip
 
 
@@ -80,7 +83,10 @@ def test_actor_filters(client: TestClient, params: dict, expected: set[str]) -> 
 def test_actor_kind_and_region_filters_agree_with_the_data(client: TestClient) -> None:
     body = client.get("/api/actors", params={"kind": "nbf", "region": "Flanders"}).json()
     assert body["total"] > 0
-    assert all(a["kind"] == "nbf" and a["bioregion"] == "Flanders" for a in body["items"])
+    assert all(a["kind"] == "nbf" and a["location"] == "Flanders" for a in body["items"])
+    belgian = client.get("/api/actors", params={"region": "BE", "page_size": 1000}).json()
+    assert {a["country"] for a in belgian["items"]} == {"BE"}
+    assert body["total"] < belgian["total"]
 
 
 def test_unicode_search_ignores_case(tiny_client: TestClient) -> None:
@@ -96,6 +102,8 @@ def test_unicode_search_ignores_case(tiny_client: TestClient) -> None:
         ({"page": 0}, "page"),
         ({"page": "one"}, "page"),
         ({"kind": "wizard"}, "kind"),
+        ({"region": "Atlantis"}, "region"),
+        ({"region": "x" * 201}, "region"),
         ({"q": "x" * 201}, "q"),
     ],
 )
@@ -139,10 +147,14 @@ def test_actor_profile_measures_match_the_measures_route(client: TestClient) -> 
     assert body["measures"] == expected
 
 
-def test_business_models_only_for_nbfs(client: TestClient) -> None:
+def test_business_models_only_for_panel_firms(client: TestClient) -> None:
     pharma = client.get("/api/actors", params={"kind": "pharma", "page_size": 1}).json()
     actor_id = pharma["items"][0]["actor_id"]
     assert client.get(f"/api/actors/{actor_id}").json()["business_models"] == []
+    firms = client.get("/api/actors", params={"kind": "nbf", "page_size": 1000}).json()
+    outside = [a["actor_id"] for a in firms["items"] if not a["in_panel"]]
+    assert outside  # the study's panel leaves out some NBFs (agbiotech, medtech, ...)
+    assert client.get(f"/api/actors/{outside[0]}").json()["business_models"] == []
 
 
 def test_lineage_names_parents(tiny_client: TestClient) -> None:
@@ -286,7 +298,9 @@ def test_network_snapshot(client: TestClient) -> None:
     node = body["nodes"][0]
     assert set(node) == {"id", "name", "kind", "location", "group", "colour", "degree",
                          "betweenness", "x", "y"}  # fmt: skip
-    assert all(LOCATION_COLOURS[n["group"]] == n["colour"] for n in body["nodes"])
+    meta = client.get("/api/meta").json()
+    colours = location_colours({r["name"]: r["colour"] for r in meta["study"]["regions"]})
+    assert all(colours[n["group"]] == n["colour"] for n in body["nodes"])
     groups = {n["id"]: n["group"] for n in body["nodes"]}
     assert groups.get("galapagos", "Flanders") == "Flanders"
     assert all(-1 <= n["x"] <= 1 and -1 <= n["y"] <= 1 for n in body["nodes"])
@@ -298,7 +312,7 @@ def test_network_snapshot(client: TestClient) -> None:
 
 def test_network_defaults_to_the_last_year(client: TestClient) -> None:
     meta = client.get("/api/meta").json()
-    assert client.get("/api/network").json()["year"] == meta["years"][1]
+    assert client.get("/api/network").json()["year"] == meta["study"]["period"][1] == 2017
 
 
 def test_positions_are_stable_across_years_and_windows(client: TestClient) -> None:
@@ -327,16 +341,16 @@ def test_network_filters(client: TestClient) -> None:
     assert 0 < len(layer.json()["edges"]) < len(whole["edges"])
 
 
-def test_network_of_an_unknown_region_or_empty_year_is_empty(client: TestClient) -> None:
-    for params in ({"region": "Atlantis"}, {"year": 1900}):
-        body = client.get("/api/network", params=params).json()
-        assert body["nodes"] == [] and body["edges"] == []
+def test_network_of_an_empty_year_is_empty(client: TestClient) -> None:
+    body = client.get("/api/network", params={"year": 1900}).json()
+    assert body["nodes"] == [] and body["edges"] == [] and body["years"]
 
 
 @pytest.mark.parametrize(
     ("params", "name"),
     [({"window": 0}, "window"), ({"window": 31}, "window"), ({"kind": "x"}, "kind"),
-     ({"year": "MMX"}, "year"), ({"deal_type": "'--"}, "deal_type")],
+     ({"year": "MMX"}, "year"), ({"deal_type": "'--"}, "deal_type"),
+     ({"region": "Atlantis"}, "region"), ({"layer": "alliances"}, "layer")],
 )  # fmt: skip
 def test_bad_network_parameters_are_422(client: TestClient, params: dict, name: str) -> None:
     assert f"{name}:" in assert_error(client.get("/api/network", params=params), 422)["message"]
@@ -356,7 +370,7 @@ def test_measures_paged_and_filtered(client: TestClient) -> None:
     everything = client.get("/api/measures", params={"year": 2010, "page_size": 1000}).json()
     network = client.get("/api/network", params={"year": 2010}).json()
     assert everything["total"] == len(network["nodes"])
-    assert client.get("/api/measures", params={"actor": "nobody"}).json()["total"] == 0
+    assert_error(client.get("/api/measures", params={"actor": "nobody"}), 422)
 
 
 def test_measures_of_another_window(client: TestClient) -> None:
@@ -368,14 +382,15 @@ def test_measures_of_another_window(client: TestClient) -> None:
 def test_partner_ranking(client: TestClient) -> None:
     body = client.get("/api/partners", params={"year": 2015, "top": 5}).json()
     assert body["rule"] == RANKING_RULE
+    assert (body["year"], body["window"], body["layers"]) == (2015, 5, ["alliance"])
     ranks = [r["rank"] for r in body["items"]]
     assert ranks and ranks == sorted(ranks) and ranks[0] == 1 and max(ranks) <= 5
     assert set(body["items"][0]) == {
-        "rank", "actor_id", "name", "bioregion", "big_pharma_partners", "distinct_partners",
+        "rank", "actor_id", "name", "location", "big_pharma_partners", "distinct_partners",
         "target_alliances", "active_alliances", "repeat_partners",
     }  # fmt: skip
-    kinds = {client.get(f"/api/actors/{r['actor_id']}").json()["kind"] for r in body["items"]}
-    assert kinds == {"nbf"}
+    ranked = [client.get(f"/api/actors/{r['actor_id']}").json() for r in body["items"]]
+    assert all(a["in_panel"] for a in ranked)
     assert client.get("/api/partners", params={"year": 1900}).json()["items"] == []
     assert_error(client.get("/api/partners", params={"top": 0}), 422)
 
@@ -385,25 +400,31 @@ def test_partner_ranking_within_a_region(client: TestClient, region: str) -> Non
     params = {"year": 2015, "top": 1000}
     everyone = client.get("/api/partners", params=params).json()["items"]
     local = client.get("/api/partners", params=params | {"region": region}).json()["items"]
-    assert local and {r["bioregion"] for r in local} == {region.capitalize()}
+    assert local and {r["location"] for r in local} == {region.capitalize()}
     # The same order as in the whole ranking, ranked again among themselves.
     wanted = region.casefold()
-    same_region = [r["actor_id"] for r in everyone if (r["bioregion"] or "").casefold() == wanted]
+    same_region = [r["actor_id"] for r in everyone if (r["location"] or "").casefold() == wanted]
     assert [r["actor_id"] for r in local] == same_region
     assert local[0]["rank"] == 1 and len(local) < len(everyone)
     top = client.get("/api/partners", params={"year": 2015, "top": 2, "region": region}).json()
     assert max(r["rank"] for r in top["items"]) <= 2
-    nowhere = client.get("/api/partners", params=params | {"region": "Atlantis"}).json()
-    assert nowhere["items"] == []
+    nowhere = client.get("/api/partners", params=params | {"region": "Atlantis"})
+    assert "region:" in assert_error(nowhere, 422)["message"]
 
 
 def test_regions(client: TestClient) -> None:
     body = client.get("/api/regions").json()
-    assert set(body) == {"actors", "specialisation", "scope", "links", "infrastructure",
-                         "spinoffs"}  # fmt: skip
-    assert all(body[name] for name in body)
-    assert set(body["actors"][0]) == {"kind", "Brussels", "Flanders", "Wallonia"}
-    assert {r["location"] for r in body["scope"]} == {"Brussels", "Flanders", "Wallonia"}
+    tables = {"actors", "specialisation", "scope", "links", "infrastructure", "spinoffs"}
+    assert set(body) == tables | {"regions", "start", "end"}
+    assert all(body[name] for name in tables)
+    assert body["regions"] == ["Flanders", "Wallonia", "Brussels"]
+    assert (body["start"], body["end"]) == (1987, 2017)
+    assert list(body["actors"][0]) == ["kind", "Flanders", "Wallonia", "Brussels"]
+    assert body["actors"][0]["kind"] == "panel"  # the panel firms first
+    assert {r["location"] for r in body["scope"]} <= set(body["regions"])
+    assert {"Flanders", "Wallonia"} <= {r["location"] for r in body["scope"]}
+    assert all("location" in r for r in body["spinoffs"])
+    assert {r["region"] for r in body["specialisation"]} <= set(body["regions"])
 
 
 # -- pages, static files, docs ---------------------------------------------------------------

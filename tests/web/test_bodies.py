@@ -106,20 +106,20 @@ def test_accept_encoding_given_twice_is_read_whole(client: TestClient) -> None:
 
 def test_warming_renders_every_year_of_the_default_window(app) -> None:
     service = app.state.service
-    years = service.network.tie_years(service.settings.tie_lifetime_years, service.network.layer())
+    years = service.network.tie_years(service.window, service.network.base)
     kept, size = service.network.snapshots_kept
     assert kept >= len(years) > 20 and size > 0
 
 
 def test_a_full_snapshot_cache_keeps_the_year_the_explorer_opens_on(bundled_path: Path) -> None:
     service = create_app(bundled_path).state.service
-    network, window = service.network, service.settings.tie_lifetime_years
-    years = network.tie_years(window, network.layer())
-    total = sum(network.snapshot(y, window, network.layer()).nbytes for y in years)
+    network, window = service.network, service.window
+    years = network.tie_years(window, network.base)
+    total = sum(network.snapshot(y, window, network.base).nbytes for y in years)
     # Start again with room for about half of them.
     network._snapshots = LruCache(1000, max_weight=total // 2, weigh=lambda b: b.nbytes)
     network.warm(window)
-    kept = {y for y in years if network._snapshots.peek((y, window, network.layer()))}
+    kept = {y for y in years if network._snapshots.peek((y, window, network.base))}
     assert years[-1] in kept and years[0] not in kept and 0 < len(kept) < len(years)
 
 
@@ -128,7 +128,7 @@ def test_snapshots_under_a_small_memory_bound_are_the_same(bundled_path: Path) -
     client = TestClient(create_app(bundled_path))
     for year in range(1995, 2018):
         expected = client.get(f"/api/network?year={year}").json()
-        assert json.loads(tight.network_body(year, 5).plain) == expected
+        assert json.loads(tight.network_body(year, 5, tight.focus()).plain) == expected
     kept, size = tight.network.snapshots_kept
     assert size <= 1_000_000 and kept >= 1
 

@@ -215,6 +215,45 @@ def test_the_region_filter_ranks_that_regions_partners(page):
     page.guard.check()
 
 
+def _ties(summary: str) -> int:
+    found = re.search(r"(\d+) ties?\b", summary)
+    return int(found.group(1)) if found else 0
+
+
+def _deal_type_options(page) -> list[str]:
+    return page.locator("#net-deal-type option").evaluate_all("os => os.map(o => o.value)")
+
+
+def test_the_layer_selector_shows_the_ties_of_other_layers(page):
+    _open_network(page, "?year=2010")
+    summary = page.locator("#net-summary")
+    expect(summary).to_have_text(re.compile(r"^2010: \d+ actors?, \d+ ties?"))
+    alliances_only = _ties(summary.inner_text())
+    # the study's network layer by default: acquisitions are not alliance ties
+    expect(page.locator("#net-layer-alliance")).to_be_checked()
+    expect(page.locator("#net-layer-ma")).not_to_be_checked()
+    assert "acquisition" not in _deal_type_options(page)
+
+    page.locator("#net-layer-ma").check()  # add the acquisitions
+    page.wait_for_url(re.compile(r"[?&]layer=ma\b"))
+    expect(summary).not_to_have_text(re.compile(rf", {alliances_only} ties? "))
+    assert _ties(summary.inner_text()) > alliances_only
+    assert "acquisition" in _deal_type_options(page)
+    expect(page.locator("#net-partners table tbody tr").first).to_be_visible()
+
+    page.locator("#net-layer-alliance").uncheck()  # acquisitions alone
+    expect(page.locator("#network-plot")).to_have_attribute("data-year", re.compile(r"^\d{4}$"))
+    page.wait_for_url(re.compile(r"^(?!.*layer=alliance).*[?&]layer=ma\b"))
+    expect(page.locator("#net-deal-type option")).to_have_count(2)  # any, acquisition
+    page.locator("#net-layer-ma").click()  # the last layer stays: a network needs one
+    expect(page.locator("#net-layer-ma")).to_be_checked()
+
+    page.goto("/?year=2012&layer=financing")  # a linked view opens with its layers
+    expect(page.locator("#net-layer-financing")).to_be_checked()
+    expect(page.locator("#net-layer-alliance")).not_to_be_checked()
+    page.guard.check()
+
+
 def test_positions_and_axes_stay_put_across_years(page):
     _open_network(page, "?year=2012")
     expect(page.locator("#network-plot")).to_have_attribute("data-preloaded", "true")

@@ -4,6 +4,11 @@ Schemathesis generates valid and invalid parameters from ``/openapi.json`` and r
 default checks: no server error, documented status codes, content types, headers and response
 schemas, and invalid input rejected with a 4xx. Examples are few and derandomized, so the
 run is fast and the same every time. No operation is excluded.
+
+One allowance: ``actor`` and ``partner`` take an actor's name, alias or former name as well as
+its id. The document cannot list every name a store holds (it lists every vocabulary value),
+so a schema-valid but unknown name is a 422 error suggesting close names, and the routes that
+take one accept 422 for valid-looking input too.
 """
 
 from __future__ import annotations
@@ -12,7 +17,20 @@ import pytest
 import schemathesis
 from fastapi import FastAPI
 
-CONFIG = schemathesis.Config.from_dict({"generation": {"max-examples": 25, "deterministic": True}})
+# the statuses schemathesis accepts for schema-valid input, and 422 (an unknown actor name)
+_NAMES_ACCEPTED = ["2xx", "3xx", "401", "403", "404", "409", "422", "429", "5xx"]
+CONFIG = schemathesis.Config.from_dict(
+    {
+        "generation": {"max-examples": 25, "deterministic": True},
+        "operations": [
+            {
+                "include-path": path,
+                "checks": {"positive_data_acceptance": {"expected-statuses": _NAMES_ACCEPTED}},
+            }
+            for path in ("/api/alliances", "/api/alliances.csv", "/api/measures")
+        ],
+    }
+)
 
 
 @pytest.fixture(scope="session")

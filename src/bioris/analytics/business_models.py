@@ -32,6 +32,7 @@ from bioris.analytics.business_model_rules import (
     BusinessModelRules,
     label_expressions,
 )
+from bioris.analytics.genealogy import first_exits
 from bioris.errors import BiorisError
 
 __all__ = [
@@ -368,8 +369,8 @@ def _firm_years(
         .agg(pl.col("y").min().clip(lower_bound=start).alias("first"))
     )  # fmt: skip
     if exits is not None and exits.height:
-        ended = exits.select(pl.col("actor_id").alias("firm"), pl.col("exit_year").cast(pl.Int32))
-        first = first.join(ended.drop_nulls(), on="firm", how="left")
+        ended = first_exits(exits).rename({"actor_id": "firm"})
+        first = first.join(ended, on="firm", how="left")
     else:
         first = first.with_columns(pl.lit(None, dtype=pl.Int32).alias("exit_year"))
     first = first.with_columns(

@@ -10,6 +10,7 @@ largest eigenvalue), so eigenvector centrality is 0 elsewhere: compare it within
 
 from __future__ import annotations
 
+import random
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -64,7 +65,14 @@ def _eigenvector(g: ig.Graph, _: Snapshot, __: object) -> np.ndarray:
         return np.zeros(g.vcount())
     with warnings.catch_warnings():  # igraph warns on disconnected graphs; documented above
         warnings.simplefilter("ignore", RuntimeWarning)
-        values = np.asarray(g.eigenvector_centrality(scale=True))
+        # ARPACK starts from a random vector drawn from igraph's generator (Python's global
+        # ``random``); when components tie on the leading eigenvalue the result depends on it,
+        # so a fixed generator makes every run give the same values
+        ig.set_random_number_generator(random.Random(0))
+        try:
+            values = np.asarray(g.eigenvector_centrality(scale=True))
+        finally:
+            ig.set_random_number_generator(random)
     norm = np.linalg.norm(values)
     return values / norm if norm > 0 else values
 

@@ -30,6 +30,7 @@ __all__ = [
     "TREE_SCHEMA",
     "actor_lifespans",
     "alias_frame",
+    "first_exits",
     "format_genealogy",
     "genealogy_tree",
     "lineage_table",
@@ -173,6 +174,24 @@ def actor_lifespans(
         pl.when(from_lineage & (pl.col("_relation") == "acquired_by"))
         .then(pl.col("_target"))
         .alias("acquirer"),
+    )
+
+
+def first_exits(exits: pl.DataFrame) -> pl.DataFrame:
+    """``actor_id, exit_year``: each actor's first exit, from a table with those columns
+    (:func:`actor_lifespans` output, or ``NetworkInputs.exits``).
+
+    Actors without an exit year are dropped; an actor listed with several exit years ended
+    its independent life at the first, so the measures that end firms and ties at exits
+    (tie tables, partner profiles, business models, highest stages) read one row per actor
+    and never count a firm-year twice.
+    """
+    return (
+        exits.select("actor_id", pl.col("exit_year").cast(pl.Int32))
+        .drop_nulls()
+        .group_by("actor_id")
+        .agg(pl.col("exit_year").min())
+        .sort("actor_id")
     )
 
 

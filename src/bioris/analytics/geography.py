@@ -59,7 +59,8 @@ def tie_geography(ties: pl.DataFrame, actors: pl.DataFrame) -> pl.DataFrame:
         ``year, ties, intra_regional_share`` (both ends in the same location: one declared
         region, or one country outside them), ``study_area_share`` (both ends in focal
         regions of the study),
-        ``international_share`` (ends in different countries), ``ei_index_location``
+        ``international_share`` (ends in different countries and locations: a tie inside
+        a cross-border region is not international), ``ei_index_location``
         (Krackhardt & Stern's (E - I) / (E + I) over locations: -1 all internal, +1 all
         external), ``assortativity_kind`` and ``assortativity_location`` (Newman 2003).
 
@@ -83,7 +84,14 @@ def tie_geography(ties: pl.DataFrame, actors: pl.DataFrame) -> pl.DataFrame:
             pl.len().cast(pl.Int64).alias("ties"),
             (pl.col("s_location") == pl.col("t_location")).mean().alias("intra_regional_share"),
             (pl.col("s_focal") & pl.col("t_focal")).mean().alias("study_area_share"),
-            (pl.col("s_country") != pl.col("t_country")).mean().alias("international_share"),
+            # a tie inside one declared region is not international, even when the region
+            # crosses a border (Copenhagen-Lund in Medicon Valley)
+            (
+                (pl.col("s_country") != pl.col("t_country"))
+                & (pl.col("s_location") != pl.col("t_location"))
+            )
+            .mean()
+            .alias("international_share"),
         )
         .with_columns((1 - 2 * pl.col("intra_regional_share")).alias("ei_index_location"))
     )

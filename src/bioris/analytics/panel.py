@@ -1,10 +1,10 @@
 """The study's panel of focal firms, and the years each of them is in it.
 
-The panel is what every "NBF" figure counts: the actors the study follows (the Belgian study's
-red-biotech new biotechnology firms, say). :func:`panel_members` applies the study's
-:class:`~bioris.domain.Panel` selectors; :func:`panel_years` bounds each member's years by its
-entry (founding, else first deal) and its exit (acquisition, merger or closure), after which
-it is neither ranked, labelled nor counted.
+The panel is what every "NBF" figure counts: the actors the study follows (a study's
+red-biotech new biotechnology firms of its focal regions, say). :func:`panel_members`
+applies the study's :class:`~bioris.domain.Panel` selectors; :func:`panel_years` bounds each
+member's years by its entry (founding, else first deal) and its exit (acquisition, merger or
+closure), after which it is neither ranked, labelled nor counted.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ PANEL_YEAR_SCHEMA = {"actor_id": pl.String, "year": pl.Int32}
 def resolve_names(actors: Iterable[Actor], names: Iterable[str]) -> set[str]:
     """Ids of the actors that ``names`` denote (an id, the name or an alias; case, accents,
     punctuation and legal suffixes ignored)."""
+    names = list(names)  # read twice: a generator would be spent after the first
     wanted = {name_key(n) for n in names}
     found = set()
     for actor in actors:
@@ -87,14 +88,18 @@ def panel_years(
 ) -> pl.DataFrame:
     """``actor_id, year``: the years in ``start..end`` each panel firm is in the panel.
 
-    A firm is in from its entry year (founding, else first deal; from ``start`` when neither
-    is known) through its exit year, the year of its acquisition, merger or closure
-    (:func:`~bioris.analytics.genealogy.actor_lifespans`), and out after it.
+    A firm is in from its entry year (founding, else first deal) through its exit year, the
+    year of its acquisition, merger or closure
+    (:func:`~bioris.analytics.genealogy.actor_lifespans`), and out after it. A firm with
+    neither a founding year nor a dated deal has no year, as in the firm counts
+    (:func:`~bioris.analytics.regional.actor_counts` lists such firms as ``undated``).
     """
     if start > end:
         raise BiorisError(f"the period {start}-{end} is empty")
-    spans = lifespans.filter(pl.col("actor_id").is_in(list(members)))
-    first = pl.max_horizontal(pl.col("entry_year").fill_null(start), pl.lit(start))
+    spans = lifespans.filter(
+        pl.col("actor_id").is_in(list(members)) & pl.col("entry_year").is_not_null()
+    )
+    first = pl.max_horizontal(pl.col("entry_year"), pl.lit(start))
     last = pl.min_horizontal(pl.col("exit_year").fill_null(end), pl.lit(end))
     rows = (
         spans.select("actor_id", first.alias("first"), last.alias("last"))

@@ -13,6 +13,7 @@ from collections.abc import Collection
 
 import polars as pl
 
+from bioris.analytics.genealogy import first_exits
 from bioris.analytics.temporal import TiePolicy, deal_spans, with_top_parent
 from bioris.domain import Actor, name_key
 
@@ -131,12 +132,11 @@ def partner_profile(
         pl.col(c).fill_null(0) for c in ("repeat_partners", "committed_received_eur",
                                          "headline_received_eur")
     )  # fmt: skip
-    profile = profile.sort("actor", "year").with_columns(
-        pl.col("committed_received_eur")
-        .cum_sum()
-        .over("actor")
-        .alias("committed_received_to_date_eur")
-    )
+    profile = profile.join(
+        _received_to_date(profile.select("year", "actor"), own, alliances),
+        on=["year", "actor"],
+        how="left",
+    ).with_columns(pl.col("committed_received_to_date_eur").fill_null(0.0))
     if centrality is not None:
         profile = profile.join(_ranks(centrality), on=["year", "actor"], how="left")
     else:
@@ -147,7 +147,7 @@ def partner_profile(
 def _before_exits(yearly: pl.DataFrame, exits: pl.DataFrame) -> pl.DataFrame:
     """Drop firm-years after the firm's exit, and partner-years after the partner's exit for
     alliances it signed by then."""
-    ended = exits.select("actor_id", pl.col("exit_year").cast(pl.Int32)).drop_nulls()
+    ended = first_exits(exits)
     out = yearly.join(ended.rename({"actor_id": "actor", "exit_year": "_xa"}), on="actor",
                       how="left").join(
         ended.rename({"actor_id": "partner", "exit_year": "_xp"}), on="partner", how="left"
@@ -189,6 +189,23 @@ def _repeat_partners(
         cumulative.filter(pl.col("to_date") >= 2)
         .group_by("year", "actor")
         .agg(pl.len().cast(pl.UInt32).alias("repeat_partners"))
+    )
+
+
+def _received_to_date(
+    keys: pl.DataFrame, own: pl.DataFrame, alliances: pl.DataFrame
+) -> pl.DataFrame:
+    """Per firm-year of ``keys``: committed value received in deals signed up to that year,
+    from the first dated deal (not from the period's start, so a year's ranking does not
+    depend on the period asked for)."""
+    received = _value_received(own, alliances, -(10**6), 10**6).select(
+        pl.col("year").alias("signed"), "actor", "committed_received_eur"
+    )
+    return (
+        keys.join(received, on="actor")
+        .filter(pl.col("signed") <= pl.col("year"))
+        .group_by("year", "actor")
+        .agg(pl.col("committed_received_eur").sum().alias("committed_received_to_date_eur"))
     )
 
 

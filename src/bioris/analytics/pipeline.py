@@ -20,6 +20,7 @@ from collections.abc import Collection
 
 import polars as pl
 
+from bioris.analytics.genealogy import first_exits
 from bioris.domain.pipeline import PipelineStage
 
 __all__ = [
@@ -131,9 +132,9 @@ def highest_stage(
         .filter((pl.col("year") >= start) & pl.col("highest_stage_order").is_not_null())
     )
     if exits is not None and exits.height:
-        ended = exits.select(pl.col("actor_id").alias("firm"), pl.col("exit_year").cast(pl.Int32))
+        ended = first_exits(exits).rename({"actor_id": "firm"})
         table = (
-            table.join(ended.drop_nulls(), on="firm", how="left")
+            table.join(ended, on="firm", how="left")
             .filter(pl.col("exit_year").is_null() | (pl.col("year") <= pl.col("exit_year")))
             .drop("exit_year")
         )
@@ -227,6 +228,7 @@ def fipco_migration(
     *,
     firms: Collection[str] | None = None,
     own_roles: Collection[str] = ("own",),
+    exits: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """Firms migrating toward FIPCO: the steps they took themselves, and when they became one.
 
@@ -248,6 +250,9 @@ def fipco_migration(
         The firms' ids; all firms when omitted.
     own_roles : collection of str
         Operator roles that count as the firm's own steps (``own``, as the labels count).
+    exits : polars.DataFrame, optional
+        ``actor_id, exit_year``: steps after a firm's exit year (taken as another firm's
+        subsidiary) are not the firm's own.
 
     Returns
     -------
@@ -261,6 +266,13 @@ def fipco_migration(
     events = _events(pipeline, firms).filter(
         pl.col("stage").is_in(_LATE) & pl.col("operator_role").is_in(list(own_roles))
     )
+    if exits is not None and exits.height:
+        ended = first_exits(exits).rename({"actor_id": "firm"})
+        events = (
+            events.join(ended, on="firm", how="left")
+            .filter(pl.col("exit_year").is_null() | (pl.col("year") <= pl.col("exit_year")))
+            .drop("exit_year")
+        )
     firsts = events.group_by("firm", "stage", maintain_order=True).first()
     text = pl.format(
         "{} {}: {} (operated by {}; {})",

@@ -138,7 +138,8 @@ def _places(actors: pl.DataFrame, prefix: str) -> pl.DataFrame:
 
 def _scope(declared: Collection[str], home: Mapping[str, Collection[str]]) -> pl.Expr:
     fc, pc = pl.col("firm_country"), pl.col("partner_country")
-    floc, ploc = pl.col("firm_location"), pl.col("partner_location")
+    # a party missing from the actors table is nowhere known (the join leaves it null)
+    floc, ploc = pl.col("firm_location"), pl.col("partner_location").fill_null("unknown")
     regions = pl.Series(sorted(declared), dtype=pl.String).implode()
     europe = pl.Series(sorted(EUROPEAN_COUNTRIES), dtype=pl.String).implode()
     homes = {loc: list(countries) for loc, countries in home.items()}
@@ -147,6 +148,9 @@ def _scope(declared: Collection[str], home: Mapping[str, Collection[str]]) -> pl
     )
     partner_placed = ploc.is_in(regions)
     at_home = firm_home.list.contains(pc).fill_null(False)
+    # a firm is European when its home is: a firm placed in a cross-border region may have
+    # no single country of its own (Medicon Valley is DK and SE)
+    firm_european = firm_home.list.eval(pl.element().is_in(europe).fill_null(False)).list.all()
     return (
         pl.when((ploc == "unknown") | floc.is_null() | (floc == "unknown"))
         .then(pl.lit("unknown"))
@@ -158,7 +162,7 @@ def _scope(declared: Collection[str], home: Mapping[str, Collection[str]]) -> pl
         .then(pl.lit("unknown"))  # in the region's country, but where in it is not known
         .when(at_home)
         .then(pl.lit("inter_regional"))
-        .when(fc.is_in(europe) & pc.is_in(europe))
+        .when(firm_european & pc.is_in(europe))
         .then(pl.lit("european"))
         .otherwise(pl.lit("global"))
     )
@@ -184,10 +188,11 @@ def tie_scope(
     is one *partner tie* of the firm, classified as ``intra_regional`` (partner in the firm's
     own location: its declared region, or for a firm outside them its own country),
     ``inter_regional`` (partner in another declared region, or elsewhere in a country of the
-    firm's region: ``home``), ``european`` (another country, both in
-    :data:`EUROPEAN_COUNTRIES`) or ``global`` (otherwise). A partner without a country, or
-    one in a country of the firm's region that names no region, cannot be placed: it is
-    counted in ``unknown_ties`` and left out of the shares.
+    firm's region: ``home``), ``european`` (another country of
+    :data:`EUROPEAN_COUNTRIES`, the firm's home countries being European too) or ``global``
+    (otherwise). A partner without a country (or missing from ``actors``), or one in a
+    country of the firm's region that names no region, cannot be placed: it is counted in
+    ``unknown_ties`` and left out of the shares.
 
     Parameters
     ----------
@@ -228,7 +233,9 @@ def tie_scope(
         raise BiorisError(f"by must be 'firm' or 'region', not {by!r}")
     dated = _dated_parties(alliances, parties, start, end)
     if firms is not None:
-        focal = dated.filter(pl.col("actor_id").is_in(pl.Series(list(firms), dtype=pl.String)))
+        focal = dated.filter(
+            pl.col("actor_id").is_in(pl.Series(list(firms), dtype=pl.String).implode())
+        )
     else:
         focal = dated.filter(pl.col("focal"))
     focal = focal.select("alliance_id", "year", pl.col("actor_id").alias("firm")).unique()

@@ -150,7 +150,9 @@ def _firm_categories(
     if firms is None:
         chosen = actors.filter(pl.col("kind") == "nbf")
     else:
-        chosen = actors.filter(pl.col("actor_id").is_in(pl.Series(list(firms), dtype=pl.String)))
+        chosen = actors.filter(
+            pl.col("actor_id").is_in(pl.Series(list(firms), dtype=pl.String).implode())
+        )
     cats = chosen.select("actor_id").join(
         classified.select("actor_id", "category").unique(), on="actor_id", how="left"
     )

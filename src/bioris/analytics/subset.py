@@ -8,10 +8,14 @@ __all__ = ["in_region", "region_subset"]
 
 
 def in_region(actor: Actor, region: str, study: StudyDefinition) -> bool:
-    """Whether an actor's location (:meth:`StudyDefinition.location`: its declared region, else
-    its country) is ``region``, ignoring case."""
+    """Whether an actor is in ``region`` (case ignored): its location
+    (:meth:`StudyDefinition.location`: its declared region, else its country) is ``region``,
+    or ``region`` is its country (a country holds the actors of its declared regions too)."""
     country = study.country_of(actor.region, actor.country)
-    return study.location(actor.region, country).casefold() == region.casefold()
+    wanted = region.casefold()
+    return study.location(actor.region, country).casefold() == wanted or (
+        country is not None and country.casefold() == wanted
+    )
 
 
 def region_subset(dataset: Dataset, region: str, study: StudyDefinition) -> Dataset:

@@ -16,6 +16,7 @@ from typing import Literal
 
 import polars as pl
 
+from bioris.analytics.genealogy import first_exits
 from bioris.domain import LineageFact, LineageRelation
 from bioris.errors import BiorisError
 
@@ -241,7 +242,7 @@ def _roll_up(ties: pl.DataFrame, parents: pl.DataFrame) -> pl.DataFrame:
 def _end_at_exits(ties: pl.DataFrame, exits: pl.DataFrame) -> pl.DataFrame:
     """Drop the years after an endpoint's exit of ties from alliances it signed by then, unless
     the endpoint was rolled up into its acquirer (it is then no longer an endpoint)."""
-    ended = exits.select("actor_id", pl.col("exit_year").cast(pl.Int32)).drop_nulls("exit_year")
+    ended = first_exits(exits)
     out = ties
     for original, name in (("_s0", "_xs"), ("_t0", "_xt")):
         out = out.join(

@@ -6,8 +6,8 @@ announces one: an acquisition (``acquired``, ``taken over``, ``sold to``, ``abso
 merger into another firm (``merged into``, ``combined into``, ``merged with ... into``) or a
 closure (``closed``, ``wound down``, ``liquidated``, ``dissolved``, ``bankrupt``, ``ceased``),
 with its year and the other party as written. A rename, ``merged with X`` (the firm lives on)
-and a clause about a part of the firm (a division, an asset, a unit, a team, a stake) are not
-exits.
+and a clause about a part of the firm (a division, an asset, a unit, a team, a stake, a
+site) are not exits.
 """
 
 from __future__ import annotations
@@ -32,8 +32,11 @@ _KINDS = (
         re.compile(r"\b(wound down|liquidated|closed|dissolved|bankrupt\w*|ceased)\b", re.I),
     ),
 )
-# A clause about a part of the firm (a division, an asset, a team) is not the firm's exit.
-_PARTIAL = re.compile(r"\b(division|asset|assets|unit|team|stake)\b", re.I)
+# A clause about a part of the firm (a division, an asset, a team, a site) is not the firm's
+# exit: "closed its manufacturing site 2012" leaves the firm in business.
+_PARTIAL = re.compile(
+    r"\b(division|asset|assets|unit|team|stake|site|sites|facility|facilities)\b", re.I
+)
 _PARTY = re.compile(
     r"\b(?:by|to|into)\s+(?P<who>[^;()]+?)(?=\s*(?:\(|,|;|\bin\b|\bfor\b|\bc\.\s|(?<!\d)(?:19|20)\d\d|$))",
     re.I,

@@ -9,11 +9,12 @@ web view read it back, so one store gives the same numbers everywhere.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from bioris.domain.geography import UNKNOWN
+from bioris.domain.geography import UNKNOWN, subdivision_country
 from bioris.domain.vocab import ActorKind, DealType
 
 __all__ = [
@@ -47,6 +48,12 @@ def _fold(text: str) -> str:
     return text.strip().casefold()
 
 
+# what a NUTS code looks like (two letters, then one to three letters or digits): only such a
+# value is matched by a coarser NUTS code's prefix, so that a code never swallows a name
+# ("DEA", North Rhine-Westphalia, must not place "Deacon")
+_NUTS = re.compile(r"^[a-z]{2}[a-z0-9]{1,3}$")
+
+
 @dataclass(frozen=True, slots=True)
 class Region:
     """A declared region: actors whose ``region`` is its name or one of its ``codes`` are in it.
@@ -69,7 +76,7 @@ class Region:
             return True
         for code in self.codes:
             folded = _fold(code)
-            if key == folded or ("-" not in folded and key.startswith(folded) and key.isalnum()):
+            if key == folded or ("-" not in folded and key.startswith(folded) and _NUTS.match(key)):
                 return True
         return False
 
@@ -141,10 +148,13 @@ class StudyDefinition:
         return self.place(region) or (country.upper() if country else UNKNOWN)
 
     def country_of(self, region: str | None, country: str | None) -> str | None:
-        """The actor's country: its own, else that of its declared region when the region
-        lies in one country."""
+        """The actor's country: its own, else the country of an ISO 3166-2 ``region`` code
+        (``DK-84`` -> ``DK``, as the importer reads it), else that of its declared region
+        when the region lies in one country."""
         if country:
             return country.upper()
+        if region and subdivision_country(region):
+            return subdivision_country(region)
         placed = self.region(self.place(region) or "")
         if placed is not None and len(placed.countries) == 1:
             return placed.countries[0]
@@ -158,7 +168,8 @@ class StudyDefinition:
     def region_colours(self) -> dict[str, str]:
         """A fixed colour per declared region (its own, else the next of the palette)."""
         colours: dict[str, str] = {}
-        spare = iter(c for c in REGION_PALETTE if c not in {r.colour for r in self.regions})
+        taken = {r.colour.upper() for r in self.regions if r.colour}  # #1f5aa6 is #1F5AA6
+        spare = iter(c for c in REGION_PALETTE if c.upper() not in taken)
         for region in self.regions:
             colours[region.name] = region.colour or next(spare, "#5E6B78")
         return colours

@@ -13,7 +13,7 @@ Three formats, one tie table (:func:`bioris.analytics.tie_table`) in:
     ``{name}-{year}.graphml``, with that year's ``alliances`` and values.
 ``pajek``
     ``{name}.net`` (the static union, weight = active years), ``{name}.clu`` (actors by
-    location: bioRegion for Belgian actors, else country) and ``{name}-kind.clu`` (by actor
+    location: the study's declared region, else country) and ``{name}-kind.clu`` (by actor
     kind), with their code books as ``%`` comment lines and in ``{name}-clu-codes.csv``.
 
 Every file is UTF-8 and, for given networkx and igraph versions, byte-for-byte
@@ -141,8 +141,8 @@ def write_network_gexf(
     Node attributes: ``label`` (the actor's name), ``kind``, ``country``, ``region``,
     ``location`` (empty when none), and ``spells``, the years with at least one active tie
     merged into closed runs. Edges (one per pair over the period): ``spells`` for the years
-    the tie is active and dynamic ``weight`` (= ``alliances``, as a double, which Gephi uses as the edge weight),
-    ``alliances``, ``committed_eur`` and ``headline_eur``.
+    the tie is active and dynamic ``weight`` (= ``alliances``, as a double, which Gephi uses
+    as the edge weight), ``alliances``, ``committed_eur`` and ``headline_eur``.
     """
     stem = _stem(name)
     table, nodes = _prepare(ties, actors)
@@ -196,7 +196,7 @@ def write_network_pajek(
     since readers such as networkx key vertices by label), undirected edges weighted by
     ``active_years``. igraph writes it; Pajek labels cannot escape ``"``, so igraph writes it
     as ``&#34;``, which readers return as is. The ``.clu`` partitions list one class code per
-    vertex in the same order: by location (bioRegion for Belgian actors, else the country,
+    vertex in the same order: by location (the study's declared region, else the country,
     else ``unknown``) and by kind. Their code books are ``%`` comment lines (Pajek's comment
     syntax) above ``*Vertices`` and, for tools that do not skip comments, the CSV
     ``partition, code, value``.

@@ -40,16 +40,25 @@ class Match:
 class NameIndex:
     """Lookup of actors by name key, with fuzzy suggestions for misses."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, missing_hint: str = " (or import with --create-missing)") -> None:
+        # what an unknown name's error adds after the suggestions (the import's way out)
+        self._missing_hint = missing_hint
         self._ids: dict[str, set[str]] = defaultdict(set)
         self._display: dict[str, str] = {}  # key -> a readable name for suggestions
         self._names: dict[str, str] = {}  # actor id -> display name
         self._origins: dict[str, set[str]] = {}  # actor id -> name keys of its origins
 
     @classmethod
-    def build(cls, actors: Iterable[Actor], lineage: Iterable[LineageFact] = ()) -> NameIndex:
-        """Index actors' names and aliases, and the ``named`` facts of their lineage."""
-        index = cls()
+    def build(
+        cls,
+        actors: Iterable[Actor],
+        lineage: Iterable[LineageFact] = (),
+        *,
+        missing_hint: str = " (or import with --create-missing)",
+    ) -> NameIndex:
+        """Index actors' names and aliases, and the ``named`` facts of their lineage;
+        ``missing_hint`` ends the error of an unknown name (outside an import: ``""``)."""
+        index = cls(missing_hint=missing_hint)
         for actor in actors:
             index.add(actor)
         for fact in lineage:
@@ -123,4 +132,4 @@ class NameIndex:
     def _unknown(self, name: str) -> str:
         close = self.suggestions(name)
         hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
-        return f"no actor named {name!r}{hint} (or import with --create-missing)"
+        return f"no actor named {name!r}{hint}{self._missing_hint}"

@@ -39,6 +39,8 @@ _YEARS = (1900, 2100)
 _KEY_LINE = re.compile(r"^\s*(?P<key>[A-Za-z0-9_\-\"']+)\s*=")
 _HEADER = re.compile(r"^\s*(?P<open>\[\[?)\s*(?P<name>[A-Za-z0-9_.\-]+)\s*\]\]?")
 
+_NOTHING_STORED = "nothing was stored"
+
 Where = tuple[Any, ...]
 #: a function that says whether a name denotes an actor (and, if not, what is wrong)
 NameCheck = Callable[[str], str | None]
@@ -89,11 +91,12 @@ def parse_study(
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         line, column = _decode_position(str(exc))
-        raise ValidationError([RowError(file, line, column, f"not valid TOML: {exc}")]) from None
+        problem = RowError(file, line, column, f"not valid TOML: {exc}")
+        raise ValidationError([problem], outcome=_NOTHING_STORED) from None
     checker = _Checker(file, _key_lines(text), categories, check_name)
     study = checker.study(data)
     if checker.errors:
-        raise ValidationError(checker.errors)
+        raise ValidationError(checker.errors, outcome=_NOTHING_STORED)
     assert study is not None
     return study
 
@@ -107,11 +110,19 @@ def _key_lines(text: str) -> dict[Where, tuple[int, int]]:
     """Where each key is: ``(table, index, key)`` or ``(key,)`` -> (line, column).
 
     A small scanner, enough for error locations: TOML's standard parser keeps no positions.
+    The lines inside a multi-line string are text, not keys or headers (a description may
+    well have a line that starts ``window = 3`` or ``[[region]]``).
     """
     found: dict[Where, tuple[int, int]] = {}
     table: tuple[Any, ...] = ()
     arrays: dict[str, int] = {}
+    quote: str | None = None  # the delimiter of the multi-line string we are in
     for number, line in enumerate(text.splitlines(), start=1):
+        if quote is not None:
+            if quote in line:
+                quote = _opens_string(line[line.index(quote) + 3 :])
+            continue
+        quote = None if line.lstrip().startswith("#") else _opens_string(line)
         header = _HEADER.match(line)
         if header:
             name = header.group("name")
@@ -129,6 +140,19 @@ def _key_lines(text: str) -> dict[Where, tuple[int, int]]:
     return found
 
 
+def _opens_string(line: str) -> str | None:
+    """The delimiter of a multi-line string that ``line`` opens and leaves open, if any."""
+    while True:
+        starts = [(line.find(q), q) for q in ('"""', "'''") if q in line]
+        if not starts:
+            return None
+        at, quote = min(starts)
+        rest = line[at + 3 :]
+        if quote not in rest:
+            return quote
+        line = rest[rest.index(quote) + 3 :]
+
+
 @dataclass
 class _Checker:
     file: str
@@ -136,6 +160,9 @@ class _Checker:
     categories: Collection[str]
     check_name: NameCheck | None
     errors: list[RowError] = field(default_factory=list)
+    # every region name the file declares, valid region or not: [panel] may name a region
+    # whose own keys are wrong without a second error that says it is not declared
+    declared: list[str] = field(default_factory=list)
 
     def error(self, where: Where, message: str) -> None:
         line, column = self._locate(where)
@@ -188,7 +215,7 @@ class _Checker:
         period = self._period(data.get("period"))
         window = self._window(data.get("window", DEFAULT_WINDOW_YEARS))
         regions = self._regions(data.get("region", []))
-        panel = self._panel(data.get("panel", {}), regions)
+        panel = self._panel(data.get("panel", {}))
         layers = self._layers(data.get("layers"))
         network = self._texts(data.get("network_layers", [ALLIANCE_LAYER]), ("network_layers",))
         self._choices(network, [n for n, _ in layers], ("network_layers",))
@@ -246,6 +273,8 @@ class _Checker:
         self._unknown_keys(table, _REGION_KEYS, where)
         before = len(self.errors)
         name = self._text(table.get("name"), (*where, "name"), required=True)
+        if name is not None:
+            self.declared.append(name)
         countries = self._texts(table.get("country"), (*where, "country"))
         if not countries:
             self.error((*where, "country"), "country is required (ISO 3166-1 alpha-2, or a list)")
@@ -266,7 +295,7 @@ class _Checker:
             return None
         return Region(name, tuple(c.upper() for c in countries), codes, colour, focal)
 
-    def _panel(self, table: Any, regions: tuple[Region, ...]) -> Panel:
+    def _panel(self, table: Any) -> Panel:
         where: Where = ("panel",)
         if not isinstance(table, dict):
             self.error(where, "panel must be a table")
@@ -279,7 +308,7 @@ class _Checker:
         chosen = None
         if "regions" in table:
             chosen = self._texts(table["regions"], (*where, "regions"))
-            self._choices(chosen, [r.name for r in regions], (*where, "regions"))
+            self._choices(chosen, dict.fromkeys(self.declared), (*where, "regions"))
         cats = self._texts(table.get("categories"), (*where, "categories"))
         excluded = self._texts(table.get("exclude_categories"), (*where, "exclude_categories"))
         if self.categories:

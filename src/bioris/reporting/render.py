@@ -7,7 +7,7 @@ scripts, and every name from the data is escaped by jinja2's autoescaping.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Collection
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -17,59 +17,64 @@ import polars as pl
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from bioris import __version__
-from bioris.analytics import TiePolicy, network_inputs
-from bioris.analytics.tables import financials_frame, pipeline_frame
-from bioris.domain import Dataset
 from bioris.errors import BiorisError
 from bioris.export import neutralise
+from bioris.reporting.context import build_context
 from bioris.reporting.model import Figure, ReportContext, ReportOptions, Section, Table, Text
 from bioris.reporting.sections import SECTIONS
+from bioris.study import Study
 
-__all__ = ["build_sections", "context_for", "render_html", "write_report"]
+__all__ = ["build_sections", "render_html", "write_report", "write_study_report"]
 
 Progress = Callable[[str], None]
 
 
-def context_for(
-    dataset: Dataset,
-    options: ReportOptions,
-    store_label: str = "",
-    big_pharma_names: Collection[str] = (),
-    success_rates: pl.DataFrame | None = None,
-    taxonomy: pl.DataFrame | None = None,
-) -> ReportContext:
-    """The tidy tables every section reads, built once.
+def write_study_report(
+    study: Study,
+    out: str | Path,
+    *,
+    start: int | None = None,
+    end: int | None = None,
+    region: str | None = None,
+    data_dir: str | Path | None = None,
+    window: int | None = None,
+    progress: Progress | None = None,
+    seed: int = 0,
+    top: int = 10,
+) -> Path:
+    """Build the report of ``study`` and write it to ``out`` (and, with ``data_dir``, every
+    figure's and table's data as CSV).
 
-    ``success_rates`` and ``taxonomy`` are the bundled reference tables (the caller loads
-    them: reporting does no file I/O of its own but writing the report).
+    Parameters
+    ----------
+    study : Study
+        The study (its definition decides regions, panel, layers and exits).
+    out : str or Path
+        The HTML file to write.
+    start, end : int, optional
+        The period (the study's by default: declared, else the years of its data).
+    region : str, optional
+        Focus on one region of the study or a country (checked).
+    data_dir : str or Path, optional
+        Also write the data of every figure and table as CSV there.
+    window : int, optional
+        Years an alliance stays active after signing (the study's by default).
+    progress : callable, optional
+        Told the title of each section as it is built.
+    seed : int
+        Seed of every random choice (layouts, small-world references, sampling).
+    top : int
+        How many panel firms the rankings show.
+
+    Returns
+    -------
+    Path
+        The HTML file written.
     """
-    network = network_inputs(dataset, big_pharma_names)
-    policy = TiePolicy("fixed", options.window_years)
-    return ReportContext(
-        dataset=dataset,
-        actors=network.actors,
-        alliances=network.alliances,
-        parties=network.parties,
-        options=options,
-        network=network,
-        ties=network.ties(options.start_year, options.end_year, policy=policy),
-        pipeline=pipeline_frame(dataset.pipeline),
-        financials=financials_frame(dataset.financials),
-        success_rates=success_rates if success_rates is not None else _empty_rates(),
-        taxonomy=taxonomy if taxonomy is not None else _empty_taxonomy(),
-        store_label=store_label,
+    ctx = build_context(
+        study, start=start, end=end, region=region, window=window, seed=seed, top=top
     )
-
-
-def _empty_rates() -> pl.DataFrame:
-    schema = {"from_stage": pl.String, "to_stage": pl.String, "probability": pl.Float64,
-              "source": pl.String}  # fmt: skip
-    return pl.DataFrame(schema=schema)
-
-
-def _empty_taxonomy() -> pl.DataFrame:
-    return pl.DataFrame(schema={"category": pl.String, "keywords": pl.String,
-                                "description": pl.String})  # fmt: skip
+    return write_report(build_sections(ctx, progress), ctx.options, out, data_dir)
 
 
 def build_sections(ctx: ReportContext, progress: Progress | None = None) -> list[Section]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Hashable, Iterable
+from dataclasses import replace
 from functools import cached_property
 from pathlib import Path
 from types import TracebackType
@@ -22,6 +23,7 @@ from bioris.analytics import NetworkInputs, network_inputs
 from bioris.analytics.genealogy import actor_lifespans
 from bioris.analytics.panel import panel_members, panel_years
 from bioris.analytics.specialisation import classify_subsectors, validate_taxonomy
+from bioris.analytics.subset import region_subset
 from bioris.analytics.tables import financials_frame, pipeline_frame
 from bioris.data import big_pharma_names, study_file, table_rows
 from bioris.domain import Dataset, StudyDefinition
@@ -56,9 +58,20 @@ class Study:
     ...     study.preferred_partners(2017).to_pandas()
     """
 
-    def __init__(self, store: Store, *, definition: StudyDefinition | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        *,
+        definition: StudyDefinition | None = None,
+        dataset: Dataset | None = None,
+    ) -> None:
+        """A study of ``store``: its stored definition unless ``definition`` is given, and its
+        whole dataset unless ``dataset`` (a part of it, see :meth:`focus`) is."""
         self._store = store
         self._given = definition
+        self._owns_store = dataset is None
+        if dataset is not None:
+            self.__dict__["dataset"] = dataset
 
     @classmethod
     def open(cls, path: str | Path | None = None, *, read_only: bool = True) -> Study:
@@ -78,8 +91,18 @@ class Study:
         self.close()
 
     def close(self) -> None:
-        """Close the store."""
-        self._store.close()
+        """Close the store (a focused study leaves it to the study it came from)."""
+        if self._owns_store:
+            self._store.close()
+
+    def focus(self, region: str) -> Study:
+        """The study seen through one region or country (checked): the deals with at least
+        one party there, with all their parties, and the pipelines and financials of the firms
+        there (:func:`~bioris.analytics.subset.region_subset`), under the same definition;
+        every table it derives (panel, exits, ties, labels) follows from that part."""
+        place = self.check_region(region)
+        part = region_subset(self.dataset, place, self.definition)
+        return Study(self._store, definition=self.definition, dataset=part)
 
     @property
     def store(self) -> Store:
@@ -115,11 +138,11 @@ class Study:
         Raises :class:`~bioris.errors.ValidationError` with every problem located as
         ``FILE:LINE:COLUMN``.
         """
-        index = NameIndex.build(self._store.actors(), self._store.lineage())
+        index = NameIndex.build(self._store.actors(), self._store.lineage(), missing_hint="")
 
         def check_name(name: str) -> str | None:
             match = index.resolve(name)
-            return None if match.actor_id else (match.problem or f"no actor {name!r}")
+            return None if match.actor_id else (match.problem or f"no actor named {name!r}")
 
         categories = self.taxonomy["category"].to_list()
         definition, text = load_study_file(path, categories=categories, check_name=check_name)
@@ -140,8 +163,9 @@ class Study:
         return results[key]
 
     def _forget(self) -> None:
+        keep = {"_store", "_given", "_owns_store"} | (set() if self._owns_store else {"dataset"})
         for name in list(vars(self)):
-            if name != "_store" and name != "_given":
+            if name not in keep:
                 del self.__dict__[name]
 
     # -- the data and its derived tables ------------------------------------------------------
@@ -181,7 +205,7 @@ class Study:
     def inputs(self) -> NetworkInputs:
         """The network tables: placed actors, deals, parties, parents, big pharma, panel,
         exits and the network layer's deal types."""
-        return network_inputs(self.dataset, big_pharma_names(), self.definition, panel=self.panel)
+        return replace(self.inputs_without_panel, panel=self.panel)
 
     @property
     def actors(self) -> pl.DataFrame:
@@ -302,11 +326,15 @@ class Study:
         actors = self.actors.filter((pl.col("location") == place) | (pl.col("country") == place))
         return tuple(actors["actor_id"].to_list())
 
+    @cached_property
+    def name_index(self) -> NameIndex:
+        """The actors' names, aliases and former names, for :meth:`resolve_actor`."""
+        return NameIndex.build(self.dataset.actors, self.dataset.lineage, missing_hint="")
+
     def resolve_actor(self, name: str) -> str:
         """The id of the actor called ``name`` (or with that id, or a former name); the
         error suggests close names."""
-        index = NameIndex.build(self.dataset.actors, self.dataset.lineage)
-        match = index.resolve(name)
+        match = self.name_index.resolve(name)
         if match.actor_id is None:
             raise ResolutionError(match.problem or f"no actor named {name!r}")
         return match.actor_id

@@ -105,7 +105,7 @@ def firm_profile(
         pipeline=study.pipeline.filter(pl.col("firm") == firm).sort("date", "asset"),
         years=years.sort("year"),
         transitions=business_model_transitions(labels).sort("year", "dimension"),
-        fipco=fipco_migration(study.pipeline, labels, firms=firms),
+        fipco=fipco_migration(study.pipeline, labels, firms=firms, exits=exits),
     )
 
 

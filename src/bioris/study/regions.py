@@ -20,7 +20,7 @@ from bioris.analytics.specialisation import specialisation
 if TYPE_CHECKING:
     from bioris.study.core import Study
 
-__all__ = ["RegionSummary", "pooled_scope", "region_summary"]
+__all__ = ["RegionSummary", "network_deals", "pooled_scope", "region_summary"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,8 +32,8 @@ class RegionSummary:
     end: int
     actors: pl.DataFrame  # active actors by kind (the panel first) and region in the last year
     specialisation: pl.DataFrame  # location quotients of the regions against the whole panel
-    scope: pl.DataFrame  # the panel's partner ties by scope, counted over the period
-    links: pl.DataFrame  # the region meta-network over the period
+    scope: pl.DataFrame  # the panel's partner ties by scope (network layers), over the period
+    links: pl.DataFrame  # the region meta-network over the period (network layers)
     infrastructure: pl.DataFrame  # network organisations, funders, financiers, centres
     spinoffs: pl.DataFrame  # firms spun out of each institution
 
@@ -50,10 +50,15 @@ class RegionSummary:
 
 
 def region_summary(study: Study, start: int | None = None, end: int | None = None) -> RegionSummary:
-    """The regional indicators of the study over ``start``-``end`` (its period by default)."""
+    """The regional indicators of the study over ``start``-``end`` (its period by default).
+
+    Partner ties (scope) and the links between regions are those of the study's network layers
+    (alliances, by default: an equity round or a grant is not a partner tie); the support
+    infrastructure counts every deal, since grants and equity are what it does."""
     first, last = study.span(start, end)
     regions = study.compared_regions()
     actors, alliances, parties = study.actors, study.inputs.alliances, study.inputs.parties
+    ties = network_deals(study)
     counts = actor_counts(actors, study.dataset.lineage, start=first, end=last,
                           alliances=alliances, parties=parties, panel=study.panel)  # fmt: skip
     return RegionSummary(
@@ -63,7 +68,7 @@ def region_summary(study: Study, start: int | None = None, end: int | None = Non
         actors=_active(counts, regions, last),
         specialisation=_specialisation(study, regions),
         scope=pooled_scope(study, first, last),
-        links=_links(region_network(alliances, parties, actors, start=first, end=last)),
+        links=_links(region_network(ties, parties, actors, start=first, end=last)),
         infrastructure=infrastructure(
             actors, alliances, parties, by="region", start=first, end=last, firms=study.panel
         ).filter(pl.col("location").is_in(list(regions))),
@@ -92,14 +97,15 @@ def _specialisation(study: Study, regions: tuple[str, ...]) -> pl.DataFrame:
 
 
 def pooled_scope(study: Study, start: int, end: int) -> pl.DataFrame:
-    """Per compared region, the panel's partner ties over the period: ``location, alliances,
-    ties`` (placed partner ties), ``unknown_ties``, the count of each scope and its share.
+    """Per compared region, the panel's partner ties over the period, in the deals of the
+    study's network layers: ``location, alliances, ties`` (placed partner ties),
+    ``unknown_ties``, the count of each scope and its share.
 
     Counts are pooled first and divided once (a share of the period's ties, not a sum of
     yearly shares)."""
     home = {r.name: r.countries for r in study.definition.regions}
     yearly = tie_scope(
-        study.inputs.alliances, study.inputs.parties, study.actors, by="region", start=start,
+        network_deals(study), study.inputs.parties, study.actors, by="region", start=start,
         end=end, firms=study.panel, regions=[r.name for r in study.definition.regions],
         home=home,
     )  # fmt: skip
@@ -122,6 +128,11 @@ def pooled_scope(study: Study, start: int, end: int) -> pl.DataFrame:
         .sort("_k")
         .drop("_k")
     )
+
+
+def network_deals(study: Study) -> pl.DataFrame:
+    """The deals of the study's network layers (the alliance layer by default)."""
+    return study.inputs.alliances.filter(pl.col("deal_type").is_in(list(study.deal_types())))
 
 
 def _links(links: pl.DataFrame) -> pl.DataFrame:

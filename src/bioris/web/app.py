@@ -1,9 +1,10 @@
-"""The FastAPI application of the read-only explorer, and :func:`serve` to run it.
+"""The FastAPI application of the read-only explorer (:func:`serve` runs it, see
+:mod:`bioris.web.serving`).
 
-:func:`create_app` reads the store once (read-only), mounts the JSON API under ``/api``, the
-API reference at ``/docs`` (a page of our own over ``/openapi.json``: Swagger UI would load
-scripts from a CDN and run inline script, which the CSP forbids), the browser UI's static
-files at ``/`` and ``/static``, plotly.js from the plotly package at
+:func:`create_app` reads the store's study once (read-only), mounts the JSON API under
+``/api``, the API reference at ``/docs`` (a page of our own over ``/openapi.json``: Swagger
+UI would load scripts from a CDN and run inline script, which the CSP forbids), the browser
+UI's static files at ``/`` and ``/static``, plotly.js from the plotly package at
 ``/static/vendor/plotly.min.js`` (offline), and wraps everything in the guards of
 :mod:`bioris.web.safety`.
 """
@@ -11,13 +12,11 @@ files at ``/`` and ``/static``, plotly.js from the plotly package at
 from __future__ import annotations
 
 import logging
-import socket
-import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib.resources import files
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import anyio.to_thread
 from fastapi import FastAPI, Request
@@ -27,11 +26,11 @@ from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
-from bioris import __version__, settings
+from bioris import __version__
 from bioris.errors import BiorisError, LimitExceeded
+from bioris.study import VocabularyError
 from bioris.web.api import MAX_TEXT_CHARS, ApiError, build_router
 from bioris.web.config import WebSettings
-from bioris.web.runtime import stop_signals
 from bioris.web.safety import (
     CatchAll,
     ConcurrencyLimit,
@@ -39,7 +38,8 @@ from bioris.web.safety import (
     ResponseGuard,
     SecurityHeaders,
 )
-from bioris.web.service import ExplorerService
+from bioris.web.service import ExplorerService, ParameterError
+from bioris.web.serving import serve
 
 __all__ = ["PLOTLY_JS", "STATIC_DIR", "create_app", "serve"]
 
@@ -61,14 +61,16 @@ def create_app(store_path: str | Path, *, warm: bool = False, **overrides: int |
     ----------
     store_path : path
         A bioris store; opened read-only (``mode=ro``, ``PRAGMA query_only``), never migrated.
+        Its study decides the regions, the panel, the layers, the period and the default
+        window (:class:`~bioris.study.Study`).
     warm : bool
         Compute what visitors ask for before returning: the default window's measures,
         rankings and tables, and its whole network in every year (else the first request
         that needs each does; :func:`serve` warms in the background).
     **overrides : int or None
         A web setting (a field of :class:`~bioris.web.config.WebSettings`: page sizes,
-        limits, cache sizes, ``tie_lifetime_years``, ...) by name; ``None`` keeps the
-        environment's ``BIORIS_<NAME>`` or the default (docs/settings.md).
+        limits, cache sizes, ...) by name; ``None`` keeps the environment's
+        ``BIORIS_<NAME>`` or the default (docs/settings.md).
 
     Raises
     ------
@@ -93,8 +95,9 @@ def create_app(store_path: str | Path, *, warm: bool = False, **overrides: int |
     app = FastAPI(
         title="bioris explorer",
         version=__version__,
-        description="Read-only JSON API over a bioris store: actors, alliances, the yearly "
-        "alliance network, network measures, preferred partners and regional indicators. "
+        description="Read-only JSON API over a bioris store and its study: actors placed in "
+        "the study's regions, deals, the yearly network of the study's layers, network "
+        "measures, the panel's preferred partners and the regions compared. "
         'Every error is `{"status": <int>, "message": <text>}`. GET and HEAD only.',
         docs_url=None,
         redoc_url=None,
@@ -107,6 +110,11 @@ def create_app(store_path: str | Path, *, warm: bool = False, **overrides: int |
     _add_pages(app)
     # add_middleware wraps: the last added is the outermost.
     app.add_middleware(ResponseGuard, max_bytes=limits.max_response_kb * 1024)
+    # Not uvicorn's limit_concurrency: that counts open connections (idle keep-alive ones
+    # too, so six browser tabs could use up a small limit), answers a plain-text 503 with
+    # none of our headers, and does not exist under other servers or the test client. This
+    # counts requests in flight and answers the API's JSON error; uvicorn's limit stays as a
+    # backstop against floods of connections (bioris.web.serving).
     app.add_middleware(ConcurrencyLimit, limit=limits.max_concurrent_requests)
     app.add_middleware(MethodGuard)
     app.add_middleware(CatchAll)
@@ -131,6 +139,16 @@ def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def api_error(_: Request, exc: ApiError) -> JSONResponse:
         return _error(exc.status, exc.message)
+
+    # A vocabulary value or a name the study does not know: the message names the parameter
+    # and lists the allowed values (or the closest names), as the CLI's errors do.
+    @app.exception_handler(VocabularyError)
+    async def unknown_value(_: Request, exc: VocabularyError) -> JSONResponse:
+        return _error(422, str(exc))
+
+    @app.exception_handler(ParameterError)
+    async def unknown_name(_: Request, exc: ParameterError) -> JSONResponse:
+        return _error(422, str(exc))
 
     @app.exception_handler(HTTPException)
     async def http_error(_: Request, exc: HTTPException) -> JSONResponse:
@@ -177,116 +195,3 @@ def _add_pages(app: FastAPI) -> None:
         return FileResponse(PLOTLY_JS, media_type="text/javascript")
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-
-
-def serve(
-    store: str | Path,
-    host: str | None = None,
-    port: int | None = None,
-    *,
-    workers: int | None = None,
-    warm: bool = True,
-    log_level: str = "info",
-    sockets: list[socket.socket] | None = None,
-    **overrides: int | None,
-) -> None:
-    """Serve the explorer over ``store`` with uvicorn until interrupted (Ctrl-C, SIGTERM).
-
-    ``host`` is the ``web_host`` setting by default (127.0.0.1: this machine only) and
-    ``port`` the ``web_port`` setting (8000); ``workers`` the ``web_workers`` setting (1).
-    With several workers, this process binds the address and runs that many server
-    processes on it (:func:`~bioris.web.workers.serve_processes`). ``overrides`` are those of
-    :func:`create_app`. With ``warm``, the default window's measures, the deals' JSON and
-    every year's snapshot are computed while the server starts. Called from the main
-    thread, the server runs in a second thread and the main thread does the network
-    computations (:class:`~bioris.web.runtime.GraphThread`). ``sockets``: serve on these
-    already bound sockets instead of binding ``host`` and ``port`` (the worker processes).
-
-    Raises
-    ------
-    BiorisError
-        When the server could not start (the address is taken, a worker stopped, ...).
-    """
-    host = str(settings.get("web_host")) if host is None else host
-    port = int(settings.get("web_port")) if port is None else port
-    count = int(settings.get("web_workers")) if workers is None else workers
-    if count < 1:
-        raise BiorisError(f"workers must be at least 1, not {count}")
-    if count > 1 and sockets is None:
-        from bioris.web.workers import serve_processes
-
-        serve_processes(store, host, port, count, warm=warm, log_level=log_level, **overrides)
-        return
-    _serve_one(store, host, port, warm=warm, log_level=log_level, sockets=sockets, **overrides)
-
-
-def _serve_one(
-    store: str | Path,
-    host: str,
-    port: int,
-    *,
-    warm: bool,
-    log_level: str,
-    sockets: list[socket.socket] | None,
-    **overrides: int | None,
-) -> None:
-    import uvicorn  # the web extra; only needed to serve
-
-    app = create_app(store, **overrides)
-    service: ExplorerService = app.state.service
-    limit = service.settings.max_concurrent_requests
-    config = uvicorn.Config(
-        app,
-        host=host,
-        port=port,
-        log_level=log_level,
-        server_header=False,
-        # A backstop for floods of connections; requests are limited by ConcurrencyLimit.
-        limit_concurrency=4 * limit,
-    )
-    server = uvicorn.Server(config)
-
-    def run() -> None:
-        if sockets is None:
-            server.run()
-        else:
-            server.run(sockets=sockets)
-
-    warming = threading.Thread(target=_warm, args=(service,), daemon=True)
-    if threading.current_thread() is not threading.main_thread():
-        if warm:
-            warming.start()
-        run()  # igraph then runs in the worker threads (see GraphThread)
-        _check_started(server, config)
-        return
-    thread = threading.Thread(target=run, name="bioris-web", daemon=True)
-
-    def start() -> None:  # once the main thread takes the network computations
-        thread.start()
-        if warm:
-            warming.start()
-
-    def stop() -> None:
-        server.should_exit = True
-
-    try:
-        with stop_signals(stop):
-            service.graph_thread.run(keep_going=thread.is_alive, on_start=start)
-    finally:
-        server.should_exit = True
-        if thread.is_alive():
-            thread.join(timeout=30)
-    _check_started(server, config)
-
-
-def _check_started(server: Any, config: Any) -> None:
-    # uvicorn logs why it could not start (e.g. the port is taken) and ends its thread.
-    if not server.started:
-        raise BiorisError(f"could not serve on {config.host}:{config.port} (see the log above)")
-
-
-def _warm(service: ExplorerService) -> None:
-    try:
-        service.warm()
-    except Exception:  # the requests that need it will compute it and report any error
-        log.exception("warming the explorer's caches failed")

@@ -14,8 +14,9 @@ __all__ = ["WebSettings"]
 class WebSettings:
     """The web view's limits; each field is the setting of the same name (docs/settings.md).
 
-    ``max_returned_rows`` is the API's largest page size (``max_page_size`` in ``/api/meta``)
-    and ``tie_lifetime_years`` its default window.
+    ``max_returned_rows`` is the API's largest page size (``max_page_size`` in ``/api/meta``).
+    The default window and the period are the study's (:class:`~bioris.study.Study`), like
+    everywhere else. ``max_concurrent_requests`` and the caches are per server process.
     """
 
     default_page_size: int
@@ -27,7 +28,6 @@ class WebSettings:
     web_snapshot_cache_mb: int
     web_betweenness_sources: int
     web_worker_threads: int
-    tie_lifetime_years: int
 
     @classmethod
     def resolve(cls, **overrides: int | None) -> WebSettings:

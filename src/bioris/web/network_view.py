@@ -1,12 +1,14 @@
-"""The web view's alliance network: tie tables, measures, layouts and rendered snapshots.
+"""The web view's network: tie tables, measures, layouts and rendered snapshots of the study.
 
-Everything here is derived from the data read at start-up (see :mod:`bioris.web.service`), so
-every result is computed once per window and filters and kept in a bounded least-recently-used
-cache. Computations that call igraph run on the :class:`~bioris.web.runtime.GraphThread`
-(igraph must not run in the server's worker threads). Rendered snapshots are kept as
-:class:`~bioris.web.records.JsonBody` (escaped and gzip-compressed once, both forms kept), up to
-``web_snapshot_cache_mb``; :meth:`NetworkView.warm` renders every year of the default window
-at start-up, so that moving the year slider never waits for a computation.
+Every table comes from the :class:`~bioris.study.Study` (its ties end at the actors' exits and
+hold the deals of the layers asked for, the study's network layers by default; its actors are
+placed in its regions), and every result is computed once per window, layers and filters and
+kept in a bounded least-recently-used cache. Computations that call igraph run on the
+:class:`~bioris.web.runtime.GraphThread` (igraph must not run in the server's worker threads).
+Rendered snapshots are kept as :class:`~bioris.web.records.JsonBody` (escaped and
+gzip-compressed once, both forms kept), up to ``web_snapshot_cache_mb``;
+:meth:`NetworkView.warm` renders every year of the default window at start-up, so that moving
+the year slider never waits for a computation.
 """
 
 from __future__ import annotations
@@ -20,21 +22,15 @@ from typing import NamedTuple, TypeVar
 
 import polars as pl
 
-from bioris.analytics import (
-    BetweennessSampling,
-    JobOptions,
-    NetworkInputs,
-    TiePolicy,
-    actor_year_metrics,
-    centrality,
-    tie_table,
-)
-from bioris.reporting.layout import LOCATION_COLOURS, location_groups, stable_layout
+from bioris.analytics import BetweennessSampling, JobOptions, actor_year_metrics, centrality
+from bioris.analytics.geography import CONTINENT_COLOURS, location_groups
+from bioris.analytics.layout import stable_layout
+from bioris.study import Study
 from bioris.web.config import WebSettings
 from bioris.web.records import JsonBody, finite, network_body
 from bioris.web.runtime import GraphThread, LruCache
 
-__all__ = ["JOB_MEASURES", "MEASURE_COLUMNS", "WHOLE", "Layer", "MeasureJob", "NetworkView"]
+__all__ = ["JOB_MEASURES", "MEASURE_COLUMNS", "Focus", "MeasureJob", "NetworkView"]
 
 T = TypeVar("T")
 
@@ -55,39 +51,46 @@ _NODE_COLUMNS = ("actor", "degree", "betweenness", "name", "kind", "location", "
 # Snapshots are counted by their compressed size; this only bounds the number of keys.
 _SNAPSHOT_ENTRIES = 100_000
 _BYTES_PER_MB = 1_000_000
+_UNKNOWN = "Unknown"
 
 
-class Layer(NamedTuple):
-    """Which part of the network a snapshot shows (normalised filters)."""
+class Focus(NamedTuple):
+    """Which part of the network a snapshot shows (checked, canonical filters).
 
+    ``layers`` are the study's layers whose deals are ties; ``deal_type`` keeps one deal type
+    of them; ``region`` (a declared region, location or country) and ``kind`` keep the ties
+    with at least one end there (of that kind, when both are given).
+    """
+
+    layers: tuple[str, ...]
     region: str | None = None
     kind: str | None = None
     deal_type: str | None = None
 
-
-WHOLE = Layer()
+    @property
+    def whole(self) -> bool:
+        """Every tie of the layers."""
+        return self.region is None and self.kind is None and self.deal_type is None
 
 
 @dataclass(frozen=True, slots=True)
 class MeasureJob:
-    """The yearly measures of one window: ``frame`` (year, actor, MEASURE_COLUMNS) and the
-    same rows split by actor."""
+    """The yearly measures of one window and layers: ``frame`` (year, actor,
+    MEASURE_COLUMNS) and the same rows split by actor."""
 
     frame: pl.DataFrame
     by_actor: dict[str, pl.DataFrame]
 
 
 class NetworkView:
-    """The network computations of the explorer over one store's network inputs.
+    """The network computations of the explorer over one study.
 
     Parameters
     ----------
-    inputs : NetworkInputs
-        The store's actors, alliances and parties as analytics tables.
+    study : Study
+        The study (its tables are read, never its store).
     period : (int, int)
-        First and last year shown.
-    regions : dict
-        casefolded -> canonical name of every bioRegion and country in the data.
+        First and last year shown (the study's period).
     web_settings : WebSettings
         Cache sizes and the betweenness sampling.
     graph_thread : GraphThread
@@ -96,22 +99,17 @@ class NetworkView:
 
     def __init__(
         self,
-        inputs: NetworkInputs,
+        study: Study,
         period: tuple[int, int],
-        regions: dict[str, str],
         web_settings: WebSettings,
         graph_thread: GraphThread,
     ) -> None:
-        self._inputs = inputs
+        self._study = study
         self.period = period
-        self._regions = regions
+        self.base = Focus(tuple(study.definition.network_layers))
         self._graph_thread = graph_thread
-        places = location_groups(inputs.actors)
-        colours = pl.DataFrame(
-            {"group": list(LOCATION_COLOURS), "colour": list(LOCATION_COLOURS.values())}
-        )
-        self._places = places.join(colours, on="group", how="left")
-        self._sampling = BetweennessSampling(web_settings.web_betweenness_sources, seed=0)
+        self._places = location_groups(study.actors, study.region_colours())
+        self.sampling = BetweennessSampling(web_settings.web_betweenness_sources, seed=0)
         size = web_settings.web_cache_entries
         self._ties, self._jobs, self._layouts = LruCache(size), LruCache(size), LruCache(size)
         self._years_with_ties = LruCache(size)
@@ -146,56 +144,43 @@ class NetworkView:
         the last year first (the explorer opens on it), then the others in order, then the
         last year is used again, so that it is the last a full cache drops."""
         with self.warming():
-            self.job(window)
-            years = self.tie_years(window, WHOLE)
+            self.job(window, self.base.layers)
+            years = self.tie_years(window, self.base)
             for year in (*years[-1:], *years[:-1], *years[-1:]):
-                self.snapshot(year, window, WHOLE)
+                self.snapshot(year, window, self.base)
 
     @property
     def snapshots_kept(self) -> tuple[int, int]:
         """How many rendered snapshots are kept, and the bytes they hold."""
         return len(self._snapshots), self._snapshots.weight
 
-    def layer(
-        self, region: str | None = None, kind: str | None = None, deal_type: str | None = None
-    ) -> Layer | None:
-        """Normalised filters; ``None`` when the region is not in the data (no ties)."""
-        canonical = None
-        if region:
-            canonical = self._regions.get(region.casefold())
-            if canonical is None:
-                return None
-        return Layer(canonical, kind or None, deal_type or None)
-
-    def snapshot(self, year: int, window: int, layer: Layer | None) -> JsonBody:
+    def snapshot(self, year: int, window: int, focus: Focus) -> JsonBody:
         """The snapshot of ``year`` (``NetworkOut``), rendered once per year, window and
-        layer; ``layer`` ``None`` is the empty network (a region not in the data)."""
-        if layer is None:
-            return network_body(year, window, [], [], [])
-        ties, years = self.tie_table(window, layer), self.tie_years(window, layer)
+        focus."""
+        ties, years = self.tie_table(window, focus), self.tie_years(window, focus)
         if year not in years:  # nothing to draw: not worth a cache entry
-            return network_body(year, window, years, [], [])
+            return network_body(year, window, list(focus.layers), years, [], [])
         return self.cached(
             self._snapshots,
-            (year, window, layer),
-            lambda: self._render(year, window, layer, ties, years),
+            (year, window, focus),
+            lambda: self._render(year, window, focus, ties, years),
         )
 
     def _render(
-        self, year: int, window: int, layer: Layer, ties: pl.DataFrame, years: list[int]
+        self, year: int, window: int, focus: Focus, ties: pl.DataFrame, years: list[int]
     ) -> JsonBody:
         current = ties.filter(pl.col("year") == year)
-        job = self._jobs.peek(window) if layer == WHOLE else None
+        job = self._jobs.peek((window, focus.layers)) if focus.whole else None
         if job is not None:
             measures = job.frame.filter(pl.col("year") == year)
         else:
             measures = centrality(
-                current, measures=("degree", "betweenness"), betweenness_sampling=self._sampling
+                current, measures=("degree", "betweenness"), betweenness_sampling=self.sampling
             )
         nodes = (
             measures.select("actor", "degree", "betweenness")
             .join(self._places, on="actor", how="left")
-            .join(self.layout(layer), on="actor", how="left")
+            .join(self.layout(focus), on="actor", how="left")
             .sort("actor")
         )
         node_rows = [
@@ -204,8 +189,8 @@ class NetworkView:
                 "name": name or actor,
                 "kind": kind or "unknown",
                 "location": location or "unknown",
-                "group": group or "Unknown",
-                "colour": colour or LOCATION_COLOURS["Unknown"],
+                "group": group or _UNKNOWN,
+                "colour": colour or CONTINENT_COLOURS[_UNKNOWN],
                 "degree": int(degree or 0),
                 "betweenness": finite(betweenness),
                 "x": finite(x) or 0.0,
@@ -221,76 +206,70 @@ class NetworkView:
                 "source", "target", "alliances", "committed_eur"
             ).iter_rows()
         ]
-        body = network_body(year, window, years, node_rows, edge_rows)
+        body = network_body(year, window, list(focus.layers), years, node_rows, edge_rows)
         if body.nbytes > self._snapshot_bytes:
             log.warning(
                 "the snapshot of %s (window %s, %s) takes %.1f MB, more than "
                 "web_snapshot_cache_mb allows: it is rendered again for every request",
-                year, window, layer, body.nbytes / _BYTES_PER_MB,
+                year, window, focus, body.nbytes / _BYTES_PER_MB,
             )  # fmt: skip
         return body
 
-    def tie_table(self, window: int, layer: Layer) -> pl.DataFrame:
-        """The ties of every year under a ``window``-year lifetime, within ``layer``."""
-        return self.cached(self._ties, (window, layer), lambda: self._build_ties(window, layer))
+    def tie_table(self, window: int, focus: Focus) -> pl.DataFrame:
+        """The ties of every year of the period under a ``window``-year lifetime, within
+        ``focus``."""
+        return self.cached(self._ties, (window, focus), lambda: self._build_ties(window, focus))
 
-    def tie_years(self, window: int, layer: Layer) -> list[int]:
+    def tie_years(self, window: int, focus: Focus) -> list[int]:
         """The years with at least one tie."""
 
         def compute() -> list[int]:
-            return self.tie_table(window, layer)["year"].unique().sort().to_list()
+            return self.tie_table(window, focus)["year"].unique().sort().to_list()
 
-        return self.cached(self._years_with_ties, (window, layer), compute)
+        return self.cached(self._years_with_ties, (window, focus), compute)
 
-    def _build_ties(self, window: int, layer: Layer) -> pl.DataFrame:
-        focus = None
-        if layer.region is not None or layer.kind is not None:
-            actors = self._inputs.actors
-            if layer.kind is not None:
-                actors = actors.filter(pl.col("kind") == layer.kind)
-            if layer.region is not None:
-                wanted = layer.region.casefold()
-                actors = actors.filter(
-                    (pl.col("bioregion").str.to_lowercase() == wanted)
-                    | (pl.col("country").str.to_lowercase() == wanted)
-                )
-            focus = actors["actor_id"].to_list()
+    def _build_ties(self, window: int, focus: Focus) -> pl.DataFrame:
         start, end = self.period
-        return tie_table(
-            self._inputs.alliances, self._inputs.parties, start=start, end=end,
-            policy=TiePolicy("fixed", window),
-            deal_types=[layer.deal_type] if layer.deal_type else None,
-            actors=focus, require="any",
-        )  # fmt: skip
+        types = [focus.deal_type] if focus.deal_type else None
+        ties = self._study.ties(start, end, window=window, layers=focus.layers, deal_types=types)
+        if focus.region is None and focus.kind is None:
+            return ties
+        actors = self._study.actors
+        if focus.kind is not None:
+            actors = actors.filter(pl.col("kind") == focus.kind)
+        if focus.region is not None:
+            actors = actors.filter(pl.col("actor_id").is_in(list(self._study.ids_in(focus.region))))
+        ids = actors["actor_id"].implode()
+        return ties.filter(pl.col("source").is_in(ids) | pl.col("target").is_in(ids))
 
-    def layout(self, layer: Layer) -> pl.DataFrame:
-        """One position per actor of the layer's ties in any year and any window: every pair
+    def layout(self, focus: Focus) -> pl.DataFrame:
+        """One position per actor of the focus's ties in any year and any window: every pair
         ever tied (a one-year lifetime over the whole period gives exactly those pairs)."""
 
         def compute() -> pl.DataFrame:
-            pairs = self.tie_table(1, layer).select("source", "target").unique()
+            pairs = self.tie_table(1, focus).select("source", "target").unique()
             n = len(set(pairs["source"]) | set(pairs["target"]))
             low, high = _LAYOUT_ITERATIONS
             iterations = max(low, min(high, _LAYOUT_WORK // max(n + pairs.height, 1)))
             with self._layout_lock:
                 return stable_layout(pairs, seed=0, iterations=iterations)
 
-        return self.cached(self._layouts, layer, compute)
+        return self.cached(self._layouts, focus, compute)
 
-    def job(self, window: int) -> MeasureJob:
-        """The yearly measures of the whole network under a ``window``-year lifetime:
-        degree, betweenness, eigenvector, Burt's constraint and effective size, and
+    def job(self, window: int, layers: tuple[str, ...]) -> MeasureJob:
+        """The yearly measures of the whole network of ``layers`` under a ``window``-year
+        lifetime: degree, betweenness, eigenvector, Burt's constraint and effective size, and
         Gould-Fernandez brokerage by location (see :func:`actor_year_metrics`)."""
 
         def compute() -> MeasureJob:
             options = JobOptions(
                 measures=JOB_MEASURES, weight="alliances", structural_holes=True,
-                brokerage=True, core_periphery=False, betweenness_sampling=self._sampling,
+                brokerage=True, core_periphery=False, betweenness_sampling=self.sampling,
             )  # fmt: skip
-            ties = self.tie_table(window, WHOLE)
-            frame = actor_year_metrics(ties, groups=self._inputs.groups(), options=options)
+            ties = self.tie_table(window, Focus(layers))
+            frame = actor_year_metrics(ties, groups=self._study.inputs.groups(), options=options)
             frame = frame.select("year", "actor", *MEASURE_COLUMNS).sort("actor", "year")
             parts = frame.partition_by("actor", as_dict=True, maintain_order=True)
             return MeasureJob(frame, {key[0]: part for key, part in parts.items()})
 
-        return self.cached(self._jobs, window, compute)
+        return self.cached(self._jobs, (window, layers), compute)

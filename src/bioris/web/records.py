@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,7 +23,6 @@ __all__ = [
     "finite",
     "network_body",
     "partner_counts",
-    "regions_of",
     "rows",
 ]
 
@@ -34,14 +34,20 @@ INT_MEASURES = frozenset({"degree", "coordinator", "itinerant", "gatekeeper", "r
                           "liaison", "brokerage_total"})  # fmt: skip
 
 
-def actor_json(actor: Actor) -> dict[str, Any]:
-    """An actor as the API shows it."""
+def actor_json(actor: Actor, place: Mapping[str, Any]) -> dict[str, Any]:
+    """An actor as the API shows it, placed by the study: ``place`` gives its ``country``
+    (its own, else its declared region's), ``location`` (its declared region, else its
+    country, else ``unknown``), ``in_panel``, ``exit_year`` and ``exit_kind``."""
     return {
         "actor_id": actor.actor_id,
         "name": actor.name,
         "kind": actor.kind.value,
-        "country": actor.country,
-        "bioregion": actor.bioregion.value if actor.bioregion else None,
+        "country": place.get("country") or actor.country,
+        "region": actor.region,
+        "location": place["location"],
+        "in_panel": bool(place.get("in_panel")),
+        "exit_year": place.get("exit_year"),
+        "exit_kind": place.get("exit_kind"),
         "city": actor.city,
         "founded": actor.founded,
         "ipo_year": actor.ipo_year,
@@ -50,13 +56,6 @@ def actor_json(actor: Actor) -> dict[str, Any]:
         "source_urls": list(actor.provenance.source_urls),
         "confidence": actor.provenance.confidence.value,
     }
-
-
-def regions_of(actors: tuple[Actor, ...]) -> dict[str, str]:
-    """casefolded -> canonical name of every bioRegion, then country code, in the data."""
-    bioregions = sorted({a.bioregion.value for a in actors if a.bioregion})
-    countries = sorted({a.country for a in actors if a.country})
-    return {name.casefold(): name for name in (*bioregions, *countries)}
 
 
 def finite(value: Any) -> Any:
@@ -128,10 +127,16 @@ def accepts_gzip(accept_encoding: str) -> bool:
 
 
 def network_body(
-    year: int, window: int, years: list[int], nodes: list[dict], edges: list[dict]
+    year: int,
+    window: int,
+    layers: list[str],
+    years: list[int],
+    nodes: list[dict],
+    edges: list[dict],
 ) -> JsonBody:
     """The body of a network snapshot, validated against :class:`NetworkOut`."""
-    payload = {"year": year, "window": window, "years": years, "nodes": nodes, "edges": edges}
+    payload = {"year": year, "window": window, "layers": layers, "years": years,
+               "nodes": nodes, "edges": edges}  # fmt: skip
     return JsonBody.of(NetworkOut.model_validate(payload).model_dump_json().encode())
 
 

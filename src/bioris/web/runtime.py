@@ -2,11 +2,13 @@
 
 :class:`LruCache` computes each missing value once however many requests ask for it;
 :class:`StorePool` lends each request thread its own read-only connection, each query under
-``sql_time_limit_ms``; :class:`GraphThread` runs the igraph computations on the main thread.
+``sql_time_limit_ms``; :class:`GraphThread` runs the igraph computations on the thread that
+imported igraph.
 """
 
 from __future__ import annotations
 
+import asyncio
 import queue
 import signal
 import threading
@@ -109,14 +111,19 @@ class LruCache:
 
 
 class GraphThread:
-    """Runs the network computations on the thread that calls :meth:`run` (the main thread).
+    """Runs the network computations on the thread that runs :meth:`run`.
 
     python-igraph installs its C error and warning handlers, and its random generator, in
     the thread that imports it, and igraph keeps them per thread. In any other thread an
     igraph error aborts the whole process (and warnings go to stderr), so a server must not
-    run igraph in its worker threads: :func:`~bioris.web.app.serve` runs the server in a
-    thread and this loop in the main thread. While no loop runs (tests, embedding), calls run
-    in the caller's thread.
+    run igraph in its worker threads: :func:`~bioris.web.serving.serve` runs this loop in
+    the thread that imported igraph (the main thread of ``bioris serve``, a thread of its
+    own in each of uvicorn's worker processes). uvicorn cannot do this for us: its workers
+    run requests in a thread pool. While no loop runs (tests, embedding), calls run in the
+    caller's thread.
+
+    When igraph was imported by the thread that runs the event loop, :meth:`attach` makes
+    that loop run the computations instead (they then hold up its requests while they run).
 
     At most ``max_waiting`` callers wait for the loop at once; one more gets
     :class:`~bioris.errors.LimitExceeded` at once (a 503), so that slow computations never
@@ -126,38 +133,54 @@ class GraphThread:
     def __init__(self, max_waiting: int | None = None) -> None:
         self._queue: queue.SimpleQueue[tuple[Callable[[], Any], Future[Any]]] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
         self._lock = threading.Lock()
+        self._stopped = threading.Event()
         self._max_waiting = max_waiting
         self._waiting = 0
 
     def call(self, function: Callable[[], T], *, limited: bool = True) -> T:
         """``function()``, computed on the loop's thread when one runs (``limited=False``
         waits whatever the number of waiting callers: for the start-up computations)."""
-        future: Future[T] = Future()
+        future: Future[T] | None = None
         with self._lock:
-            thread = self._thread
+            thread, loop = self._thread, self._loop
             remote = thread is not None and threading.current_thread() is not thread
             if remote:
                 full = self._max_waiting is not None and self._waiting >= self._max_waiting
                 if limited and full:
                     raise LimitExceeded("server busy computing network measures; retry shortly")
                 self._waiting += 1
-                self._queue.put((function, future))
+                if loop is None:
+                    future = Future()
+                    self._queue.put((function, future))
         if not remote:
             return function()
         try:
+            if future is None:  # attached to an event loop
+                return asyncio.run_coroutine_threadsafe(_now(function), loop).result()
             return future.result()
         finally:
             with self._lock:
                 self._waiting -= 1
 
+    def attach(self, loop: asyncio.AbstractEventLoop, thread: threading.Thread) -> None:
+        """Run the computations on ``loop`` (running in ``thread``) from now on."""
+        with self._lock:
+            self._loop, self._thread = loop, thread
+
+    def stop(self) -> None:
+        """End :meth:`run` (the server is stopping)."""
+        self._stopped.set()
+
     def run(
         self,
-        keep_going: Callable[[], bool],
+        keep_going: Callable[[], bool] = lambda: True,
         poll_s: float = 0.1,
         on_start: Callable[[], None] | None = None,
     ) -> None:
-        """Compute what :meth:`call` sends, on this thread, while ``keep_going()``.
+        """Compute what :meth:`call` sends, on this thread, while ``keep_going()`` and until
+        :meth:`stop`.
 
         ``on_start`` runs once this thread takes calls (start the server there, so that no
         request computes before).
@@ -167,7 +190,7 @@ class GraphThread:
         try:
             if on_start is not None:
                 on_start()
-            while keep_going():
+            while keep_going() and not self._stopped.is_set():
                 try:
                     function, future = self._queue.get(timeout=poll_s)
                 except queue.Empty:
@@ -183,6 +206,10 @@ class GraphThread:
                 while not self._queue.empty():
                     _, future = self._queue.get_nowait()
                     future.set_exception(BiorisError("the server is stopping"))
+
+
+async def _now(function: Callable[[], T]) -> T:
+    return function()
 
 
 class StorePool:

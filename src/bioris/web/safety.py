@@ -6,8 +6,9 @@
    it carries the headers and no traceback reaches the client.
 3. :class:`MethodGuard`: GET and HEAD only (HEAD is served as GET without the body); any
    other method gets a 405 JSON error with ``Allow: GET, HEAD``.
-4. :class:`ConcurrencyLimit`: more than ``max_concurrent_requests`` in flight gets an
-   immediate 503 JSON error with ``Retry-After: 1`` (never a queue, never a hang).
+4. :class:`ConcurrencyLimit`: more than ``max_concurrent_requests`` in flight (per server
+   process) gets an immediate 503 JSON error with ``Retry-After: 1`` (never a queue, never a
+   hang).
 5. :class:`ResponseGuard`: a body over ``max_response_kb`` is replaced by a 503 JSON error;
    JSON bodies have ``<``, ``>``, ``&``, U+2028 and U+2029 escaped as ``\\uXXXX`` (as Go's
    ``json.HTMLEscape`` does), so text from the data can never form markup, even if a page
@@ -15,7 +16,10 @@
    measured: the app escapes them before compressing and refuses those whose JSON is over
    the limit (:class:`~bioris.web.records.JsonBody`, ``bioris.web.api.json_response``).
 
-The SQL time limit lives with the store connections (:class:`~bioris.web.service.StorePool`).
+The SQL time limit lives with the store connections (:class:`~bioris.web.runtime.StorePool`).
+uvicorn's own ``limit_concurrency`` is no substitute for :class:`ConcurrencyLimit` (it counts
+open connections, idle keep-alive ones too, and answers a plain-text 503 without these
+headers); :mod:`bioris.web.serving` sets it as a backstop against floods of connections.
 """
 
 from __future__ import annotations
@@ -188,7 +192,9 @@ class MethodGuard:
 class ConcurrencyLimit:
     """Answer 503 at once when ``limit`` requests are already in flight.
 
-    The count lives on the event loop (one thread), so it needs no lock.
+    The count lives on the event loop (one thread), so it needs no lock. Kept rather than
+    uvicorn's ``limit_concurrency``, which counts connections and answers in plain text (see
+    the module docstring).
     """
 
     def __init__(self, app: ASGIApp, limit: int) -> None:

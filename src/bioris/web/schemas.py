@@ -17,6 +17,7 @@ __all__ = [
     "AlliancePage",
     "BusinessModelOut",
     "ErrorOut",
+    "LayerOut",
     "LineageOut",
     "MeasureOut",
     "MeasurePage",
@@ -33,10 +34,12 @@ __all__ = [
     "RegionActors",
     "RegionInfrastructure",
     "RegionLink",
+    "RegionOut",
     "RegionScope",
     "RegionSpecialisation",
     "RegionSpinoffs",
     "RegionsOut",
+    "StudyOut",
 ]
 
 
@@ -52,30 +55,78 @@ class MetaSettings(BaseModel):
 
     default_page_size: int
     max_page_size: int
-    default_window: int
+    default_window: int = Field(description="The study's window: years a deal stays a tie.")
+
+
+class RegionOut(BaseModel):
+    """A region the study declares."""
+
+    name: str
+    countries: list[str] = Field(description="ISO 3166-1 codes; several for a cross-border one.")
+    codes: list[str] = Field(description="ISO 3166-2 or NUTS codes that place an actor there.")
+    colour: str = Field(description="Its fixed colour in every chart ('#RRGGBB').")
+    focal: bool = Field(description="Whether the study compares it.")
+
+
+class LayerOut(BaseModel):
+    """A layer of ties: a name and the deal types it groups."""
+
+    name: str
+    deal_types: list[str]
+
+
+class StudyOut(BaseModel):
+    """The study the store holds: what decides every figure."""
+
+    name: str
+    description: str
+    period: list[int] = Field(description="[first, last] year the study covers.")
+    period_declared: bool = Field(
+        description="Whether the study file declares the period (else: the data's years)."
+    )
+    window: int = Field(description="Years a deal stays an active tie after signing.")
+    regions: list[RegionOut] = Field(description="Declared regions, in the study's order.")
+    compared_regions: list[str] = Field(
+        description="The regions compared: the focal ones (else the panel's locations)."
+    )
+    layers: list[LayerOut]
+    network_layers: list[str] = Field(description="The layers the network uses by default.")
+    panel_size: int = Field(description="The study's panel firms (its focal firms).")
 
 
 class MetaOut(BaseModel):
-    """What the store holds and the vocabularies the filters accept."""
+    """What the store holds, its study, and the vocabularies the filters accept."""
 
     dataset: str | None = Field(description="Name of the dataset the store was built from.")
-    years: list[int] = Field(description="[first, last] signing year of the dated alliances.")
+    study: StudyOut
+    years: list[int] = Field(description="[first, last] signing year of the dated deals.")
     kinds: list[str]
     deal_types: list[str]
     stages: list[str]
-    regions: list[str] = Field(description="bioRegions, then country codes, found in the data.")
+    regions: list[str] = Field(
+        description="What a region filter accepts (case ignored): the declared regions, "
+        "then the other locations and the country codes of the actors."
+    )
+    layers: list[str] = Field(description="What a layer filter accepts.")
     counts: dict[str, int] = Field(description="Records per type.")
     settings: MetaSettings
 
 
 class ActorOut(BaseModel):
-    """One actor (organisation)."""
+    """One actor (organisation), placed by the study."""
 
     actor_id: str = Field(description="Stable id, used in URLs.")
     name: str
     kind: str
     country: str | None
-    bioregion: str | None
+    region: str | None = Field(description="The region as the data give it (free text).")
+    location: str = Field(
+        description="Where the study places it: its declared region, else its country, "
+        "else 'unknown'."
+    )
+    in_panel: bool = Field(description="One of the study's panel firms.")
+    exit_year: int | None = Field(description="Year its independent life ended.")
+    exit_kind: str | None = Field(description="acquired, merged or closed.")
     city: str | None
     founded: int | None
     ipo_year: int | None
@@ -186,7 +237,8 @@ class MeasurePage(BaseModel):
 
 
 class BusinessModelOut(BaseModel):
-    """The business-model labels of an NBF in one year (see the business-model rules)."""
+    """The business-model labels of a panel firm in one year (see the business-model
+    rules), from the deals of the network layers, up to its exit year."""
 
     year: int
     product_model: str | None
@@ -203,7 +255,7 @@ class ActorProfile(ActorOut):
     deals_total: int = Field(description="All deals of the actor (deals may be capped).")
     partners: list[PartnerCount] = Field(description="Most shared deals first.")
     measures: list[MeasureOut] = Field(description="One row per year the actor has a tie.")
-    business_models: list[BusinessModelOut] = Field(description="NBFs only; else empty.")
+    business_models: list[BusinessModelOut] = Field(description="Panel firms only; else empty.")
 
 
 class NetworkNode(BaseModel):
@@ -214,8 +266,9 @@ class NetworkNode(BaseModel):
     kind: str
     location: str
     group: str = Field(
-        description="Location group of the legend: a bioRegion, 'Belgium (no bioRegion)', "
-        "a continent, 'Rest of the world' or 'Unknown'; each has one fixed colour."
+        description="Location group of the legend: a region the study declares, else the "
+        "continent of the actor's country, 'Rest of the world' or 'Unknown'; each has one "
+        "fixed colour."
     )
     colour: str = Field(description="Fixed colour of the actor's location group.")
     degree: int
@@ -237,22 +290,23 @@ class NetworkEdge(BaseModel):
 
 
 class NetworkOut(BaseModel):
-    """The alliance network of one year."""
+    """The network of one year: the ties of the layers shown."""
 
     year: int
     window: int
+    layers: list[str] = Field(description="The layers whose deals are ties here.")
     years: list[int] = Field(description="Every year with ties for this window and filters.")
     nodes: list[NetworkNode]
     edges: list[NetworkEdge]
 
 
 class PartnerRank(BaseModel):
-    """One NBF of the preferred-partner ranking."""
+    """One panel firm of the preferred-partner ranking."""
 
     rank: int
     actor_id: str
     name: str
-    bioregion: str | None
+    location: str | None = Field(description="Its declared region, else its country.")
     big_pharma_partners: int
     distinct_partners: int
     target_alliances: int
@@ -261,25 +315,30 @@ class PartnerRank(BaseModel):
 
 
 class PartnerRanking(BaseModel):
-    """The NBFs most preferred as partners in one year, and the rule that ranks them."""
+    """The panel firms most preferred as partners in one year, and the rule that ranks
+    them; a firm is never ranked after its exit year."""
 
+    year: int
+    window: int
+    layers: list[str]
     rule: str
     items: list[PartnerRank]
 
 
 class RegionActors(BaseModel):
-    """Active actors of one kind per bioRegion in the last year."""
+    """Actors of one kind active in the last year of the period, one count per compared
+    region (a property named after each region). ``kind`` ``panel`` counts the panel
+    firms."""
 
-    model_config = ConfigDict(populate_by_name=True)
+    model_config = ConfigDict(extra="allow")
+    __pydantic_extra__: dict[str, int] = Field(init=False)
 
     kind: str
-    brussels: int = Field(alias="Brussels")
-    flanders: int = Field(alias="Flanders")
-    wallonia: int = Field(alias="Wallonia")
 
 
 class RegionSpecialisation(BaseModel):
-    """Location quotient of a bioRegion in one subsector category, against Belgium."""
+    """Location quotient of a compared region in one subsector category, against the whole
+    panel (above 1: the region's panel firms are more specialised in it)."""
 
     year: int | None
     region: str
@@ -294,10 +353,17 @@ class RegionSpecialisation(BaseModel):
 
 
 class RegionScope(BaseModel):
-    """Shares of a bioRegion's partner ties by geographic scope, over the period."""
+    """A compared region's panel firms' partner ties over the period, by geographic scope:
+    counts, and shares of the placed ties (pooled over the period)."""
 
     location: str
-    ties: float
+    alliances: int
+    ties: int = Field(description="Partner ties whose partner is placed.")
+    unknown_ties: int = Field(description="Partner ties whose partner has no known place.")
+    intra_regional: int
+    inter_regional: int
+    european: int
+    global_: int = Field(alias="global")
     intra_regional_share: float | None
     inter_regional_share: float | None
     european_share: float | None
@@ -310,11 +376,12 @@ class RegionLink(BaseModel):
     source_region: str | None
     target_region: str | None
     alliances: int
+    ties: int
     weight: float | None
 
 
 class RegionInfrastructure(BaseModel):
-    """Network organisations, funders, financiers and centres of a bioRegion."""
+    """Network organisations, funders, financiers and centres of a compared region."""
 
     location: str
     kind: str
@@ -324,7 +391,7 @@ class RegionInfrastructure(BaseModel):
     equity_investments: int
     collaborations: int
     other_ties: int
-    nbfs: int
+    nbfs: int = Field(description="Panel firms they dealt with.")
     first_year: int | None
     last_year: int | None
 
@@ -336,12 +403,15 @@ class RegionSpinoffs(BaseModel):
     spinoffs: int
     child: list[str] = Field(description="Ids of the spin-offs.")
     name: str | None
-    bioregion: str | None
+    location: str | None
 
 
 class RegionsOut(BaseModel):
-    """The regional indicators (``bioris region summary``) as lists of rows."""
+    """The study's regions compared (``bioris region summary``) as lists of rows."""
 
+    regions: list[str] = Field(description="The compared regions, in the study's order.")
+    start: int
+    end: int
     actors: list[RegionActors]
     specialisation: list[RegionSpecialisation]
     scope: list[RegionScope]

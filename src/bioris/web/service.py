@@ -1,76 +1,74 @@
 """What the web view computes, and what it keeps: the library behind every API route.
 
-The store is read once, at start-up, into a :class:`~bioris.domain.Dataset`; the network
-tables are built from it once. The lists that page through many rows (actors, alliances) run
-the store's named queries on a pool of read-only connections, each query under
+The explorer is a :class:`~bioris.study.Study` over the store opened read-only: the study
+reads the store once, at start-up, and decides, the same way as the CLI and the report, where
+each actor is (the declared regions), who the panel firms are, when each firm's independent
+life ends, which deals are ties (the study's network layers unless a request asks for
+others), the period and the default window. The lists that page through many rows (actors,
+alliances) run the store's named queries on a pool of read-only connections, each query under
 ``sql_time_limit_ms``. Everything derived from the network is cached in bounded
-least-recently-used caches, per window and filters: tie tables, the measures job, layouts,
-preferred-partner profiles and rendered snapshots.
+least-recently-used caches (:mod:`bioris.web.network_view`, :mod:`bioris.web.analyses`).
 
 This process never writes the store. Another process may (an import): the lists then show
-the new rows, but the network, the measures and the totals of each filter stay as they were
-computed until the server restarts.
-
-The period is the data's own: from the first to the last signing year of a dated alliance
-(the settings' study period when there is none), so the explorer shows every dated deal.
+the new rows, but the study's tables, the network, the measures and the totals of each
+filter stay as they were computed until the server restarts.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
-from bioris import settings
-from bioris.analytics import (
-    RANKING_RULE,
-    TiePolicy,
-    network_inputs,
-    partner_profile,
-    preferred_partner_ranking,
-)
-from bioris.analytics.business_models import business_models
-from bioris.analytics.tables import pipeline_frame
-from bioris.data import big_pharma_names
-from bioris.domain import ActorKind, Alliance, Bioregion, DealType, LineageFact, Stage
+from bioris.domain import ActorKind, Alliance, DealType, LineageFact, Stage
+from bioris.errors import BiorisError, NotFound, ResolutionError
 from bioris.export.canonical import neutralise
-from bioris.region_summary import summarise_regions
-from bioris.store import AllianceFilter, Store
+from bioris.store import AllianceFilter, Store, open_store
+from bioris.study import Study
+from bioris.study.vocabulary import check_deal_type, check_kind, check_stage
+from bioris.web.analyses import BUSINESS_MODEL_LABELS, Analyses
 from bioris.web.config import WebSettings
 from bioris.web.deal_bodies import DealBodies, with_raw_list
-from bioris.web.network_view import JOB_MEASURES, MEASURE_COLUMNS, NetworkView
-from bioris.web.records import (
-    JsonBody,
-    actor_json,
-    cell,
-    partner_counts,
-    regions_of,
-    rows,
-)
+from bioris.web.network_view import MEASURE_COLUMNS, Focus, NetworkView
+from bioris.web.records import JsonBody, actor_json, cell, partner_counts, rows
 from bioris.web.runtime import GraphThread, LruCache, StorePool
 from bioris.web.schemas import ActorProfile, AlliancePage
 
-__all__ = ["AllianceQuery", "ExplorerService", "WebSettings"]
+__all__ = ["AllianceQuery", "ExplorerService", "ParameterError", "WebSettings"]
 
-BUSINESS_MODEL_LABELS = ("product_model", "value_chain", "oi_mode", "portfolio_mix")
-RANK_COUNTS = ("big_pharma_partners", "distinct_partners", "target_alliances",
-               "active_alliances", "repeat_partners")  # fmt: skip
 CSV_COLUMNS = (
     "alliance_id", "year", "date", "deal_type", "stage_at_signing", "asset",
     "therapeutic_area", "parties", "party_ids", "upfront_eur", "milestones_eur", "equity_eur",
     "committed_eur", "headline_eur", "notes", "source_urls", "confidence",
 )  # fmt: skip
-# Filter totals kept (a few dozen bytes each).
+# Filter totals and name look-ups kept (a few dozen bytes each).
 _COUNT_ENTRIES = 4096
+# The name resolver speaks to importers; a web client has nothing to import.
+
+
+def _given(value: str | None) -> bool:
+    """Whether a filter was given: an empty or blank value filters nothing."""
+    return bool(value and value.strip())
+
+
+class ParameterError(BiorisError):
+    """A query parameter names nothing the study knows (an API 422 error)."""
+
+    def __init__(self, parameter: str, message: str) -> None:
+        super().__init__(f"{parameter}: {message}")
+        self.parameter = parameter
 
 
 @dataclass(frozen=True, slots=True)
 class AllianceQuery:
-    """The alliance filters and order of ``/api/alliances`` (see AllianceFilter)."""
+    """The checked alliance filters and order of ``/api/alliances`` (actor ids, vocabulary
+    values; see AllianceFilter)."""
 
     actor: str | None = None
     partner: str | None = None
@@ -93,101 +91,212 @@ class AllianceQuery:
 
 
 class ExplorerService:
-    """The read-only explorer over one store: the data, the caches and the named queries.
+    """The read-only explorer over one store's study: the data, the caches, the queries.
 
     Raises :class:`~bioris.errors.StoreError` when the store cannot be opened read-only.
     """
 
     def __init__(self, store_path: str | Path, web_settings: WebSettings) -> None:
         self.settings = web_settings
-        self._pool = StorePool(Path(store_path), web_settings.sql_time_limit_ms)
-        with self._pool.store(time_limit=False) as store:  # the whole read, once
-            self._dataset = store.dataset()
-            self._dataset_name = store.meta_get("dataset")
-            self._counts = store.counts()
-        data = self._dataset
-        self._inputs = network_inputs(data, big_pharma_names())
-        self._names = {a.actor_id: a.name for a in data.actors}
-        self._bioregions = {a.actor_id: a.bioregion.value for a in data.actors if a.bioregion}
-        # actor -> the bioRegion and country it is in (the region filters match either)
-        self._places = {
-            a.actor_id: {p for p in (a.bioregion.value if a.bioregion else None, a.country) if p}
-            for a in data.actors
-        }
-        self._regions = regions_of(data.actors)
-        years = sorted({a.year for a in data.alliances if a.year is not None})
-        self._years = [years[0], years[-1]] if years else []
-        default = (int(settings.get("period_start_year")), int(settings.get("period_end_year")))
-        self.period: tuple[int, int] = (years[0], years[-1]) if years else default
+        path = Path(store_path)
+        self.study = Study(open_store(path, read_only=True, create=False))
+        try:
+            self._read_study()
+        except BaseException:
+            self.study.close()
+            raise
+        self._pool = StorePool(path, web_settings.sql_time_limit_ms)
         # Network computations may hold at most half the request threads.
         self.graph_thread = GraphThread(max(1, web_settings.web_worker_threads // 2))
-        self.network = NetworkView(
-            self._inputs, self.period, self._regions, web_settings, self.graph_thread
+        self.network = NetworkView(self.study, self.period, web_settings, self.graph_thread)
+        self.analyses = Analyses(self.study, self.network, web_settings)
+        names = self.study.names()
+        self._partners = partner_counts(self.study.inputs.parties, names)
+        self._deals = DealBodies(self.study.dataset.alliances, names, self._read_alliances)
+        # Totals of the paged lists per filter, computed once (see the module docstring),
+        # and the actors that names resolve to.
+        self._counts_of, self._resolved = LruCache(_COUNT_ENTRIES), LruCache(_COUNT_ENTRIES)
+
+    def _read_study(self) -> None:
+        """Read everything the requests need now, on this thread, so that no request
+        thread touches the study's connection or computes a table twice."""
+        study = self.study
+        self._dataset_name = study.store.meta_get("dataset")
+        self._counts = study.store.counts()
+        actors = study.actors.join(
+            study.lifespans.select("actor_id", "exit_year", "exit_kind"), on="actor_id",
+            how="left",
+        ).with_columns(pl.col("actor_id").is_in(list(study.panel)).alias("in_panel"))  # fmt: skip
+        columns = ("actor_id", "country", "location", "in_panel", "exit_year", "exit_kind")
+        self._placed = {
+            row["actor_id"]: row for row in actors.select(columns).iter_rows(named=True)
+        }
+        self._names = study.names()
+        years = study.data_years
+        self._years = list(years) if years else []
+        # The study's period; a store without a dated deal and no declared period has none:
+        # show this year (empty) rather than refuse to start.
+        this_year = datetime.now(UTC).year
+        self.period: tuple[int, int] = (
+            study.period if years or study.definition.period else (this_year, this_year)
         )
-        self._partners = partner_counts(self._inputs.parties, self._names)
-        self._deals = DealBodies(data.alliances, self._names, self._read_alliances)
-        self._profiles, self._once = LruCache(web_settings.web_cache_entries), LruCache(8)
-        # Totals of the paged lists per filter, computed once (see the module docstring).
-        self._counts_of = LruCache(_COUNT_ENTRIES)
+        self._locations = list(dict.fromkeys(study.locations.values()))
+        study.alliance_table  # noqa: B018 (computed now, see the docstring)
 
     def _read_alliances(self, alliance_ids: list[str]) -> list[Alliance]:
         with self._pool.store() as store:
             return store.alliances(AllianceFilter(ids=tuple(alliance_ids)))
 
     def close(self) -> None:
-        """Close the store connections."""
+        """Stop the graph thread and close the store connections."""
+        self.graph_thread.stop()
         self._pool.close()
+        self.study.close()
+
+    @property
+    def window(self) -> int:
+        """The study's window: the default tie lifetime of every network route."""
+        return self.study.window
 
     def warm(self) -> None:
         """Compute what visitors ask for: the default window's measures, business models,
         partner ranking, regional tables, the JSON of every deal and the whole network in
         every year."""
-        window = self.settings.tie_lifetime_years
+        layers = self.network.base.layers
         with self.network.warming():
-            self.network.job(window)
-            self._business_models()
-            self._partner_profile(window)
-            self.regions()
+            self.network.job(self.window, layers)
+            self.analyses.business_models()
+            self.analyses.ranking(self.window, layers)
+            self.analyses.regions()
         self._deals.warm()
-        self.network.warm(window)
+        self.network.warm(self.window)
+
+    # -- checked parameters ------------------------------------------------------------------
+
+    def layers(self, values: Iterable[str] | None) -> tuple[str, ...]:
+        """Declared layers (case ignored), the study's network layers when none is given."""
+        given = [v for v in values or () if v.strip()]
+        if not given:
+            return self.network.base.layers
+        return self.study.check_layers(given, "layer")
+
+    def region(self, value: str | None) -> str | None:
+        """A declared region, location or country code, canonical (case ignored)."""
+        return self.study.check_region(value, "region") if _given(value) else None
+
+    @staticmethod
+    def kind(value: str | None) -> str | None:
+        """An actor kind (case ignored)."""
+        return check_kind(value, "kind") if _given(value) else None
+
+    @staticmethod
+    def deal_type(value: str | None) -> str | None:
+        """A deal type (case ignored, ``licensing out`` is ``licensing_out``)."""
+        return check_deal_type(value, "deal_type") if _given(value) else None
+
+    @staticmethod
+    def stage(value: str | None) -> str | None:
+        """A stage at signing (case ignored)."""
+        return check_stage(value, "stage") if _given(value) else None
+
+    def resolve_actor(self, value: str | None, parameter: str) -> str | None:
+        """The id of the actor ``value`` names: an id, a name, an alias or a former name.
+
+        Raises :class:`ParameterError` with the resolver's suggestions when none does.
+        """
+        if not _given(value):
+            return None
+        if value in self._names:
+            return value
+        try:
+            return self._resolved.get(value, lambda: self.study.resolve_actor(value))
+        except ResolutionError as exc:
+            if self._stored_id(value):  # added to the store after start-up
+                return value
+            raise ParameterError(parameter, str(exc)) from None
+
+    def _stored_id(self, value: str) -> bool:
+        with self._pool.store() as store:
+            try:
+                store.actor(value)
+            except NotFound:
+                return False
+        return True
 
     # -- meta and actors ---------------------------------------------------------------------
 
     def meta(self) -> dict[str, Any]:
-        """What the store holds and the filter vocabularies."""
+        """The store, its study and the filter vocabularies."""
+        definition = self.study.definition
+        colours = self.study.region_colours()
         return {
             "dataset": self._dataset_name,
+            "study": {
+                "name": definition.name,
+                "description": definition.description,
+                "period": list(self.period),
+                "period_declared": definition.period is not None,
+                "window": self.window,
+                "regions": [
+                    {
+                        "name": r.name,
+                        "countries": list(r.countries),
+                        "codes": list(r.codes),
+                        "colour": colours[r.name],
+                        "focal": r.focal,
+                    }
+                    for r in definition.regions
+                ],
+                "compared_regions": list(self.study.compared_regions()),
+                "layers": [{"name": n, "deal_types": list(t)} for n, t in definition.layers],
+                "network_layers": list(definition.network_layers),
+                "panel_size": len(self.study.panel),
+            },
             "years": self._years,
             "kinds": [k.value for k in ActorKind],
             "deal_types": [d.value for d in DealType],
             "stages": [s.value for s in Stage],
-            "regions": list(self._regions.values()),
+            "regions": self._locations,
+            "layers": list(definition.layer_names),
             "counts": self._counts,
             "settings": {
                 "default_page_size": self.settings.default_page_size,
                 "max_page_size": self.settings.max_returned_rows,
-                "default_window": self.settings.tie_lifetime_years,
+                "default_window": self.window,
             },
         }
+
+    def place(self, actor_id: str, region: str | None, country: str | None) -> dict[str, Any]:
+        """Where the study places an actor, whether it is a panel firm and its exit."""
+        found = self._placed.get(actor_id)
+        if found is not None:
+            return found
+        # an actor another process added after start-up: the study's placement rule
+        definition = self.study.definition
+        home = definition.country_of(region, country)
+        return {"country": home, "location": definition.location(region, home)}
 
     def actors_page(
         self, *, kind: str | None, region: str | None, text: str | None, page: int, size: int
     ) -> dict[str, Any]:
-        """One page of actors (named query) and the total."""
+        """One page of actors (named query) and the total; ``kind`` and ``region`` are
+        checked (:class:`~bioris.study.VocabularyError`)."""
+        kind, region = self.kind(kind), self.region(region)
+        ids = self.study.ids_in(region) if region else None
         with self._pool.store() as store:
             total = self._counts_of.get(
                 ("actors", kind, region, text),
-                lambda: store.count_actors(kind=kind, region=region, text=text),
+                lambda: store.count_actors(kind=kind, ids=ids, text=text),
             )
             found = store.actors(
-                kind=kind, region=region, text=text, limit=size, offset=(page - 1) * size
+                kind=kind, ids=ids, text=text, limit=size, offset=(page - 1) * size
             )
-        items = [actor_json(a) for a in found]
+        items = [actor_json(a, self.place(a.actor_id, a.region, a.country)) for a in found]
         return {"items": items, "page": page, "page_size": size, "total": total}
 
     def actor_profile(self, actor_id: str) -> bytes:
-        """An actor with lineage, deals, partners, measures and business models, as the
-        JSON of ``ActorProfile``.
+        """An actor with lineage, deals, partners, measures (the study's window and network
+        layers) and, for a panel firm, its business models, as the JSON of ``ActorProfile``.
 
         Raises :class:`~bioris.errors.NotFound` for an unknown id.
         """
@@ -197,10 +306,10 @@ class ExplorerService:
             lineage = store.lineage(actor_id)
             deals_total = self._count_alliances(store, newest)
             deals = store.alliance_ids(newest.filter(limit=self.settings.max_returned_rows))
-        job = self.network.job(self.settings.tie_lifetime_years).by_actor.get(actor_id)
-        labels = self._business_models().get(actor_id) if actor.kind == ActorKind.NBF else None
+        job = self.network.job(self.window, self.network.base.layers).by_actor.get(actor_id)
+        labels = self.analyses.business_models().get(actor_id)
         profile = ActorProfile.model_validate(
-            actor_json(actor)
+            actor_json(actor, self.place(actor_id, actor.region, actor.country))
             | {
                 "lineage": [self._lineage_json(f) for f in lineage],
                 "deals": [],
@@ -262,98 +371,25 @@ class ExplorerService:
 
     # -- network -----------------------------------------------------------------------------
 
-    def network_body(
+    def focus(
         self,
-        year: int,
-        window: int,
+        layers: Iterable[str] | None = None,
         region: str | None = None,
         kind: str | None = None,
         deal_type: str | None = None,
-    ) -> JsonBody:
+    ) -> Focus:
+        """The checked network filters. A ``deal_type`` without ``layers`` shows that deal
+        type's ties (asking for acquisitions shows them); with ``layers``, only if one of
+        them holds it."""
+        deal_type = self.deal_type(deal_type)
+        chosen = list(layers or ())
+        if deal_type and not chosen:
+            own = self.study.definition.layer_of(deal_type)
+            checked = (own,) if own else self.network.base.layers
+        else:
+            checked = self.layers(chosen)
+        return Focus(checked, self.region(region), self.kind(kind), deal_type)
+
+    def network_body(self, year: int, window: int, focus: Focus) -> JsonBody:
         """The snapshot of ``year`` (``NetworkOut``), rendered once and kept."""
-        return self.network.snapshot(year, window, self.network.layer(region, kind, deal_type))
-
-    # -- measures, partners, regions ---------------------------------------------------------
-
-    def measures_page(
-        self, *, year: int | None, actor: str | None, window: int, page: int, size: int
-    ) -> dict[str, Any]:
-        """Actor-year measures, optionally of one year and one actor, paged."""
-        frame = self.network.job(window).frame
-        if actor is not None:
-            frame = frame.filter(pl.col("actor") == actor)
-        if year is not None:
-            frame = frame.filter(pl.col("year") == year)
-        frame = frame.sort("year", "actor")
-        chunk = frame.slice((page - 1) * size, size)
-        items = rows(chunk, ("actor", "year", *MEASURE_COLUMNS))
-        for row in items:
-            row["actor_id"] = row.pop("actor")
-            row["name"] = self._names.get(row["actor_id"], row["actor_id"])
-        return {"items": items, "page": page, "page_size": size, "total": frame.height}
-
-    def _business_models(self) -> dict[str, pl.DataFrame]:
-        def compute() -> dict[str, pl.DataFrame]:
-            start, end = self.period
-            labels = business_models(
-                self._inputs.alliances, self._inputs.parties,
-                pipeline_frame(self._dataset.pipeline), firms=self._inputs.nbfs,
-                start=start, end=end,
-            ).select("firm", "year", *BUSINESS_MODEL_LABELS)  # fmt: skip
-            parts = labels.sort("firm", "year").partition_by("firm", as_dict=True)
-            return {key[0]: part for key, part in parts.items()}
-
-        return self.network.cached(self._once, "business_models", compute)
-
-    def _partner_profile(self, window: int) -> pl.DataFrame:
-        def compute() -> pl.DataFrame:
-            start, end = self.period
-            ranks = self.network.job(window).frame.select("year", "actor", *JOB_MEASURES)
-            return partner_profile(
-                self._inputs.alliances, self._inputs.parties, self._inputs.nbfs,
-                start=start, end=end, policy=TiePolicy("fixed", window),
-                big_pharma=self._inputs.big_pharma, parents=self._inputs.parents,
-                centrality=ranks,
-            )  # fmt: skip
-
-        return self.network.cached(self._profiles, window, compute)
-
-    def partners(
-        self, *, year: int, top: int, window: int, region: str | None = None
-    ) -> dict[str, Any]:
-        """The ``top`` NBFs of ``year`` by the preferred-partner rule; with ``region`` (a
-        bioRegion or country code, any case), the NBFs there, ranked among themselves."""
-        profile = self._partner_profile(window).filter(pl.col("year") == year)
-        if region:
-            place = self._regions.get(region.casefold())
-            local = [a for a, where in self._places.items() if place in where]
-            profile = profile.filter(pl.col("actor").is_in(local))
-        ranking = preferred_partner_ranking(profile, top=top)
-        items = []
-        for row in ranking.iter_rows(named=True):
-            actor = row["actor"]
-            items.append(
-                {
-                    "rank": row["rank"],
-                    "actor_id": actor,
-                    "name": self._names.get(actor, actor),
-                    "bioregion": self._bioregions.get(actor),
-                    **{key: int(row[key] or 0) for key in RANK_COUNTS},
-                }
-            )
-        return {"rule": RANKING_RULE, "items": items}
-
-    def regions(self) -> dict[str, list[dict[str, Any]]]:
-        """The tables of :func:`~bioris.region_summary.summarise_regions` as rows."""
-
-        def compute() -> dict[str, list[dict[str, Any]]]:
-            start, end = self.period
-            tables = summarise_regions(self._dataset, start=start, end=end).tables()
-            active = tables["actors"]
-            for region in Bioregion:  # the pivot has a column per bioRegion with actors only
-                if region.value not in active.columns:
-                    active = active.with_columns(pl.lit(0, dtype=pl.Int64).alias(region.value))
-            tables["actors"] = active.with_columns(pl.col(r.value).fill_null(0) for r in Bioregion)
-            return {name: rows(frame, tuple(frame.columns)) for name, frame in tables.items()}
-
-        return self.network.cached(self._once, "regions", compute)
+        return self.network.snapshot(year, window, focus)

@@ -1,4 +1,7 @@
-"""Report sections, in reading order; each module exposes ``build(ctx) -> Section``."""
+"""Report sections, in reading order; each module of :data:`SECTIONS` exposes
+``build(ctx) -> Section``. ``common`` holds what several sections say the same way;
+``business_money``, ``business_stages`` and ``regions_links`` are parts of the business and
+regions sections."""
 
 from bioris.reporting.sections import (
     activity,

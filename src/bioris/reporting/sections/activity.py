@@ -7,22 +7,24 @@ import polars as pl
 
 from bioris.analytics import deals_per_year
 from bioris.reporting.model import Figure, ReportContext, Section, Table, Text
+from bioris.reporting.sections.common import deal_coverage, plural
+
+#: years in one bar of the per-period charts
+PERIOD_YEARS = 5
 
 
 def build(ctx: ReportContext) -> Section:
     """Deals per year by deal type, and their committed and headline value."""
     opts = ctx.options
     per_year = deals_per_year(ctx.alliances, start=opts.start_year, end=opts.end_year)
-    undated = ctx.alliances.filter(pl.col("year").is_null()).height
-    outside = ctx.alliances.filter(
-        (pl.col("year") < opts.start_year) | (pl.col("year") > opts.end_year)
-    ).height
+    cover = deal_coverage(ctx.alliances, opts.start_year, opts.end_year)
     blocks: list = [
         Text(
-            f"{int(per_year['deals'].sum() or 0)} deals were signed in {opts.start_year}-"
-            f"{opts.end_year}; {outside} dated deals fall outside the period and {undated} "
-            "are undated (both are listed in the deal table but not counted here). Deal "
-            "types are seen from the focal firm."
+            f"{plural(cover.in_period, 'deal was', 'deals were')} signed in {opts.period}; "
+            f"{plural(cover.outside, 'dated deal falls', 'dated deals fall')} outside the "
+            f"period and {cover.undated} {'is' if cover.undated == 1 else 'are'} undated "
+            "(both are listed in the deal table but not counted here). Deal types are seen "
+            "from the focal firm of the record. " + _layers_text(ctx)
         )
     ]
     if per_year.height:
@@ -61,6 +63,27 @@ def build(ctx: ReportContext) -> Section:
     return Section("activity", "Alliance activity", blocks)
 
 
+def _layers_text(ctx: ReportContext) -> str:
+    """How the period's deals fall into the study's layers, and which layers tie actors."""
+    opts = ctx.options
+    dated = ctx.alliances.filter(pl.col("year").is_between(opts.start_year, opts.end_year))
+    counts = dict(dated.group_by("layer").len().iter_rows())
+    network = set(ctx.definition.network_layers)
+    parts = []
+    for name in (*ctx.definition.layer_names, None):
+        n = counts.get(name, 0)
+        if name is None and not n:
+            continue
+        label = name or "in no layer"
+        parts.append(f"{label} {n}" + (" (ties of the network)" if name in network else ""))
+    return (
+        "The study groups deal types into layers: " + "; ".join(parts) + ". Only the "
+        "network layers tie actors in the alliance network, the partner ranking and the "
+        "business models; the other deals are counted here and listed, not treated as "
+        "alliances."
+    )
+
+
 def _dated(ctx: ReportContext) -> pl.DataFrame:
     opts = ctx.options
     return ctx.alliances.filter(pl.col("year").is_between(opts.start_year, opts.end_year))
@@ -68,7 +91,9 @@ def _dated(ctx: ReportContext) -> pl.DataFrame:
 
 def _by_partner_kind_and_stage(ctx: ReportContext) -> list:
     """Deals per period by the kind of the focal firm's partners, and by stage at signing."""
-    deals = _dated(ctx).with_columns(((pl.col("year") // 5) * 5).alias("period_start"))
+    first = ctx.options.start_year
+    bucket = first + (pl.col("year") - first) // PERIOD_YEARS * PERIOD_YEARS
+    deals = _dated(ctx).with_columns(bucket.alias("period_start"))
     partners = (
         ctx.parties.filter(~pl.col("focal"))
         .join(ctx.actors.select("actor_id", "kind"), on="actor_id")
@@ -82,16 +107,16 @@ def _by_partner_kind_and_stage(ctx: ReportContext) -> list:
     stages = stages.sort("period_start", "stage_at_signing")
     if partners.height == 0:
         return [Text("No dated deal in the period: no partner or stage breakdown.")]
+    period = f"{PERIOD_YEARS}-year period (first year)"
     fig = px.bar(
         partners, x="period_start", y="deals", color="kind", barmode="stack",
-        title="Deals per five-year period by kind of partner",
-        labels={"period_start": "Five-year period (first year)", "deals": "Deals (count)",
-                "kind": "Partner kind"},
+        title=f"Deals per {PERIOD_YEARS}-year period by kind of partner",
+        labels={"period_start": period, "deals": "Deals (count)", "kind": "Partner kind"},
     )  # fmt: skip
     fig2 = px.bar(
         stages, x="period_start", y="deals", color="stage_at_signing", barmode="stack",
-        title="Deals per five-year period by stage of the asset at signing",
-        labels={"period_start": "Five-year period (first year)", "deals": "Deals (count)",
+        title=f"Deals per {PERIOD_YEARS}-year period by stage of the asset at signing",
+        labels={"period_start": period, "deals": "Deals (count)",
                 "stage_at_signing": "Stage at signing"},
     )  # fmt: skip
     return [

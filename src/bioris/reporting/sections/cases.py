@@ -1,6 +1,9 @@
-"""Section: firm case histories, generated from the data: for each NBF with several deals, a
-short history (origin, first deal, partners, business-model phases, furthest stage, IPO and
-exit), its deal timeline and its network position over time."""
+"""Section: firm case histories, generated from the data: for each panel firm with several deals,
+a short history (origin, first deal, partners, business-model phases, furthest stage, IPO and
+exit), its deal timeline and its network position over time.
+
+The phases come from the study's labels and the FIPCO year from its migration table, so a
+history says what the business section shows."""
 
 from __future__ import annotations
 
@@ -10,13 +13,12 @@ from dataclasses import dataclass
 import plotly.express as px
 import polars as pl
 
-from bioris.analytics.business_models import business_models
 from bioris.analytics.centrality import centrality
 from bioris.analytics.genealogy import rejoin_brackets
-from bioris.analytics.pipeline import OWN_ROLES, fipco_migration
+from bioris.analytics.pipeline import OWN_ROLES
 from bioris.analytics.temporal import with_top_parent
 from bioris.reporting.model import Figure, ReportContext, Section, Table, Text
-from bioris.reporting.sections.business import display_names, focal_nbfs, scope_note
+from bioris.reporting.sections.common import display_names, scope_note
 
 MIN_DEALS = 2
 MAX_CASES = 40
@@ -40,7 +42,8 @@ TIMELINE_COLUMNS = (
 
 
 def build(ctx: ReportContext) -> Section:
-    """One case history per NBF with at least two deals, most deals first."""
+    """One case history per panel firm with at least :data:`MIN_DEALS` deals, most deals
+    first."""
     names = display_names(ctx.actors)
     deals = _firm_deals(ctx, names)
     counts = (
@@ -56,8 +59,8 @@ def build(ctx: ReportContext) -> Section:
             "Firm case histories",
             [
                 Text(
-                    f"No NBF of this dataset has {MIN_DEALS} or more deals, so no case "
-                    f"history can be written ({deals['firm'].n_unique()} NBFs have one deal)."
+                    f"No panel firm has {MIN_DEALS} or more deals, so no case history can be "
+                    f"written ({deals['firm'].n_unique()} panel firms have fewer)."
                 )
             ],
         )
@@ -84,23 +87,24 @@ def _intro(ctx: ReportContext, eligible: int, shown: int) -> str:
         missing.append("no financial statements")
     gaps = f" There are, in {scope_note(ctx)}, {' and '.join(missing)}." if missing else ""
     return (
-        f"Case histories of the {eligible} NBFs with at least {MIN_DEALS} deals, most deals "
-        f"first.{capped} Each history is written from the records alone: founding, origin and "
-        "region from the actor record; deals and partners from the deal list (all recorded "
-        "deals, also those outside the report's period); business-model phases from the "
-        f"labels of {opts.start_year}-{opts.end_year} (docs/business_models.md); stages from "
-        "the pipeline records; IPO and exit from the actor record and the lineage. Big-pharma "
-        "partners are those on the bundled list or owned by one when the deal was signed. "
-        f"Network ranks are among the NBFs of each year's network ({opts.window_years}-year "
-        f"tie window).{gaps}"
+        f"Case histories of the {eligible} panel firms with at least {MIN_DEALS} deals, most "
+        f"deals first.{capped} Each history is written from the records alone: founding, "
+        "origin and location from the actor record; deals and partners from the deal list "
+        "(all recorded deals of every layer, also those outside the report's period); "
+        f"business-model phases from the labels of {opts.period}, the same as in the business "
+        "section (docs/business_models.md); stages from the pipeline records; IPO and exit "
+        "from the actor record and the lineage. Big-pharma partners are those on the bundled "
+        "list or owned by one when the deal was signed. Network ranks are among the panel "
+        f"firms of each year's network ({opts.window_years}-year ties of the network layers), "
+        f"up to the firm's exit.{gaps}"
     )
 
 
 def _firm_deals(ctx: ReportContext, names: dict[str, str]) -> pl.DataFrame:
-    """One row per NBF and deal: the deal's terms, the NBF's role, its partners' names."""
-    nbfs = focal_nbfs(ctx)
+    """One row per panel firm and deal: the deal's terms, the firm's role, its partners'
+    names."""
     own = (
-        ctx.parties.filter(pl.col("actor_id").is_in(nbfs))
+        ctx.parties.filter(pl.col("actor_id").is_in(list(ctx.firms)))
         .select("alliance_id", pl.col("actor_id").alias("firm"), "role")
         .unique(["alliance_id", "firm"], keep="first", maintain_order=True)
     )
@@ -138,9 +142,9 @@ class _Facts:
     ctx: ReportContext
     names: dict[str, str]
     deals: pl.DataFrame  # _firm_deals of the chosen firms
-    labels: pl.DataFrame  # business_models of the chosen firms
+    labels: pl.DataFrame  # the study's business-model labels of the chosen firms
     events: pl.DataFrame  # their dated development-stage events
-    fipco: pl.DataFrame | None  # fipco_migration, None without a pipeline
+    fipco: pl.DataFrame | None  # the study's FIPCO migration, None without a pipeline
     acquired: list[tuple[str, str, int | None]]  # (firm, acquirer, year)
     position: pl.DataFrame  # _positions
     actors: dict[str, dict]  # actor id -> actors_frame row
@@ -149,15 +153,7 @@ class _Facts:
 def _collect(
     ctx: ReportContext, firms: list[str], deals: pl.DataFrame, names: dict[str, str]
 ) -> _Facts:
-    opts = ctx.options
-    labels = business_models(
-        ctx.alliances,
-        ctx.parties,
-        ctx.pipeline if ctx.pipeline.height else None,
-        firms=firms,
-        start=opts.start_year,
-        end=opts.end_year,
-    )
+    labels = ctx.labels().filter(pl.col("firm").is_in(firms))
     events = ctx.pipeline.filter(
         pl.col("firm").is_in(firms)
         & pl.col("stage_order").is_not_null()
@@ -176,7 +172,7 @@ def _collect(
         deals=deals.filter(pl.col("firm").is_in(firms)),
         labels=labels,
         events=events,
-        fipco=fipco_migration(ctx.pipeline, firms=firms) if ctx.pipeline.height else None,
+        fipco=ctx.fipco() if ctx.pipeline.height else None,
         acquired=acquired,
         position=_positions(ctx),
         actors={r["actor_id"]: r for r in rows},
@@ -184,10 +180,12 @@ def _collect(
 
 
 def _positions(ctx: ReportContext) -> pl.DataFrame:
-    """Degree and betweenness per NBF-year, with ranks among the year's NBFs."""
+    """Degree and betweenness per panel firm-year, with ranks among the year's panel firms
+    (a firm drops out after its exit year)."""
     ranks = centrality(ctx.ties, measures=("degree", "betweenness"))
-    nbfs = ranks.filter(pl.col("actor").is_in(ctx.network.nbfs))
-    return nbfs.with_columns(
+    firms = ranks.filter(pl.col("actor").is_in(list(ctx.firms)))
+    firms = ctx.while_independent(firms, "actor")
+    return firms.with_columns(
         pl.col("degree")
         .rank("min", descending=True)
         .over("year")
@@ -198,7 +196,7 @@ def _positions(ctx: ReportContext) -> pl.DataFrame:
         .over("year")
         .cast(pl.Int32)
         .alias("betweenness_rank"),
-        pl.len().over("year").cast(pl.Int32).alias("nbfs_in_network"),
+        pl.len().over("year").cast(pl.Int32).alias("panel_firms_in_network"),
     )
 
 
@@ -216,7 +214,7 @@ def _overview(facts: _Facts, chosen: pl.DataFrame) -> Table:
         rows.append(
             {
                 "name": facts.names.get(firm, firm),
-                "bioregion": actor.get("bioregion"),
+                "location": actor.get("location"),
                 "founded": actor.get("founded"),
                 "deals": n,
                 "first_deal": own["year"].min(),
@@ -230,7 +228,7 @@ def _overview(facts: _Facts, chosen: pl.DataFrame) -> Table:
         )
     schema = {
         "name": pl.String,
-        "bioregion": pl.String,
+        "location": pl.String,
         "founded": pl.Int32,
         "deals": pl.Int64,
         "first_deal": pl.Int32,
@@ -261,10 +259,7 @@ def _case_blocks(facts: _Facts, firm: str, index: int) -> list:
     position = facts.position.filter(pl.col("actor") == firm).sort("year")
     if position.is_empty():
         blocks.append(
-            Text(
-                f"{name} has no tie in the alliance network of "
-                f"{facts.ctx.options.start_year}-{facts.ctx.options.end_year}."
-            )
+            Text(f"{name} has no tie in the alliance network of {facts.ctx.options.period}.")
         )
     else:
         blocks.append(_position_figure(position, name, f"{slug}_position"))
@@ -284,7 +279,7 @@ def history(facts: _Facts, firm: str) -> list[str]:
 
 
 def _founding(name: str, actor: dict) -> str:
-    region = actor.get("bioregion") or actor.get("country") or "unplaced"
+    region = actor.get("location") or "an unrecorded place"
     city = f", {actor['city']}" if actor.get("city") else ""
     founded = (
         f", founded in {actor['founded']}"
@@ -293,7 +288,7 @@ def _founding(name: str, actor: dict) -> str:
     )
     origin = rejoin_brackets(actor.get("origin") or [])
     source = f" Recorded origin: {'; '.join(origin)}." if origin else " No origin is recorded."
-    return f"{name} is an NBF in {region}{city}{founded}.{source}"
+    return f"{name} is a panel firm in {region}{city}{founded}.{source}"
 
 
 def _words(value: str | None) -> str:
@@ -321,8 +316,8 @@ def _deal_sentences(facts: _Facts, own: pl.DataFrame) -> list[str]:
     pharma_text = f" ({', '.join(pharma_names)})" if pharma_names else ""
     undated = own.height - dated.height
     out.append(
-        f"The data record {own.height} deals ({in_period} signed in {opts.start_year}-"
-        f"{opts.end_year}{f', {undated} undated' if undated else ''}) with {len(partners)} "
+        f"The data record {own.height} deals ({in_period} signed in {opts.period}"
+        f"{f', {undated} undated' if undated else ''}) with {len(partners)} "
         f"distinct partners, {len(pharma) or 'none'} of them big pharma{pharma_text}."
     )
     alliances = own.filter(pl.col("deal_type") != "acquisition")
@@ -442,10 +437,15 @@ def _price(sales: pl.DataFrame, acquirer: str, year: int) -> str:
 
 def _position_figure(position: pl.DataFrame, name: str, figure_name: str) -> Figure:
     data = position.select(
-        "year", "degree", "degree_rank", "betweenness", "betweenness_rank", "nbfs_in_network"
+        "year",
+        "degree",
+        "degree_rank",
+        "betweenness",
+        "betweenness_rank",
+        "panel_firms_in_network",
     )
     long = data.unpivot(
-        index=["year", "nbfs_in_network"],
+        index=["year", "panel_firms_in_network"],
         on=["degree_rank", "betweenness_rank"],
         variable_name="measure",
         value_name="rank",
@@ -460,13 +460,13 @@ def _position_figure(position: pl.DataFrame, name: str, figure_name: str) -> Fig
         y="rank",
         color="measure",
         markers=True,
-        hover_data=["nbfs_in_network"],
-        title=f"{name}: network position among NBFs (rank 1 = most central)",
+        hover_data=["panel_firms_in_network"],
+        title=f"{name}: network position among panel firms (rank 1 = most central)",
         labels={
             "year": "Year",
-            "rank": "Rank among NBFs",
+            "rank": "Rank among panel firms",
             "measure": "Centrality",
-            "nbfs_in_network": "NBFs in the network",
+            "panel_firms_in_network": "Panel firms in the network",
         },
     )
     worst = int(long["rank"].max() or 1)

@@ -10,7 +10,7 @@ from bioris.reporting.model import Figure, ReportContext, Section, Table, Text
 
 SHOWN = ("actors", "ties", "density", "largest_component_share", "average_clustering",
          "average_path_length", "degree_centralisation", "intra_regional_share",
-         "international_share")  # fmt: skip
+         "study_area_share", "international_share")  # fmt: skip
 
 
 def build(ctx: ReportContext) -> Section:
@@ -19,10 +19,14 @@ def build(ctx: ReportContext) -> Section:
     years = year_metrics(ctx.ties, ctx.actors, options=JobOptions(seed=opts.seed))
     blocks: list = [
         Text(
-            f"Each year's network ties the parties of every deal signed in the previous "
+            f"Each year's network ties the parties of every deal of the study's network "
+            f"layers ({', '.join(ctx.definition.network_layers)}) signed in the previous "
             f"{opts.window_years} years (signing year included); multi-party deals tie every "
-            "pair. Measures are defined in docs/network.md; the small-world ratio compares "
-            f"each year with 10 random graphs of the same size (seed {opts.seed})."
+            "pair, and an actor's ties end with its independent life (acquisition, merger "
+            "or closure). Measures are defined in docs/network.md; the small-world ratio "
+            f"compares each year with 10 random graphs of the same size (seed {opts.seed}). "
+            "Intra-regional ties join two actors of one location (a region of the study, "
+            "else a country); study-area ties join two actors of the study's focal regions."
         )
     ]
     if years.height:

@@ -1,8 +1,9 @@
 """Section: the network drawn year by year, as small multiples and as an animation.
 
 Every map uses one layout computed for all actors tied in the period
-(:func:`bioris.reporting.layout.stable_layout`), so an actor keeps its place from panel to
-panel and frame to frame; colours say where an actor is, sizes how many partners it has.
+(:func:`bioris.analytics.layout.stable_layout`), so an actor keeps its place from panel to
+panel and frame to frame; colours say where an actor is (one fixed colour per region of the
+study, :func:`bioris.analytics.geography.location_groups`), sizes how many partners it has.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ import plotly.graph_objects as go
 import polars as pl
 from plotly.subplots import make_subplots
 
-from bioris.reporting.layout import LOCATION_COLOURS, location_groups, stable_layout
+from bioris.analytics.geography import location_groups
+from bioris.analytics.layout import stable_layout
 from bioris.reporting.model import Figure, ReportContext, Section, Text
 
 KEY, TITLE = "network_maps", "The network year by year"
@@ -26,12 +28,12 @@ _PANEL_COLUMNS = 3
 _EDGE_COLOUR = "rgba(110,110,110,0.45)"
 _FRAME_MS = 700
 _PAD = 1.08  # axis range around the [-1, 1] layout
-_KINDS = {"nbf": "NBF", "network_org": "network organisation"}
-_RANK = {group: 100 + i for i, group in enumerate(LOCATION_COLOURS)}  # legend order
+_KINDS = {"nbf": "new biotech firm", "network_org": "network organisation"}
 
 
 def build(ctx: ReportContext) -> Section:
-    """Small multiples every five years and an animation over every year, one layout."""
+    """Small multiples every :data:`STEP_YEARS` years and an animation over every year, one
+    layout."""
     return network_maps(ctx, max_actors=MAX_ACTORS)
 
 
@@ -40,14 +42,20 @@ def network_maps(ctx: ReportContext, *, max_actors: int = MAX_ACTORS) -> Section
     opts = ctx.options
     nodes, edges, capped = drawn_network(ctx.ties, max_actors)
     if nodes.height == 0:
-        period = f"{opts.start_year}-{opts.end_year}"
-        return Section(KEY, TITLE, [Text(f"No ties are active in {period}: no network to draw.")])
+        text = f"No ties are active in {opts.period}: no network to draw."
+        return Section(KEY, TITLE, [Text(text)])
     positions = stable_layout(edges, opts.seed)
+    colours = dict(ctx.colours)
+    groups_of = location_groups(ctx.actors, ctx.study.region_colours()).drop("colour")
+    panel = pl.Series(list(ctx.study.panel), dtype=pl.String).implode()
     nodes = (
-        nodes.join(location_groups(ctx.actors), on="actor", how="left")
+        nodes.join(groups_of, on="actor", how="left")
         .with_columns(
             pl.col("name").fill_null(pl.col("actor")),
-            pl.col("kind").fill_null("unknown"),
+            pl.when(pl.col("actor").is_in(panel))
+            .then(pl.lit("panel firm"))
+            .otherwise(pl.col("kind").fill_null("unknown"))
+            .alias("kind"),
             pl.col("location").fill_null("unknown"),
             pl.col("group").fill_null("Unknown"),
         )
@@ -62,7 +70,7 @@ def network_maps(ctx: ReportContext, *, max_actors: int = MAX_ACTORS) -> Section
     )
     years = sorted(nodes["year"].unique().to_list())
     panels = panel_years(years, opts.start_year)
-    groups = [g for g in LOCATION_COLOURS if g in set(nodes["group"])]
+    groups = [g for g in colours if g in set(nodes["group"])]
     columns = ["year", "actor", "name", "kind", "location", "group", "degree", "x", "y"]
     blocks: list = [Text(_explanation(ctx, nodes, panels, years))]
     if capped.height:
@@ -70,13 +78,15 @@ def network_maps(ctx: ReportContext, *, max_actors: int = MAX_ACTORS) -> Section
     blocks.append(
         Figure(
             "network_maps_small_multiples",
-            small_multiples(nodes, edges, panels, groups),
+            small_multiples(nodes, edges, panels, groups, colours),
             nodes.filter(pl.col("year").is_in(panels)).select(columns),
         )
     )
     blocks.append(
         Figure(
-            "network_maps_animation", animation(nodes, edges, years, groups), nodes.select(columns)
+            "network_maps_animation",
+            animation(nodes, edges, years, groups, colours),
+            nodes.select(columns),
         )
     )
     return Section(KEY, TITLE, blocks)
@@ -145,19 +155,20 @@ def _explanation(
     opts = ctx.options
     actors = nodes["actor"].n_unique()
     shown = ", ".join(str(y) for y in panels)
+    regions = ", ".join(ctx.study.region_colours()) or "none is declared"
     return (
         f"The alliance network of {shown} (small multiples), then of every year with ties "
         f"from {years[0]} to {years[-1]} (animation: drag the slider, or press Play to run "
-        "through the years from the first). Each year ties "
-        f"the parties of every deal signed in the previous {opts.window_years} years (signing "
+        "through the years from the first). Each year ties the parties of every deal of the "
+        f"study's network layers signed in the previous {opts.window_years} years (signing "
         f"year included). All {actors} actors tied at some point of the period share one "
         f"layout (Fruchterman-Reingold on the union of all ties, seed {opts.seed}), so an "
         "actor sits at the same place in every year and a year's map shows only the actors "
-        "tied that year. Colours say where an actor is: Flanders yellow, Wallonia red, "
-        "Brussels blue, other Belgian actors slate, foreign actors a muted tone per "
-        "continent; the size of a dot grows with the actor's number of partners that year "
-        "(degree). Hover over a dot for the actor's name, kind, location and degree; click "
-        "a legend entry to hide a location."
+        "tied that year. Colours say where an actor is: each region of the study has its "
+        f"own colour, the same in every chart ({regions}); actors elsewhere have a muted "
+        "tone per continent. The size of a dot grows with the actor's number of partners "
+        "that year (degree). Hover over a dot for the actor's name, kind, location and "
+        "degree; click a legend entry to hide a location."
     )
 
 
@@ -207,7 +218,7 @@ def _edge_trace(edges: pl.DataFrame, **where: str) -> go.Scatter:
     )
 
 
-def _node_trace(nodes: pl.DataFrame, group: str, **where: str) -> go.Scatter:
+def _node_trace(nodes: pl.DataFrame, group: str, colour: str, **where: str) -> go.Scatter:
     part = nodes.filter(pl.col("group") == group)
     return go.Scatter(
         x=part["x"].to_list(),
@@ -218,7 +229,7 @@ def _node_trace(nodes: pl.DataFrame, group: str, **where: str) -> go.Scatter:
         legendgroup=group,
         showlegend=False,
         marker={
-            "color": LOCATION_COLOURS[group],
+            "color": colour,
             "size": _size(part["degree"]),
             "opacity": 0.9,  # plotly fades sized markers to 0.7, which dulls the fixed colours
             "line": {"width": 0.6, "color": "white"},
@@ -229,7 +240,7 @@ def _node_trace(nodes: pl.DataFrame, group: str, **where: str) -> go.Scatter:
     )
 
 
-def _legend_traces(groups: list[str]) -> list[go.Scatter]:
+def _legend_traces(groups: list[str], colours: dict[str, str]) -> list[go.Scatter]:
     """One empty trace per location group of the period: the legend stays the same in every
     panel and frame (plotly leaves empty traces out of the legend, which would resize the
     plot area and move the dots), and a click on an entry hides that group everywhere."""
@@ -240,12 +251,12 @@ def _legend_traces(groups: list[str]) -> list[go.Scatter]:
             mode="markers",
             name=group,
             legendgroup=group,
-            legendrank=_RANK[group],
+            legendrank=100 + rank,
             showlegend=True,
             hoverinfo="skip",
-            marker={"color": LOCATION_COLOURS[group], "size": 10},
+            marker={"color": colours[group], "size": 10},
         )
-        for group in groups
+        for rank, group in enumerate(groups)
     ]
 
 
@@ -256,9 +267,14 @@ def _hide_axes(fig: go.Figure, **where: int) -> None:
 
 
 def small_multiples(
-    nodes: pl.DataFrame, edges: pl.DataFrame, panels: list[int], groups: list[str]
+    nodes: pl.DataFrame,
+    edges: pl.DataFrame,
+    panels: list[int],
+    groups: list[str],
+    colours: dict[str, str],
 ) -> go.Figure:
-    """One subplot per year of ``panels``, same positions and colours in each."""
+    """One subplot per year of ``panels``, same positions and colours in each; ``groups``
+    are the location groups drawn, in legend order, ``colours`` their fixed colours."""
     cols = min(_PANEL_COLUMNS, len(panels))
     rows = math.ceil(len(panels) / cols)
     titles = []
@@ -280,13 +296,13 @@ def small_multiples(
         for group in groups:
             if year_nodes.filter(pl.col("group") == group).height == 0:
                 continue
-            fig.add_trace(_node_trace(year_nodes, group), row=row, col=col)
+            fig.add_trace(_node_trace(year_nodes, group, colours[group]), row=row, col=col)
         _hide_axes(fig, row=row, col=col)
         anchor = "x" if i == 0 else f"x{i + 1}"
         fig.update_yaxes(scaleanchor=anchor, scaleratio=1, row=row, col=col)
-    fig.add_traces(_legend_traces(groups), rows=1, cols=1)
+    fig.add_traces(_legend_traces(groups, colours), rows=1, cols=1)
     fig.update_layout(
-        title="The alliance network every five years (same layout in every panel)",
+        title=f"The alliance network every {STEP_YEARS} years (same layout in every panel)",
         height=90 + 380 * rows,
         plot_bgcolor="white",
         legend={"title": {"text": "Location"}, "itemsizing": "constant"},
@@ -297,16 +313,24 @@ def small_multiples(
 
 
 def _frame_traces(
-    nodes: pl.DataFrame, edges: pl.DataFrame, year: int, groups: list[str]
+    nodes: pl.DataFrame,
+    edges: pl.DataFrame,
+    year: int,
+    groups: list[str],
+    colours: dict[str, str],
 ) -> list[go.Scatter]:
     year_nodes = nodes.filter(pl.col("year") == year)
     traces = [_edge_trace(edges.filter(pl.col("year") == year))]
-    traces += [_node_trace(year_nodes, g) for g in groups]
+    traces += [_node_trace(year_nodes, g, colours[g]) for g in groups]
     return traces
 
 
 def animation(
-    nodes: pl.DataFrame, edges: pl.DataFrame, years: list[int], groups: list[str]
+    nodes: pl.DataFrame,
+    edges: pl.DataFrame,
+    years: list[int],
+    groups: list[str],
+    colours: dict[str, str],
 ) -> go.Figure:
     """One frame per year with ties, a year slider and a play button; every frame has the
     same traces (ties, then one per location group, empty when absent). It opens on the
@@ -325,7 +349,7 @@ def animation(
     frames = [
         go.Frame(
             name=str(year),
-            data=_frame_traces(nodes, edges, year, groups),
+            data=_frame_traces(nodes, edges, year, groups, colours),
             traces=list(range(len(groups) + 1)),
             layout={"title": {"text": title(year)}},
         )
@@ -333,7 +357,7 @@ def animation(
     ]
     # open on the last year; Play always runs from the first (the report's HTML may play the
     # animation once on load, which also ends on the last year)
-    fig = go.Figure(data=[*frames[-1].data, *_legend_traces(groups)], frames=frames)
+    fig = go.Figure(data=[*frames[-1].data, *_legend_traces(groups, colours)], frames=frames)
     _hide_axes(fig)
     fig.update_yaxes(scaleanchor="x", scaleratio=1)
     still = {

@@ -1,5 +1,5 @@
-"""Section: the most preferred partners, their ranking rule, persistence, the big-pharma x NBF
-matrix and brokerage."""
+"""Section: the most preferred partners, their ranking rule, its stability, persistence, the
+big-pharma x panel-firm matrix and brokerage."""
 
 from __future__ import annotations
 
@@ -9,53 +9,45 @@ import plotly.express as px
 import plotly.graph_objects as go
 import polars as pl
 
-from bioris.analytics import (
-    RANKING_RULE,
-    BetweennessSampling,
-    TiePolicy,
-    brokerage,
-    centrality,
-    partner_profile,
-    preferred_partner_ranking,
-    top_k_persistence,
-)
+from bioris.analytics import RANKING_RULE, brokerage, top_k_persistence
 from bioris.analytics.temporal import with_top_parent
 from bioris.reporting.model import Figure, ReportContext, Section, Table, Text
+from bioris.study import Sensitivity
 
-RANKING_COLUMNS = ("year", "rank", "name", "bioregion", "big_pharma_partners",
+RANKING_COLUMNS = ("year", "rank", "name", "location", "big_pharma_partners",
                    "distinct_partners", "target_alliances", "active_alliances",
                    "repeat_partners", "committed_received_to_date_eur")  # fmt: skip
-#: most big-pharma groups (rows) and NBFs (columns) drawn in the matrix; the table has all
+#: most big-pharma groups (rows) and panel firms (columns) drawn in the matrix; the table
+#: has all
 MATRIX_ROWS, MATRIX_COLUMNS = 25, 40
+#: years between two rankings shown in the table
+STEP_YEARS = 5
 
 
 def build(ctx: ReportContext) -> Section:
-    """Rankings at five-year steps, persistence in the top k, and brokerage by location."""
-    opts, net = ctx.options, ctx.network
-    policy = TiePolicy("fixed", opts.window_years)
-    # exact betweenness up to 500 actors a year; estimated from 500 sources beyond (seeded)
-    sampling = BetweennessSampling(500, opts.seed)
-    ranks = centrality(
-        ctx.ties,
-        measures=("degree", "betweenness", "eigenvector"),
-        betweenness_sampling=sampling,
-    )
-    profile = partner_profile(
-        net.alliances, net.parties, net.nbfs, start=opts.start_year, end=opts.end_year,
-        policy=policy, big_pharma=net.big_pharma, parents=net.parents, centrality=ranks,
-    )  # fmt: skip
-    ranking = preferred_partner_ranking(profile, top=None)
-    names = ctx.actors.select(pl.col("actor_id").alias("actor"), "name", "bioregion")
-    ranking = ranking.join(names, on="actor", how="left")
-    blocks: list = [Text(f"Ranking rule: {RANKING_RULE}")]
+    """Rankings every :data:`STEP_YEARS` years, their stability, persistence in the top k,
+    the big-pharma matrix and brokerage by location."""
+    opts = ctx.options
+    ranking = ctx.ranking()
+    names = ctx.actors.select(pl.col("actor_id").alias("actor"), "name", "location")
+    blocks: list = [
+        Text(
+            f"Ranking rule: {RANKING_RULE} The panel firms are ranked every year of "
+            f"{opts.period} on the ties of the study's network layers "
+            f"({', '.join(ctx.definition.network_layers)}) under a {opts.window_years}-year "
+            "tie lifetime; a firm leaves the ranking after its exit year (acquisition, "
+            "merger or closure), and its ties end then."
+        )
+    ]
     blocks += _rank_blocks(ranking, opts.end_year, opts.top)
+    blocks += _stability_blocks(ctx)
     persistence = top_k_persistence(ranking, k=opts.top).join(names, on="actor", how="left")
     blocks.append(
         Table(
             "top_k_persistence",
-            f"Years each NBF spent in the top {opts.top}, {opts.start_year}-{opts.end_year}",
+            f"Years each panel firm spent in the top {opts.top}, {opts.period}",
             persistence.select(
-                "name", "bioregion", "years_in_top", "first_year", "last_year", "best_rank"
+                "name", "location", "years_in_top", "first_year", "last_year", "best_rank"
             ),
         )
     )
@@ -67,15 +59,15 @@ def build(ctx: ReportContext) -> Section:
 def _rank_blocks(ranking: pl.DataFrame, end: int, top: int) -> list:
     years = sorted(set(ranking["year"].to_list()))
     if not years:
-        return [Text("No NBF has an active alliance in the period.")]
-    steps = [y for y in years if (end - y) % 5 == 0] or years[-1:]
+        return [Text("No panel firm has an active alliance in the period.")]
+    steps = [y for y in years if (end - y) % STEP_YEARS == 0] or years[-1:]
     shown = ranking.filter(pl.col("year").is_in(steps) & (pl.col("rank") <= top))
     leaders = ranking.filter(pl.col("rank") <= 3)["actor"].unique().to_list()
     trajectory = ranking.filter(pl.col("actor").is_in(leaders))
     fig = px.line(
         trajectory, x="year", y="rank", color="name", markers=True,
-        title="Rank of the NBFs that reached the top 3 (1 = most preferred partner)",
-        labels={"year": "Year", "rank": "Rank", "name": "NBF"},
+        title="Rank of the panel firms that reached the top 3 (1 = most preferred partner)",
+        labels={"year": "Year", "rank": "Rank", "name": "Panel firm"},
     )  # fmt: skip
     fig.update_yaxes(autorange="reversed")
     fig.update_layout(height=460)
@@ -83,45 +75,50 @@ def _rank_blocks(ranking: pl.DataFrame, end: int, top: int) -> list:
         Figure("rank_trajectories", fig, trajectory.select("year", "actor", "name", "rank")),
         Table(
             "preferred_partner_ranking",
-            f"Top {top} NBFs every five years",
+            f"Top {top} panel firms every {STEP_YEARS} years",
             shown.select([c for c in RANKING_COLUMNS if c in shown.columns]),
         ),
     ]
 
 
-def big_pharma_nbf_deals(ctx: ReportContext) -> pl.DataFrame:
-    """Deals signed in the period between a big-pharma group and an NBF.
+def big_pharma_panel_deals(ctx: ReportContext) -> pl.DataFrame:
+    """Alliances (deals of the study's network layers) signed in the period between a
+    big-pharma group and a panel firm, while the firm was independent.
 
     A partner counts under the group that owns it in the deal's year (its top parent through
     the lineage records, :func:`~bioris.analytics.temporal.with_top_parent`) when that group
     is big pharma, else under its own name when it is big pharma itself; so a firm bought by
     a big pharma counts under its own name before the purchase and under the buyer from
-    then on. A deal counts once per group and NBF, however many of the group's firms signed.
+    then on. A deal counts once per group and firm, however many of the group's firms
+    signed. A deal a panel firm signs after its exit year is not the panel firm's.
 
     Returns
     -------
     polars.DataFrame
-        ``big_pharma_id, big_pharma, nbf_id, nbf, bioregion, deals, years`` (``years``: the
-        signing years, e.g. ``2005, 2010``), most deals first.
+        ``big_pharma_id, big_pharma, firm_id, firm, location, deals, years`` (``years``:
+        the signing years, e.g. ``2005, 2010``), most deals first.
     """
     opts, net = ctx.options, ctx.network
     schema = {
         "big_pharma_id": pl.String,
         "big_pharma": pl.String,
-        "nbf_id": pl.String,
-        "nbf": pl.String,
-        "bioregion": pl.String,
+        "firm_id": pl.String,
+        "firm": pl.String,
+        "location": pl.String,
         "deals": pl.Int64,
         "years": pl.String,
     }
-    dated = net.alliances.filter(pl.col("year").is_between(opts.start_year, opts.end_year))
+    dated = ctx.network_deals.filter(pl.col("year").is_between(opts.start_year, opts.end_year))
     parties = net.parties.select("alliance_id", "actor_id").unique()
-    nbfs = parties.filter(pl.col("actor_id").is_in(net.nbfs)).rename({"actor_id": "nbf_id"})
+    firms = parties.filter(pl.col("actor_id").is_in(list(ctx.firms))).rename(
+        {"actor_id": "firm_id"}
+    )
     pairs = (
-        nbfs.join(parties.rename({"actor_id": "partner"}), on="alliance_id")
-        .filter(pl.col("partner") != pl.col("nbf_id"))
+        firms.join(parties.rename({"actor_id": "partner"}), on="alliance_id")
+        .filter(pl.col("partner") != pl.col("firm_id"))
         .join(dated.select("alliance_id", "year"), on="alliance_id")
     )
+    pairs = ctx.while_independent(pairs, "firm_id")
     pairs = with_top_parent(pairs, net.parents, "partner", "owner")
     pharma = pl.Series(sorted(net.big_pharma), dtype=pl.String).implode()
     group = (
@@ -134,29 +131,26 @@ def big_pharma_nbf_deals(ctx: ReportContext) -> pl.DataFrame:
     if pairs.height == 0:
         return pl.DataFrame(schema=schema)
     deals = (
-        pairs.select("big_pharma_id", "nbf_id", "alliance_id", "year")
+        pairs.select("big_pharma_id", "firm_id", "alliance_id", "year")
         .unique()
-        .group_by("big_pharma_id", "nbf_id")
+        .group_by("big_pharma_id", "firm_id")
         .agg(
             pl.len().cast(pl.Int64).alias("deals"),
             pl.col("year").sort().cast(pl.String).str.join(", ").alias("years"),
         )
     )
-    names = ctx.actors.select("actor_id", "name", "bioregion")
+    names = ctx.actors.select("actor_id", "name", "location")
+    pharma_names = names.select(
+        pl.col("actor_id").alias("big_pharma_id"), pl.col("name").alias("big_pharma")
+    )
     return (
-        deals.join(
-            names.select(
-                pl.col("actor_id").alias("big_pharma_id"), pl.col("name").alias("big_pharma")
-            ),
-            on="big_pharma_id",
-            how="left",
-        )
-        .join(names.rename({"actor_id": "nbf_id", "name": "nbf"}), on="nbf_id", how="left")
+        deals.join(pharma_names, on="big_pharma_id", how="left")
+        .join(names.rename({"actor_id": "firm_id", "name": "firm"}), on="firm_id", how="left")
         .with_columns(
             pl.col("big_pharma").fill_null(pl.col("big_pharma_id")),
-            pl.col("nbf").fill_null(pl.col("nbf_id")),
+            pl.col("firm").fill_null(pl.col("firm_id")),
         )
-        .sort(["deals", "big_pharma", "nbf"], descending=[True, False, False])
+        .sort(["deals", "big_pharma", "firm"], descending=[True, False, False])
         .select(list(schema))
         .cast(schema)
     )
@@ -172,23 +166,23 @@ def _labels(frame: pl.DataFrame, ids: str, names: str) -> dict[str, str]:
 
 
 def _matrix_blocks(ctx: ReportContext) -> list:
-    opts = ctx.options
-    deals = big_pharma_nbf_deals(ctx)
-    period = f"{opts.start_year}-{opts.end_year}"
+    period = ctx.options.period
+    deals = big_pharma_panel_deals(ctx)
     if deals.height == 0:
-        return [Text(f"No NBF signed a deal with a big-pharma group in {period}.")]
+        return [Text(f"No panel firm signed an alliance with a big-pharma group in {period}.")]
     rows = _order(deals, "big_pharma_id", "big_pharma")
-    cols = _order(deals, "nbf_id", "nbf")
+    cols = _order(deals, "firm_id", "firm")
     note = ""
     if len(rows) > MATRIX_ROWS or len(cols) > MATRIX_COLUMNS:
         note = (
             f" The matrix shows the {min(len(rows), MATRIX_ROWS)} groups and "
-            f"{min(len(cols), MATRIX_COLUMNS)} NBFs with most such deals; the table lists all."
+            f"{min(len(cols), MATRIX_COLUMNS)} panel firms with most such deals; the table "
+            "lists all."
         )
     rows, cols = rows[:MATRIX_ROWS], cols[:MATRIX_COLUMNS]
     row_label = _labels(deals, "big_pharma_id", "big_pharma")
-    col_label = _labels(deals, "nbf_id", "nbf")
-    cell = {(b, n): d for b, n, d in deals.select("big_pharma_id", "nbf_id", "deals").rows()}
+    col_label = _labels(deals, "firm_id", "firm")
+    cell = {(b, n): d for b, n, d in deals.select("big_pharma_id", "firm_id", "deals").rows()}
     z = [[cell.get((b, n)) for n in cols] for b in rows]
     most = int(deals["deals"].max())
     fig = go.Figure(
@@ -210,27 +204,28 @@ def _matrix_blocks(ctx: ReportContext) -> list:
     fig.update_xaxes(tickangle=-45, side="bottom", showgrid=False)
     fig.update_yaxes(autorange="reversed", showgrid=False)
     fig.update_layout(
-        title=f"Deals between big-pharma groups and NBFs, {period}",
+        title=f"Alliances between big-pharma groups and panel firms, {period}",
         height=max(320, 230 + 26 * len(rows)),
         plot_bgcolor="#f4f6f8",
-        xaxis_title="NBF",
+        xaxis_title="Panel firm",
         yaxis_title="Big-pharma group (at the deal's date)",
     )
     text = Text(
-        f"Which big-pharma groups signed deals with which NBFs in {period}: each cell counts "
-        "the deals, signed that period, between the NBF and any firm of the group. A partner "
-        "counts under the group that owned it in the year the deal was signed (subsidiary "
-        "and acquisition records), so a firm bought by a big pharma counts under its own "
-        f"name before the purchase and under the buyer from then on. {deals['deals'].sum()} "
-        f"such deals tie {len(row_label)} groups to {len(col_label)} NBFs; rows and columns "
-        f"are sorted by number of deals.{note}"
+        f"Which big-pharma groups signed alliances (deals of the study's network layers) "
+        f"with which panel firms in {period}: each cell counts the deals, signed that "
+        "period, between the firm and any firm of the group, up to the firm's exit year. A "
+        "partner counts under the group that owned it in the year the deal was signed "
+        "(subsidiary and acquisition records), so a firm bought by a big pharma counts under "
+        f"its own name before the purchase and under the buyer from then on. "
+        f"{deals['deals'].sum()} such deals tie {len(row_label)} groups to {len(col_label)} "
+        f"panel firms; rows and columns are sorted by number of deals.{note}"
     )
     table = Table(
-        "big_pharma_nbf_matrix_table",
-        f"Deals between big-pharma groups and NBFs, {period}",
-        deals.select("big_pharma", "nbf", "bioregion", "deals", "years"),
+        "big_pharma_panel_matrix_table",
+        f"Alliances between big-pharma groups and panel firms, {period}",
+        deals.select("big_pharma", "firm", "location", "deals", "years"),
     )
-    return [text, Figure("big_pharma_nbf_matrix", fig, deals), table]
+    return [text, Figure("big_pharma_panel_matrix", fig, deals), table]
 
 
 def _order(deals: pl.DataFrame, ids: str, names: str) -> list[str]:
@@ -240,25 +235,26 @@ def _order(deals: pl.DataFrame, ids: str, names: str) -> list[str]:
 
 
 def _brokerage_blocks(ctx: ReportContext, names: pl.DataFrame) -> list:
-    end = ctx.ties.filter(pl.col("year") == ctx.options.end_year)
-    if end.height == 0:
+    end = ctx.options.end_year
+    ties = ctx.ties.filter(pl.col("year") == end)
+    if ties.height == 0:
         return []
-    roles = brokerage(end.select("source", "target"), ctx.network.groups())
-    roles = roles.rename({"actor": "actor"}).join(names, on="actor", how="left")
-    nbfs = set(ctx.network.nbfs)
-    top = roles.filter(pl.col("actor").is_in(list(nbfs))).sort("total", descending=True).head(15)
+    roles = brokerage(ties.select("source", "target"), ctx.network.groups())
+    roles = roles.join(names, on="actor", how="left")
+    top = roles.filter(pl.col("actor").is_in(list(ctx.firms)))
+    top = top.sort("total", "name", descending=[True, False]).head(15)
     return [
         Text(
-            "Brokerage roles between locations (bioRegions, else countries) in "
-            f"{ctx.options.end_year}: Gould & Fernandez's census, counted on the symmetric "
-            "digraph as UCINET does, so representative and gatekeeper counts are equal."
+            "Brokerage roles between locations (the study's regions, else countries) in "
+            f"{end}: Gould & Fernandez's census, counted on the symmetric digraph as UCINET "
+            "does, so representative and gatekeeper counts are equal."
         ),
         Table(
             "brokerage_by_location",
-            f"Brokerage roles of NBFs between locations, {ctx.options.end_year}",
+            f"Brokerage roles of panel firms between locations, {end}",
             top.select(
                 "name",
-                "bioregion",
+                "location",
                 "coordinator",
                 "itinerant",
                 "gatekeeper",
@@ -268,3 +264,76 @@ def _brokerage_blocks(ctx: ReportContext, names: pl.DataFrame) -> list:
             ),
         ),
     ]
+
+
+# -- stability of the ranking ---------------------------------------------------------------
+
+
+def _stability_blocks(ctx: ReportContext) -> list:
+    """The top of the last year's ranking under other tie lifetimes and with financing ties,
+    with Kendall's tau-b against the study's own ranking."""
+    opts = ctx.options
+    result = ctx.study.partner_sensitivity(opts.end_year, top=opts.top)
+    if result.rankings.is_empty():
+        return [Text(f"No panel firm is ranked in {opts.end_year}: no stability to show.")]
+    wide = stability_table(result)
+    agreement = result.agreement.with_columns(pl.col("kendall_tau", "p_value").round(3))
+    shared = f"shared_top_{opts.top}"
+    others = agreement.filter(pl.col("scenario") != result.baseline)
+    lowest = others.sort("kendall_tau").row(0, named=True) if others.height else None
+    summary = (
+        f" Against the baseline, tau-b ranges from {others['kendall_tau'].min():.2f} to "
+        f"{others['kendall_tau'].max():.2f}; the scenario furthest from it is "
+        f"'{lowest['scenario']}' (tau-b {lowest['kendall_tau']:.2f}, "
+        f"{lowest[shared]} of the baseline's top {opts.top} still in its top {opts.top})."
+        if lowest is not None
+        else ""
+    )
+    return [
+        Text(
+            f"How stable is the ranking of {result.year}? The table ranks the panel firms "
+            "again under 3-, 5- and 7-year tie lifetimes, on the network layers alone and "
+            "with financing ties (equity rounds) added; the baseline is the study's own "
+            f"ranking ({result.baseline}). Kendall's tau-b compares each scenario's ranks "
+            "with the baseline's over every firm ranked in either (a firm missing from one "
+            "ranks last there): 1 is the same order, 0 no relation, negative a reversed "
+            f"order; '{shared}' counts the baseline's top {opts.top} firms still in the "
+            f"scenario's top {opts.top}. A firm that stays at the top under every scenario "
+            "holds its position in the network, not by a choice of tie rule; one that moves "
+            "a lot owes its rank to that choice." + summary
+        ),
+        Table(
+            "partner_ranking_stability",
+            f"Top {opts.top} panel firms of {result.year} under each scenario",
+            wide,
+        ),
+        Table(
+            "partner_ranking_agreement",
+            f"Agreement of each scenario with the study's ranking of {result.year} "
+            "(Kendall's tau-b)",
+            agreement,
+        ),
+    ]
+
+
+def stability_table(result: Sensitivity) -> pl.DataFrame:
+    """One row per place in the top, one column per scenario (the baseline first) naming the
+    firm there; firms tied at a rank share it (``name (=3)``)."""
+    scenarios = [result.baseline]
+    scenarios += sorted(set(result.rankings["scenario"]) - {result.baseline})
+    columns: dict[str, list[str | None]] = {}
+    for scenario in scenarios:
+        part = result.rankings.filter(pl.col("scenario") == scenario).sort("rank", "actor")
+        tied = part["rank"].is_duplicated().to_list()
+        columns[scenario] = [
+            f"{name or actor} (={rank})" if shared else (name or actor)
+            for name, actor, rank, shared in zip(
+                part["name"], part["actor"], part["rank"], tied, strict=True
+            )
+        ]
+    places = max((len(c) for c in columns.values()), default=0)
+    data: dict[str, list] = {"place": list(range(1, places + 1))}
+    for scenario, names in columns.items():
+        data[scenario] = names + [None] * (places - len(names))
+    schema = {"place": pl.Int64, **dict.fromkeys(scenarios, pl.String)}
+    return pl.DataFrame(data, schema=schema)

@@ -18,9 +18,18 @@ function resolve(doc, schema) {
   return current;
 }
 
+function isArray(schema) {
+  return Boolean(schema && (schema.type === "array" || (schema.anyOf || []).some((s) => s.type === "array")));
+}
+
 function typeName(doc, schema) {
   if (!schema) return "";
   if (schema.$ref) return schema.$ref.split("/").pop();
+  // A checked vocabulary: its values (a parameter may be null when absent).
+  if (schema.enum) return `one of: ${schema.enum.join(", ")}`;
+  if (schema.items && schema.items.enum && isArray(schema)) {
+    return `repeatable, each one of: ${schema.items.enum.join(", ")}`;
+  }
   if (schema.anyOf) return schema.anyOf.map((s) => typeName(doc, s)).join(" | ");
   if (schema.type === "array") return `array of ${typeName(doc, schema.items)}`;
   if (schema.enum) return `${schema.type || "string"}: ${schema.enum.join(", ")}`;
@@ -60,9 +69,11 @@ function tryForm(path, params) {
     const input = el("input");
     input.name = p.name;
     if (p.schema && p.schema.default !== undefined) input.placeholder = String(p.schema.default);
+    const many = isArray(p.schema);
+    if (many) input.placeholder = "a, b (repeated)";
     label.appendChild(input);
     form.appendChild(label);
-    inputs[p.name] = { input, where: p.in };
+    inputs[p.name] = { input, where: p.in, many };
   });
   const button = el("button", "Send GET");
   button.type = "submit";
@@ -73,9 +84,10 @@ function tryForm(path, params) {
     event.preventDefault();
     let url = path;
     const query = new URLSearchParams();
-    for (const [name, { input, where }] of Object.entries(inputs)) {
+    for (const [name, { input, where, many }] of Object.entries(inputs)) {
       if (!input.value) continue;
       if (where === "path") url = url.replace(`{${name}}`, encodeURIComponent(input.value));
+      else if (many) input.value.split(",").map((v) => v.trim()).filter(Boolean).forEach((v) => query.append(name, v));
       else query.set(name, input.value);
     }
     const search = query.toString();

@@ -9,12 +9,15 @@ export class ApiError extends Error {
   }
 }
 
-/** "?a=1&b=x" from an object, leaving out empty values; "" when nothing is left. */
+/** "?a=1&b=x" from an object, leaving out empty values; an array repeats its key
+ * ("?layer=a&layer=b"); "" when nothing is left. */
 export function queryString(params = {}) {
   const search = new URLSearchParams();
   for (const [key, value] of Object.entries(params)) {
-    if (value === undefined || value === null || value === "") continue;
-    search.set(key, String(value));
+    for (const item of Array.isArray(value) ? value : [value]) {
+      if (item === undefined || item === null || item === "") continue;
+      search.append(key, String(item));
+    }
   }
   const text = search.toString();
   return text ? `?${text}` : "";

@@ -32,11 +32,14 @@ export function navigate(url, { replace = false } = {}) {
   return render({ focus: !replace });
 }
 
-/** Update the address bar's query string (the view's state) without re-rendering. */
+/** Update the address bar's query string (the view's state) without re-rendering; an array
+ * repeats its key. */
 export function setQuery(params) {
   const search = new URLSearchParams();
   for (const [key, value] of Object.entries(params)) {
-    if (value !== undefined && value !== null && value !== "") search.set(key, String(value));
+    for (const item of Array.isArray(value) ? value : [value]) {
+      if (item !== undefined && item !== null && item !== "") search.append(key, String(item));
+    }
   }
   const text = search.toString();
   history.replaceState(null, "", location.pathname + (text ? `?${text}` : ""));
@@ -131,8 +134,11 @@ async function showDataset() {
     const meta = await getMeta();
     const label = document.getElementById("dataset-label");
     if (label && meta) {
-      const years = Array.isArray(meta.years) ? ` · ${meta.years[0]}–${meta.years[1]}` : "";
-      label.textContent = `${meta.dataset ?? "store"}${years}`;
+      // The study this store holds, and the years it covers.
+      const period = meta.study?.period;
+      const years = Array.isArray(period) ? ` · ${period[0]}–${period[1]}` : "";
+      label.textContent = `${meta.study?.name ?? meta.dataset ?? "store"}${years}`;
+      if (meta.study?.description) label.title = meta.study.description;
     }
   } catch (error) {
     console.warn("meta unavailable", error);

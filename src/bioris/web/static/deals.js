@@ -59,7 +59,7 @@ function actorPicker({ id, signal }) {
       list.replaceChildren(
         ...items.map((a) => el("option", {
           value: a.name,
-          label: [humanise(a.kind), a.bioregion || a.country].filter((v) => v && v !== "—").join(", "),
+          label: [humanise(a.kind), a.location || a.country].filter((v) => v && v !== "—" && v !== "unknown").join(", "),
         })),
       );
     } catch (error) {

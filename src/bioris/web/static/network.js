@@ -1,5 +1,6 @@
-// Network explorer (/): the alliance network of one year, a year slider, a window, filters,
-// Play through the years (positions and axes stay put), and the year's top partners.
+// Network explorer (/): the network of one year, a year slider, a window, the layers of ties
+// (the study's network layers by default), filters, Play through the years (positions and
+// axes stay put), and the year's top partners among the study's panel firms.
 
 import { ApiError, getJSON, getMeta } from "./api.js";
 import {
@@ -39,6 +40,10 @@ export async function render(app, ctx) {
   const meta = await getMeta();
   if (ctx.signal.aborted) return null;
   const defaultWindow = Math.min(10, Math.max(1, Number(meta.settings?.default_window) || 5));
+  // The study's layers (name -> deal types) and the ones its network uses by default.
+  const layerTypes = new Map((meta.study?.layers || []).map((l) => [l.name, l.deal_types || []]));
+  const defaultLayers = (meta.study?.network_layers || []).filter((name) => layerTypes.has(name));
+  const askedLayers = ctx.params.getAll("layer").filter((name) => layerTypes.has(name));
 
   const state = {
     year: intParam(ctx.params, "year", null, 1800, 2200),
@@ -46,6 +51,7 @@ export async function render(app, ctx) {
     region: ctx.params.get("region") || "",
     kind: ctx.params.get("kind") || "",
     deal_type: ctx.params.get("deal_type") || "",
+    layers: askedLayers.length ? askedLayers : [...defaultLayers],
     years: [],
     playing: false,
     alive: true,
@@ -69,7 +75,29 @@ export async function render(app, ctx) {
     WINDOWS.map((w) => el("option", { value: w, text: w === 1 ? "1 year" : `${w} years`, selected: w === state.window })));
   const regionSelect = el("select", { id: "net-region" }, options(meta.regions, { any: "All regions", selected: state.region, label: String }));
   const kindSelect = el("select", { id: "net-kind" }, options(meta.kinds, { any: "All kinds", selected: state.kind }));
-  const dealSelect = el("select", { id: "net-deal-type" }, options(meta.deal_types, { any: "All deal types", selected: state.deal_type }));
+  const dealSelect = el("select", { id: "net-deal-type" });
+  const layerBoxes = [...layerTypes.keys()].map((name) => el("input", {
+    type: "checkbox", id: `net-layer-${name}`, name: "layer", value: name, checked: state.layers.includes(name),
+  }));
+  const layerField = el(
+    "fieldset",
+    { class: "field layers", id: "net-layers" },
+    el("legend", { text: "Ties (layers)" }),
+    layerBoxes.map((box) => {
+      const types = layerTypes.get(box.value);
+      // A short layer says what it holds ("ma (acquisition)"); every layer says it on hover.
+      const shown = types.length && types.length <= 2 ? `${box.value} (${types.map(humanise).join(", ")})` : box.value;
+      return el("label", { class: "check", title: types.map(humanise).join(", ") }, box, ` ${shown}`);
+    }),
+  );
+  /** The deal types of the chosen layers, for the deal-type filter. */
+  function fillDealTypes() {
+    const types = new Set(state.layers.flatMap((name) => layerTypes.get(name) || []));
+    const shown = (meta.deal_types || []).filter((type) => types.has(type));
+    if (!shown.includes(state.deal_type)) state.deal_type = "";
+    dealSelect.replaceChildren(...options(shown, { any: "All deal types", selected: state.deal_type }));
+  }
+  fillDealTypes();
   const playButton = el("button", { type: "button", id: "net-play", class: "primary", "aria-pressed": "false", disabled: true, text: "▶ Play" });
   const summary = el("p", { id: "net-summary", class: "status", role: "status", "aria-live": "polite", text: "Loading the network…" });
   const plot = el("div", { id: "network-plot", class: "plot network-plot", "aria-label": "Alliance network chart; click a node to open its profile" });
@@ -86,6 +114,7 @@ export async function render(app, ctx) {
     el("div", { class: "field field-wide" },
       el("label", { for: "net-year", text: "Year" }), el("div", { class: "slider" }, yearInput, yearLabel)),
     field("Window (years a deal counts)", windowSelect),
+    layerField,
     field("Region", regionSelect),
     field("Actor kind", kindSelect),
     field("Deal type", dealSelect),
@@ -94,8 +123,8 @@ export async function render(app, ctx) {
 
   app.append(
     el("div", { class: "page-head" },
-      el("h1", { text: "Alliance network" }),
-      el("p", { class: "lede", text: "Who is tied to whom in a year: deals signed within the window before it. Node size follows degree; click a node for its profile." })),
+      el("h1", { text: "Network of ties" }),
+      el("p", { class: "lede", text: "Who is tied to whom in a year: deals of the chosen layers signed within the window before it (an acquired or closed firm's ties end with it). Node size follows degree; colours are the study's regions; click a node for its profile." })),
     controls,
     errorSlot,
     el("div", { class: "network-layout" },
@@ -105,9 +134,9 @@ export async function render(app, ctx) {
   );
 
   // ---- data --------------------------------------------------------------------------------
-  const filterKey = () => JSON.stringify([state.window, state.region, state.kind, state.deal_type]);
+  const filterKey = () => JSON.stringify([state.window, state.layers, state.region, state.kind, state.deal_type]);
   const networkParams = (year) => ({
-    year, window: state.window, region: state.region, kind: state.kind, deal_type: state.deal_type,
+    year, window: state.window, layer: state.layers, region: state.region, kind: state.kind, deal_type: state.deal_type,
   });
 
   function fetchNetwork(year) {
@@ -298,9 +327,10 @@ export async function render(app, ctx) {
   }
 
   function saveQuery() {
+    const usual = state.layers.length === defaultLayers.length && state.layers.every((name) => defaultLayers.includes(name));
     ctx.setQuery({
       year: state.year, window: state.window === defaultWindow ? "" : state.window,
-      region: state.region, kind: state.kind, deal_type: state.deal_type,
+      layer: usual ? [] : state.layers, region: state.region, kind: state.kind, deal_type: state.deal_type,
     });
   }
 
@@ -365,7 +395,7 @@ export async function render(app, ctx) {
     partnersTitle.textContent = region ? `Top partners in ${region}, ${year}` : `Top partners, ${year}`;
     let answer;
     try {
-      answer = await getJSON("/api/partners", { year, window: state.window, top: 10, region }, { signal: ctx.signal });
+      answer = await getJSON("/api/partners", { year, window: state.window, top: 10, region, layer: state.layers }, { signal: ctx.signal });
     } catch (error) {
       if (error.name === "AbortError" || token !== partnersToken) return;
       partnersBox.replaceChildren(errorBox(error));
@@ -379,17 +409,17 @@ export async function render(app, ctx) {
         className: "data compact",
         columns: [
           { key: "rank", label: "#", numeric: true },
-          { key: "name", label: "NBF", render: (r) => actorLink(r.actor_id, r.name) },
+          { key: "name", label: "Panel firm", render: (r) => actorLink(r.actor_id, r.name) },
           { key: "big_pharma_partners", label: "Pharma", numeric: true, title: "Big-pharma partners" },
           { key: "distinct_partners", label: "Partners", numeric: true, title: "Distinct partners" },
           { key: "active_alliances", label: "Deals", numeric: true, title: "Active alliances" },
         ],
         rows: items,
-        empty: region ? `No NBF in ${region} had an active alliance in ${year}.` : `No NBF had an active alliance in ${year}.`,
+        empty: region ? `No panel firm in ${region} had an active tie in ${year}.` : `No panel firm had an active tie in ${year}.`,
       }),
       answer.rule ? el("p", { class: "hint", text: answer.rule }) : null,
       state.kind || state.deal_type
-        ? el("p", { class: "hint", text: "The ranking counts every kind of partner and every deal type." })
+        ? el("p", { class: "hint", text: "The ranking counts every kind of partner and every deal type of the chosen layers." })
         : null,
     ]);
   }
@@ -447,6 +477,19 @@ export async function render(app, ctx) {
     setPlaying(false);
     show(state.year);
   });
+  for (const box of layerBoxes) {
+    box.addEventListener("change", () => {
+      const chosen = layerBoxes.filter((b) => b.checked).map((b) => b.value);
+      if (!chosen.length) {
+        box.checked = true; // a network needs at least one layer of ties
+        return;
+      }
+      state.layers = chosen;
+      fillDealTypes();
+      setPlaying(false);
+      show(state.year);
+    });
+  }
   for (const [select, name] of [[regionSelect, "region"], [kindSelect, "kind"], [dealSelect, "deal_type"]]) {
     select.addEventListener("change", () => {
       state[name] = select.value;

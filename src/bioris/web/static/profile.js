@@ -40,15 +40,23 @@ function years(from, to) {
   return "";
 }
 
+function exitText(actor) {
+  if (actor.exit_year) return `${humanise(actor.exit_kind || "ended")} in ${actor.exit_year}`;
+  return actor.exit ? humanise(actor.exit) : null;
+}
+
 function factsList(actor) {
   const rows = [
     ["Kind", humanise(actor.kind)],
+    ["Panel firm", actor.in_panel ? "yes: one of the study's panel firms" : null],
+    ["Placed in", actor.location && actor.location !== "unknown" ? actor.location : null],
+    ["Region (as recorded)", actor.region && actor.region !== actor.location ? actor.region : null],
     ["Country", actor.country],
-    ["bioRegion", actor.bioregion],
     ["City", actor.city],
     ["Founded", actor.founded],
     ["IPO", actor.ipo_year],
-    ["Exit", actor.exit ? humanise(actor.exit) : null],
+    ["Exit", exitText(actor)],
+    ["Exit (as recorded)", actor.exit_year && actor.exit ? actor.exit : null],
     ["Also known as", Array.isArray(actor.aliases) && actor.aliases.length ? actor.aliases.join("; ") : null],
     ["Confidence", actor.confidence],
   ];
@@ -240,7 +248,8 @@ export async function render(app, ctx) {
   const models = Array.isArray(actor.business_models) ? actor.business_models : [];
   const partners = Array.isArray(actor.partners) ? actor.partners : [];
 
-  const subtitle = [humanise(actor.kind), actor.bioregion || actor.country, actor.city].filter((v) => v && v !== "—").join(" · ");
+  const place = actor.location && actor.location !== "unknown" ? actor.location : actor.country;
+  const subtitle = [humanise(actor.kind), actor.in_panel ? "panel firm" : null, place, actor.city].filter((v) => v && v !== "—").join(" · ");
   app.append(
     el("div", { class: "page-head" },
       el("p", { class: "crumbs" }, el("a", { href: "/", text: "Network" }), " › actor"),
@@ -320,7 +329,7 @@ export async function render(app, ctx) {
   }
 
   if (models.length) {
-    const bm = section("Business models", el("p", { class: "hint", text: "Labels per year; highlighted cells changed from the year before." }), businessModelTable(models));
+    const bm = section("Business models", el("p", { class: "hint", text: "Labels per year (panel firms, from the deals of the study's network layers, up to the exit year); highlighted cells changed from the year before." }), businessModelTable(models));
     bm.classList.add("wide");
     grid.append(bm);
   }

@@ -1,8 +1,9 @@
-// Regions (/regions): the bioRegions compared — actors, specialisation (LQ), scope of ties,
-// strongest links, infrastructure, spin-offs. Tables come from the API's lists of objects;
-// columns are shown as they come, with a chart where the columns allow one.
+// Regions (/regions): the study's regions compared — actors, specialisation (LQ), scope of
+// ties, strongest links, infrastructure, spin-offs. Tables come from the API's lists of
+// objects; columns are shown as they come, with a chart where the columns allow one. Regions
+// and their colours are the study's (/api/meta).
 
-import { getActorNames, getJSON } from "./api.js";
+import { getActorNames, getJSON, getMeta } from "./api.js";
 import {
   actorLink,
   baseLayout,
@@ -17,24 +18,26 @@ import {
   section,
 } from "./dom.js";
 
-// The network's colours of the bioRegions (bioris.reporting.layout.LOCATION_COLOURS).
-const REGION_COLOURS = { Flanders: "#E8A600", Wallonia: "#D7263D", Brussels: "#1F5AA6" };
 const PALETTE = ["#1f6f8b", "#e0a458", "#c0392b", "#6c5b7b", "#99b898", "#355c7d", "#f67280"];
 const SCOPE_ORDER = ["intra_regional", "inter_regional", "european", "global", "local", "national"];
 const ACTOR_COLUMNS = new Set(["actor_id", "parent", "child", "children", "firm", "actor"]);
 const LINK_ROWS = 15;
 
 const SECTIONS = [
-  ["actors", "Active actors by kind", "Actors active in the last year of the period, by kind and bioRegion."],
-  ["scope", "Scope of partner ties", "Shares of each bioRegion's partner ties that stay in the region, reach another Belgian region, Europe or the world."],
-  ["specialisation", "Specialisation (location quotients)", "LQ above 1: a bioRegion holds a larger share of firms in the subsector than Belgium as a whole."],
+  ["actors", "Active actors by kind", "Actors active in the last year of the period, by kind and region; “panel firms” are the study's panel."],
+  ["scope", "Scope of partner ties", "Shares of each region's panel-firm partner ties that stay in the region, reach another region of its countries, Europe or the world (partners without a known place are left out)."],
+  ["specialisation", "Specialisation (location quotients)", "LQ above 1: the region's panel firms are more concentrated in the subsector than the whole panel."],
   ["links", "Strongest links between regions", "The region-to-region meta-network over the period, strongest first."],
   ["infrastructure", "Infrastructure", "Network organisations, funders, financiers and research centres, and the ties they hold."],
   ["spinoffs", "Spin-offs", "Spin-offs per parent institution."],
 ];
+// Column and value names of the tables, as a reader says them.
+const LABELS = { nbfs: "Panel firms", panel: "Panel firms", lq: "LQ" };
 
-const REGION_KEYS = new Map(Object.entries(REGION_COLOURS).map(([k, v]) => [k.toLowerCase(), v]));
+// The study's fixed colour of each declared region (the same as in the network).
+let REGION_KEYS = new Map();
 const regionColour = (name, i) => REGION_KEYS.get(String(name ?? "").toLowerCase()) || PALETTE[i % PALETTE.length];
+const label = (key) => LABELS[key] ?? humanise(key);
 const isNumber = (v) => typeof v === "number" && Number.isFinite(v);
 
 function columnsOf(rows) {
@@ -44,7 +47,7 @@ function columnsOf(rows) {
 }
 
 function regionKey(keys) {
-  return ["region", "location", "bioregion"].find((k) => keys.includes(k)) || null;
+  return ["region", "location"].find((k) => keys.includes(k)) || null;
 }
 
 /** A cell for any value: actor ids as links, shares as percentages, lists joined. */
@@ -59,7 +62,7 @@ function cell(key, value, names) {
   if (isNumber(value) && /share/.test(key)) return formatShare(value);
   if (isNumber(value) && /year$/.test(key)) return String(value);
   if (isNumber(value)) return formatNumber(value);
-  return humanise(value);
+  return label(value);
 }
 
 function genericTable(rows, names, { limit, collapsed = false, nameLinks = true } = {}) {
@@ -75,7 +78,7 @@ function genericTable(rows, names, { limit, collapsed = false, nameLinks = true 
     const numeric = rows.some((r) => isNumber(r[key])) && !/year$/.test(key);
     return {
       key,
-      label: key === "lq" ? "LQ" : humanise(key.replace(/_share$/, "")).replace(/^./, (c) => c.toUpperCase()),
+      label: LABELS[key] ?? humanise(key.replace(/_share$/, "")).replace(/^./, (c) => c.toUpperCase()),
       numeric,
       render: (row) => (key === "name" && idForName ? actorLink(String(row[idForName]), String(row.name ?? row[idForName])) : cell(key, row[key], names)),
     };
@@ -95,11 +98,11 @@ function genericTable(rows, names, { limit, collapsed = false, nameLinks = true 
 
 function actorsChart(node, rows) {
   const keys = columnsOf(rows);
-  const label = keys.find((k) => typeof rows[0]?.[k] === "string") || keys[0];
-  const regions = keys.filter((k) => k !== label && rows.some((r) => isNumber(r[k])));
+  const key = keys.find((k) => typeof rows[0]?.[k] === "string") || keys[0];
+  const regions = keys.filter((k) => k !== key && rows.some((r) => isNumber(r[k])));
   if (!regions.length) return false;
   drawChart(node, regions.map((region, i) => ({
-    type: "bar", name: plotlyText(region), x: rows.map((r) => plotlyText(humanise(r[label]))), y: rows.map((r) => r[region] ?? 0),
+    type: "bar", name: plotlyText(region), x: rows.map((r) => plotlyText(label(r[key]))), y: rows.map((r) => r[region] ?? 0),
     marker: { color: regionColour(region, i) },
   })), baseLayout({ barmode: "group", height: 300, yaxis: { title: { text: "Active actors" } }, legend: { orientation: "h", y: 1.12 }, margin: { l: 56, r: 16, t: 32, b: 80 } }));
   return true;
@@ -183,12 +186,12 @@ function linksChart(node, rows) {
 function spinoffChart(node, rows) {
   const keys = columnsOf(rows);
   if (!keys.includes("spinoffs")) return false;
-  const label = keys.includes("name") ? "name" : keys[0];
+  const nameKey = keys.includes("name") ? "name" : keys[0];
   const top = [...rows].sort((a, b) => (b.spinoffs ?? 0) - (a.spinoffs ?? 0)).slice(0, 12).reverse();
   drawChart(node, [{
     type: "bar", orientation: "h",
-    y: top.map((r) => plotlyText(r[label])), x: top.map((r) => r.spinoffs),
-    marker: { color: top.map((r, i) => regionColour(r.bioregion, i)) },
+    y: top.map((r) => plotlyText(r[nameKey])), x: top.map((r) => r.spinoffs),
+    marker: { color: top.map((r, i) => regionColour(r.location, i)) },
     hovertemplate: "%{y}: %{x} spin-offs<extra></extra>",
   }], baseLayout({
     height: 120 + top.length * 24,
@@ -206,17 +209,31 @@ const CHARTS = {
   spinoffs: spinoffChart,
 };
 
+/** "A, B and C". */
+function listed(names) {
+  return names.length > 1 ? `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}` : names.join("");
+}
+
 export async function render(app, ctx) {
-  const [data, names] = await Promise.all([
+  const [data, names, meta] = await Promise.all([
     getJSON("/api/regions", {}, { signal: ctx.signal }),
     getActorNames().catch(() => new Map()),
+    getMeta(),
   ]);
   if (ctx.signal.aborted) return null;
+  REGION_KEYS = new Map((meta.study?.regions || []).map((r) => [String(r.name).toLowerCase(), r.colour]));
+  const compared = Array.isArray(data?.regions) ? data.regions.map(String) : [];
+  const years = isNumber(data?.start) && isNumber(data?.end) ? `, ${data.start}–${data.end}` : "";
 
   app.append(
     el("div", { class: "page-head" },
-      el("h1", { text: "bioRegions compared" }),
-      el("p", { class: "lede", text: "Flanders, Wallonia and Brussels side by side: who is there, what they specialise in, how far their ties reach." })),
+      el("h1", { text: "Regions compared" }),
+      el("p", {
+        class: "lede",
+        text: compared.length
+          ? `${listed(compared)} side by side${years}: who is there, what their panel firms specialise in, how far their ties reach.`
+          : "The study compares no region: declare regions (and the panel) in its study file.",
+      })),
   );
   const toc = el("nav", { class: "toc", "aria-label": "Sections" });
   const grid = el("div", { class: "regions-grid" });
@@ -224,9 +241,10 @@ export async function render(app, ctx) {
 
   const pending = [];
   const known = new Set(SECTIONS.map(([key]) => key));
-  const sections = [...SECTIONS, ...Object.keys(data || {}).filter((k) => !known.has(k)).map((k) => [k, humanise(k), ""])];
+  const isTable = (value) => Array.isArray(value) && value.every((row) => row && typeof row === "object");
+  const sections = [...SECTIONS, ...Object.keys(data || {}).filter((k) => !known.has(k) && isTable(data[k])).map((k) => [k, humanise(k), ""])];
   for (const [key, title, blurb] of sections) {
-    const rows = Array.isArray(data?.[key]) ? data[key] : null;
+    const rows = isTable(data?.[key]) ? data[key] : null;
     if (!rows) continue;
     const plot = el("div", { class: "plot region-plot", id: `region-plot-${key}`, "aria-label": `${title} chart` });
     // The LQ chart says what its long table says: the table waits behind a disclosure.

@@ -1,0 +1,257 @@
+"""The regions' links, for the regions section: the region meta-network, the support
+infrastructure and the spin-off genealogy of the institutions (from the study's region
+summary, :func:`bioris.study.regions.region_summary`)."""
+
+from __future__ import annotations
+
+import plotly.express as px
+import plotly.graph_objects as go
+import polars as pl
+
+from bioris.analytics.genealogy import alias_frame, genealogy_tree, spinoff_genealogy
+from bioris.analytics.regional import infrastructure
+from bioris.reporting.model import Figure, ReportContext, Table, Text
+from bioris.reporting.sections.common import plural
+
+__all__ = ["genealogy_blocks", "infrastructure_blocks", "network_blocks"]
+
+RELATION_NAMES = {
+    "spun_out_of": "spin-off",
+    "corporate_spinoff": "corporate spin-off",
+    "acquired_by": "acquired by",
+}
+MIN_SUNBURST_DESCENDANTS = 2
+INDENT = "\u00a0\u00a0\u00a0\u00a0"  # non-breaking spaces: indentation survives HTML
+
+
+# -- the region meta-network -----------------------------------------------------------------
+
+
+def _link_kind(regions: list[str]) -> pl.Expr:
+    s, t = pl.col("source_region"), pl.col("target_region")
+    inside_s, inside_t = s.is_in(regions), t.is_in(regions)
+    return (
+        pl.when(s == t)
+        .then(pl.lit("within one location"))
+        .when(inside_s & inside_t)
+        .then(pl.lit("between compared regions"))
+        .when(inside_s | inside_t)
+        .then(pl.lit("compared region - elsewhere"))
+        .otherwise(pl.lit("elsewhere - elsewhere"))
+    )
+
+
+def network_blocks(ctx: ReportContext, regions: list[str]) -> list:
+    """The strongest links between locations over the period."""
+    opts = ctx.options
+    links = ctx.region_summary().links
+    if links.is_empty():
+        return [Text("No dated deal in the period: the region meta-network is empty.")]
+    top = (
+        links.with_columns(
+            pl.when(pl.col("source_region") == pl.col("target_region"))
+            .then(pl.col("source_region"))
+            .otherwise(pl.concat_str("source_region", pl.lit(" - "), "target_region"))
+            .alias("link"),
+            _link_kind(regions).alias("kind"),
+            pl.col("weight").round(2),
+        )
+        .sort("weight", "alliances", "link", descending=[True, True, False])
+        .select("link", "kind", "source_region", "target_region", "alliances", "ties", "weight")
+    )
+    head = top.head(15)
+    fig = px.bar(
+        head.reverse(),
+        x="weight",
+        y="link",
+        color="kind",
+        orientation="h",
+        title="Strongest links of the region meta-network (deals, split evenly over pairs)",
+        labels={"weight": "Weight (deals)", "link": "Locations tied", "kind": "Link"},
+    )
+    fig.update_yaxes(categoryorder="array", categoryarray=head.reverse()["link"].to_list())
+    fig.update_layout(height=200 + 24 * head.height)
+    return [
+        Text(
+            "The region meta-network ties the locations of the parties of every deal signed "
+            f"in {opts.period} (the study's region of an actor, else its country); a link "
+            "within one location is that location's local buzz. A deal's weight of 1 is "
+            f"split over its pairs of parties. {links.height} links in all."
+        ),
+        Figure("regions_meta_network", fig, head),
+        Table("regions_meta_network_links", "Strongest links between locations", top.head(30)),
+    ]
+
+
+# -- infrastructure --------------------------------------------------------------------------
+
+
+def infrastructure_blocks(ctx: ReportContext, regions: list[str]) -> list:
+    """Network organisations, funders, financiers and research centres, and their deals."""
+    opts = ctx.options
+    per_actor = infrastructure(
+        ctx.actors, ctx.network.alliances, ctx.parties, start=opts.start_year,
+        end=opts.end_year, firms=ctx.study.panel,
+    ).rename({"nbfs": "panel_firms"})  # fmt: skip
+    if per_actor.is_empty():
+        return [
+            Text(
+                "The data hold no network organisation, government funder, financier "
+                "or research centre, so the support infrastructure cannot be shown."
+            )
+        ]
+    order = {r: i for i, r in enumerate(regions)}
+    shown = per_actor.filter(pl.col("location").is_in(regions) | (pl.col("deals") > 0))
+    shown = (
+        shown.with_columns(pl.col("location").replace_strict(order, default=len(order)).alias("_k"))
+        .sort(
+            ["_k", "location", "kind", "deals", "name"],
+            descending=[False, False, False, True, False],
+        )
+        .drop("_k", "actor_id")
+    )
+    by_region = ctx.region_summary().infrastructure.rename({"nbfs": "panel_firms"})
+    by_region = by_region.filter(pl.col("location").is_in(regions))
+    orgs = per_actor.filter((pl.col("kind") == "network_org") & pl.col("location").is_in(regions))
+    examples = f" ({', '.join(orgs['name'].head(4).to_list())})" if orgs.height else ""
+    return [
+        Text(
+            "The support infrastructure of the regional innovation system (Cooke et al. "
+            f"1997): network organisations{examples}, government funders, "
+            "financiers and research centres, with their part in the deals of the period: "
+            "grants given, equity investments, collaborations, and the panel firms they "
+            "dealt with. "
+            "Incubation and hosting are not deal roles in the data."
+        ),
+        Table(
+            "regions_infrastructure_by_region",
+            "Support infrastructure per region and kind",
+            by_region,
+        ),
+        Table("regions_infrastructure", "Support infrastructure actors and their deals", shown),
+    ]
+
+
+# -- spin-off genealogy ----------------------------------------------------------------------
+
+
+def genealogy_blocks(ctx: ReportContext) -> list:
+    """The spin-off trees of the institutions; the counts of spin-offs are of firms."""
+    edges = spinoff_genealogy(
+        ctx.actors, ctx.dataset.lineage, aliases=alias_frame(ctx.dataset.actors)
+    )
+    tree = genealogy_tree(edges)
+    unresolved = edges.filter(pl.col("parent").is_null() & (pl.col("relation") == "spun_out_of"))
+    if tree.is_empty():
+        return [
+            Text(
+                "No actor's recorded origin names another actor of the data, so no "
+                "spin-off genealogy can be drawn"
+                + (
+                    f" ({plural(unresolved.height, 'origin text')} name institutions "
+                    "outside the data)."
+                    if unresolved.height
+                    else "."
+                )
+            )
+        ]
+    info = ctx.actors.select("actor_id", "name", "kind", "location")
+    names = dict(info.select("actor_id", "name").iter_rows())
+    where = dict(info.select("actor_id", "location").iter_rows())
+    size = tree.filter(pl.col("relation") != "acquired_by").group_by("root").len()
+    ranked = size.sort(["len", "root"], descending=[True, False])["root"].to_list()
+    ranked += sorted(set(tree["root"]) - set(ranked))
+    rows = []
+    for root in ranked:
+        part = tree.filter(pl.col("root") == root)
+        for depth, child, relation, year in part.select(
+            "depth", "child", "relation", "year"
+        ).rows():
+            name = names.get(child, child)
+            marker = "\u2192 " if relation == "acquired_by" else "\u2514 "
+            rows.append(
+                {
+                    "institution": names.get(root, root),
+                    "institution_location": where.get(root),
+                    "tree": INDENT * (depth - 1) + marker + name,
+                    "name": name,
+                    "relation": RELATION_NAMES.get(relation, relation),
+                    "year": year,
+                    "location": where.get(child),
+                }
+            )
+    schema = {
+        "institution": pl.String,
+        "institution_location": pl.String,
+        "tree": pl.String,
+        "name": pl.String,
+        "relation": pl.String,
+        "year": pl.Int32,
+        "location": pl.String,
+    }
+    table = pl.DataFrame(rows, schema=schema)
+    per_parent = ctx.region_summary().spinoffs
+    leaders = per_parent.head(5).select("name", "spinoffs").rows()
+    lead_text = ", ".join(f"{name} ({n})" for name, n in leaders)
+    counts = per_parent.select(
+        pl.col("name").alias("institution"),
+        "location",
+        pl.col("spinoffs").alias("firms_spun_out"),
+        pl.col("child")
+        .list.eval(pl.element().replace_strict(names, default=pl.element()))
+        .list.sort()
+        .list.join("; ")
+        .alias("firms"),
+    )
+    return [
+        Text(
+            "Spin-off genealogy: each actor's recorded origin is matched to the actors of the "
+            "data, and the lineage adds who acquired whom. Read each tree from the "
+            "institution down: \u2514 marks a spin-off (a corporate spin-off when the parent "
+            "is a firm), \u2192 the acquirer of the firm above. The counts are of firms "
+            "(new biotech, biotech and pharma firms) spun out of each institution, not of "
+            f"funds, institutes or associations it gave rise to: {lead_text or 'none'}. "
+            + (
+                f"{plural(unresolved.height, 'origin text')} name no actor of the data "
+                "and are left out."
+                if unresolved.height
+                else ""
+            )
+        ),
+        _sunburst(tree, names),
+        Table("regions_spinoffs_per_institution", "Firms spun out of each institution", counts),
+        Table("regions_spinoff_genealogy", "Spin-off genealogy per institution", table),
+    ]
+
+
+def _sunburst(tree: pl.DataFrame, names: dict[str, str]) -> Figure:
+    """Institution -> spin-offs -> their spin-offs (acquisitions left out)."""
+    descent = tree.filter(pl.col("relation") != "acquired_by").unique(
+        "path", keep="first", maintain_order=True
+    )
+    big = descent.group_by("root").len().filter(pl.col("len") >= MIN_SUNBURST_DESCENDANTS)
+    if big.height >= 2:  # leave out one-spin-off institutions: they stay in the table
+        descent = descent.filter(pl.col("root").is_in(big["root"].implode()))
+    ids, labels, parents = [], [], []
+    for root in dict.fromkeys(descent["root"].to_list()):
+        ids.append(root)
+        labels.append(names.get(root, root))
+        parents.append("")
+    for path, child in descent.select("path", "child").rows():
+        parent = path.rsplit(" > ", 1)[0]
+        ids.append(path)
+        labels.append(names.get(child, child))
+        parents.append(parent)
+    fig = go.Figure(
+        go.Sunburst(
+            ids=ids, labels=labels, parents=parents, maxdepth=3, insidetextorientation="radial"
+        )
+    )
+    fig.update_layout(
+        title="Spin-offs of the institutions with at least "
+        f"{MIN_SUNBURST_DESCENDANTS} descendants (click a sector to zoom)",
+        height=620,
+        margin={"t": 60, "l": 10, "r": 10, "b": 10},
+    )
+    data = pl.DataFrame({"id": ids, "label": labels, "parent": parents})
+    return Figure("regions_spinoff_sunburst", fig, data)
