@@ -181,6 +181,12 @@ LayerOpt = Annotated[
     typer.Option("--layer", help="A layer of the study's deal types (repeat; default: the "
                  "study's network layer, alliance)."),
 ]  # fmt: skip
+RollupOpt = Annotated[
+    bool,
+    typer.Option(
+        "--rollup", help="Count subsidiaries and acquired firms as their parent of the year."
+    ),
+]
 RegionOpt = Annotated[
     str | None, typer.Option(help="A region of the study, or an ISO country code.")
 ]
@@ -210,12 +216,7 @@ def export(
     year_to: ToOpt = None,
     window: WindowOpt = None,
     layer: LayerOpt = None,
-    rollup: Annotated[
-        bool,
-        typer.Option(
-            "--rollup", help="Count subsidiaries and acquired firms as their parent of the year."
-        ),
-    ] = False,
+    rollup: RollupOpt = False,
 ) -> None:
     """Export the store (canonical tables and the study file) or its alliance network."""
     from bioris.study import Study
@@ -394,12 +395,7 @@ def network_metrics_command(
         list[str] | None, typer.Option("--deal-type", help="Keep only this deal type (repeat).")
     ] = None,
     layer: LayerOpt = None,
-    rollup: Annotated[
-        bool,
-        typer.Option(
-            "--rollup", help="Count subsidiaries and acquired firms as their parent of the year."
-        ),
-    ] = False,
+    rollup: RollupOpt = False,
     store: StoreOpt = None,
 ) -> None:
     """Compute every network measure for each year and write a tidy table."""
