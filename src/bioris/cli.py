@@ -149,8 +149,12 @@ def study_show(store: StoreOpt = None, as_json: JsonOpt = False) -> None:
         described = study.describe()
         panel = study.actor_list(panel=True)
         source = study.stored_definition[1] if study.stored_definition else ""
+        notes = study.panel_notes()
+    for note in notes:
+        err.print(f"note: {note}", markup=False, highlight=False)
     if as_json:
         described["panel"] |= {"members": panel["actor_id"].to_list()}
+        described["notes"] = notes
         sys.stdout.write(json.dumps(described, ensure_ascii=False, indent=1) + "\n")
         return
     if source:
@@ -192,13 +196,15 @@ RegionOpt = Annotated[
 ]
 
 
-def _study_note(study: Any, layers: list[str] | None = None) -> None:
+def _study_note(
+    study: Any, layers: list[str] | None = None, deal_types: list[str] | None = None
+) -> None:
     """State the choices that decide the numbers (on stderr, so JSON stays clean)."""
     definition = study.definition
-    chosen = study.check_layers(layers) if layers else definition.network_layers
+    chosen, types = study.tie_layers(layers, deal_types)
     err.print(
         f"study {definition.name!r}: panel of {len(study.panel)} firms; ties: "
-        f"{' + '.join(chosen)} layer ({', '.join(study.deal_types(chosen))}); "
+        f"{' + '.join(chosen)} layer ({', '.join(types)}); "
         f"{'declared' if definition.period else 'data'} period "
         f"{'-'.join(map(str, study.period))}; exits end firms and their ties",
         markup=False, highlight=False,
@@ -347,7 +353,15 @@ def partners(
         year = study.period[1] if year is None else year
         if not as_json:
             _study_note(study, layer)
-        stability = study.partner_sensitivity(year, top=top) if sensitivity else None
+            years = study.data_years
+            if years and not years[0] <= year <= years[1]:
+                err.print(f"note: {year} is outside the years of the data, "
+                          f"{years[0]}-{years[1]}", markup=False)  # fmt: skip
+        stability = (
+            study.partner_sensitivity(year, top=top, window=window, layers=layer, region=region)
+            if sensitivity
+            else None
+        )
     columns = (
         "rank", "name", "location", "big_pharma_partners", "distinct_partners",
         "target_alliances", "active_alliances", "repeat_partners", "betweenness_rank",
@@ -406,7 +420,7 @@ def network_metrics_command(
 
     with friendly_errors(), Study.open(store) as study:
         types = [check_deal_type(t) for t in deal_type] if deal_type else None
-        _study_note(study, layer)
+        _study_note(study, layer, types)
         with Progress(console=err, transient=True) as progress:
             progress.add_task("computing network measures", total=None)
             frame = study.network_metrics(
@@ -462,8 +476,9 @@ def firms_profile(
     if fipco.height and fipco["evidence_text"][0]:
         out.print(f"Toward FIPCO: {fipco['evidence_text'][0]}", markup=False)
     if fipco.height and fipco["fipco_year"][0] is not None:
-        out.print(f"FIPCO from {fipco['fipco_year'][0]} ({fipco['fipco_basis'][0]})",
-                  markup=False)  # fmt: skip
+        first, last = fipco["fipco_year"][0], fipco["last_fipco_year"][0]
+        span = str(first) if first == last else f"{first}-{last}"
+        out.print(f"Labelled FIPCO {span} ({fipco['fipco_basis'][0]})", markup=False)
 
 
 region_app = typer.Typer(help="The study's regions compared.", no_args_is_help=True)
@@ -504,8 +519,9 @@ def region_summary_command(
     _emit(scope.to_dicts(), ("location", "alliances", "ties", "unknown_ties",
           "intra_regional_share", "inter_regional_share", "european_share", "global_share"),
           False, f"The panel's partner ties by scope, {first}-{last}")  # fmt: skip
-    _emit(summary.links.head(12).to_dicts(), ("source_region", "target_region", "alliances"),
-          False, "Strongest links between regions")  # fmt: skip
+    _emit(summary.links.head(12).to_dicts(), ("source_region", "target_region", "weight",
+          "alliances"), False, "Strongest links between regions (weight: deals, each split "
+          "evenly over its pairs of parties)")  # fmt: skip
     _emit(summary.infrastructure.to_dicts(), ("location", "kind", "actors", "grants_given",
           "equity_investments", "collaborations", "nbfs"), False,
           "Regional infrastructure (nbfs: panel firms dealt with)")  # fmt: skip

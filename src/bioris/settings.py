@@ -44,6 +44,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("web_workers", 1, "Server processes of `bioris serve`."),
     Setting("web_betweenness_sources", 1000, "Sampled sources for web-view betweenness."),
     Setting(
+        "ranking_betweenness_sources",
+        1000,
+        "Betweenness in partner rankings and firm profiles: exact up to this many actors a "
+        "year, estimated from this many sampled sources above.",
+    ),
+    Setting(
         "tie_lifetime_years",
         5,
         "Years an alliance stays active after signing, when the study declares no window.",

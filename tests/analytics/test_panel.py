@@ -180,3 +180,24 @@ def test_panel_years_match_a_plain_reading(spans, start, length):
         if entry is not None and entry <= y and y <= (exit_year if exit_year is not None else end)
     }
     assert got == expected
+
+
+def test_a_former_name_in_the_study_file_counts(tmp_path):
+    """The study file's names are checked with the store's name index (former names too),
+    and the panel is built with the same resolver: Oxurion (ThromboGenics' later name) excludes
+    ThromboGenics (bundled data)."""
+    from dataclasses import replace as replace_field
+
+    from bioris.store import open_store
+    from bioris.study import Study
+    from bioris.workspace import init_store
+
+    path, _ = init_store(tmp_path / "s.sqlite")
+    with Study.open(path) as study:
+        assert "thrombogenics" in study.panel
+        panel = replace_field(
+            study.definition.panel, exclude=(*study.definition.panel.exclude, "Oxurion")
+        )
+        definition = replace_field(study.definition, panel=panel)
+    with open_store(path, read_only=True) as store:
+        assert "thrombogenics" not in Study(store, definition=definition).panel

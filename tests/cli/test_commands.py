@@ -177,7 +177,7 @@ def test_study_load_errors_are_located_and_nothing_is_stored(store: Path, tmp_pa
     before = run("study", "show", "--store", store, "--json")[1]
     code, out, err = run("study", "load", bad, "--store", store)
     assert code == 1 and not out and "Traceback" not in err
-    assert f"{bad}:11:1: 'BE WAL' is not an ISO 3166-2 or NUTS code (region.codes)" in err
+    assert f"{bad}:11:1: 'BE WAL' is not an ISO 3166-1/3166-2 or NUTS code (region.codes)" in err
     assert f"{bad}:19:1: 'nfb' is not one of:" in err
     assert f"{bad}:20:1: no actor named 'Galapagoss'; did you mean 'Galapagos'" in err
     assert run("study", "show", "--store", store, "--json")[1] == before
@@ -587,3 +587,41 @@ def test_serve_takes_host_and_port_from_the_settings(store: Path, monkeypatch: p
     monkeypatch.setenv("BIORIS_WEB_PORT", "eighty")
     code, _, err = run("serve", "--store", store)
     assert code == 1 and "BIORIS_WEB_PORT" in err and "Traceback" not in err
+
+
+def test_a_deal_type_alone_selects_its_layer_and_outside_the_layers_is_an_error(
+    bundled: Path, tmp_path: Path
+):
+    out = tmp_path / "m.csv"
+    code, stdout, err = run(
+        "network", "metrics", "--store", bundled, "--deal-type", "acquisition", "--out", out
+    )
+    assert code == 0 and "ma layer (acquisition)" in err  # the study note says what ties
+    assert ": 0 rows" not in stdout
+    code, _, err = run(
+        "network", "metrics", "--store", bundled, "--deal-type", "acquisition",
+        "--layer", "alliance", "--out", out,
+    )  # fmt: skip
+    assert code == 1
+    assert "--deal-type (of the layers alliance): 'acquisition' is not one of" in err
+
+
+def test_a_region_code_names_its_region_and_an_empty_period_is_an_error(bundled: Path):
+    code, by_code, _ = run("actors", "--store", bundled, "--region", "BE-WAL", "--json")
+    _, by_name, _ = run("actors", "--store", bundled, "--region", "Wallonia", "--json")
+    assert code == 0 and json.loads(by_code) == json.loads(by_name)
+    code, _, err = run("alliances", "--store", bundled, "--from", "2020", "--to", "2010")
+    assert code == 1 and "empty" in err
+
+
+def test_a_study_may_be_loaded_before_its_data(tmp_path: Path):
+    """The bundled study file names panel firms; on an empty store they are checked later,
+    and `study show` notes the names no actor bears (yet)."""
+    from bioris.data import study_file
+
+    path = tmp_path / "s.sqlite"
+    assert run("init", "--empty", "--store", path)[0] == 0
+    code, _, err = run("study", "load", str(study_file()), "--store", path)
+    assert code == 0
+    code, _, err = run("study", "show", "--store", path)
+    assert code == 0 and "note: panel.include: no actor named 'Mithra Pharmaceuticals'" in err

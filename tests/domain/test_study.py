@@ -248,3 +248,40 @@ def test_from_dict_defaults():
     study = StudyDefinition.from_dict({"name": "bare"})
     assert study == StudyDefinition(name="bare")
     assert study.panel == Panel() and study.layers == tuple(DEFAULT_LAYERS.items())
+
+
+def test_an_exact_code_wins_over_a_coarser_code_of_an_earlier_region():
+    # hand-worked: Bavaria is declared first with the NUTS 1 code DE2, Munich after it with
+    # the NUTS 2 code DE21 (Oberbayern); the longest matching code decides, whatever the order
+    study = StudyDefinition(
+        name="Bavaria",
+        regions=(
+            Region("Bavaria", ("DE",), ("DE2", "DE-BY")),
+            Region("Munich", ("DE",), ("DE21",)),
+        ),
+    )
+    assert study.place("DE21") == "Munich"
+    assert study.place("DE212") == "Munich"  # a NUTS 3 code of Oberbayern
+    assert study.place("DE22") == "Bavaria"  # Niederbayern
+    assert study.place("DE-BY") == "Bavaria"
+    assert study.place("Munich") == "Munich"
+
+
+def test_a_region_covering_a_whole_country_places_its_actors_by_country():
+    study = StudyDefinition(
+        name="Denmark",
+        regions=(Region("Denmark", ("DK",), ("DK",)), Region("Skåne", ("SE",), ("SE-M",))),
+    )
+    assert study.place(None, "DK") == "Denmark"
+    assert study.place("DK-84", "DK") == "Denmark"  # no region names DK-84: the country does
+    assert study.place("SE-M", "SE") == "Skåne"
+    assert study.place(None, "SE") is None
+    assert study.location(None, "dk") == "Denmark"
+
+
+def test_only_iso_3166_codes_are_countries():
+    from bioris.domain.geography import country_problem, is_country_code
+
+    assert is_country_code("dk") and is_country_code("EU") and is_country_code("XK")
+    assert not is_country_code("UK") and not is_country_code("XX") and not is_country_code("DNK")
+    assert "GB" in country_problem("UK") and "GR" in country_problem("el")

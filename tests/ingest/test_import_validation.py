@@ -217,7 +217,7 @@ CANONICAL_CASES = {
         ["bad/canon_actor_values.csv"],
         [
             ("bad/canon_actor_values.csv", 2, 3, f"'medtech' is not one of: {KINDS}"),
-            ("bad/canon_actor_values.csv", 3, 4, "'BEL' is not an ISO 3166 alpha-2 code"),
+            ("bad/canon_actor_values.csv", 3, 4, "'BEL' is not an ISO 3166-1 alpha-2 code"),
             ("bad/canon_actor_values.csv", 4, 6, "'999' is not a year"),
             ("bad/canon_actor_values.csv", 4, 7, "'sure' is not one of: high, medium, unsourced"),
             ("bad/canon_actor_values.csv", 5, 1, "is empty but required"),

@@ -149,7 +149,8 @@ CASES = [
                  ["'Sweden' is not an ISO 3166-1 alpha-2 code"], "region.country",
                  id="bad-country"),
     pytest.param(('codes = ["DK-84", "SE-M"]', 'codes = ["DK-84", "SEM-1"]'), '"SEM-1"',
-                 ["'SEM-1' is not an ISO 3166-2 or NUTS code"], "region.codes", id="bad-code"),
+                 ["'SEM-1' is not an ISO 3166-1/3166-2 or NUTS code"], "region.codes",
+                 id="bad-code"),
     pytest.param(('colour = "#1F5AA6"', 'colour = "blue"'), 'colour = "blue"',
                  ["colour must be #RRGGBB", "'blue'"], "region.colour", id="bad-colour"),
     pytest.param(('focal = true', 'focal = "yes"'), 'focal = "yes"',
@@ -288,3 +289,25 @@ def test_load_study_file_names_the_file(tmp_path: Path):
     path.write_text(VALID, encoding="utf-8-sig")  # a byte-order mark is fine
     study, text = load_study_file(path, categories=CATEGORIES)
     assert study.window == 7 and text == VALID
+
+
+def test_vocabulary_values_ignore_case_as_the_cli_does():
+    text = VALID.replace('kinds = ["nbf", "biotech"]', 'kinds = ["NBF", "Biotech"]')
+    text = text.replace('public = ["grant"]', 'public = ["Grant"]')
+    study = parse_study(text, FILE, categories=CATEGORIES)
+    assert study.panel.kinds == ("nbf", "biotech")
+    assert dict(study.layers)["public"] == ("grant",)
+
+
+def test_layers_without_alliance_need_network_layers():
+    text = 'name = "x"\n[layers]\npartnering = ["licensing_out"]\n'
+    (error,) = errors_of(text)
+    assert error.line == 2 and error.field == "layers"
+    assert "network_layers defaults to ['alliance']" in error.message
+    ok = 'name = "x"\nnetwork_layers = ["partnering"]\n[layers]\npartnering = ["licensing_out"]\n'
+    assert parse_study(ok, FILE).network_layers == ("partnering",)
+
+
+def test_an_empty_panel_region_list_is_an_error():
+    text = VALID.replace('regions = ["Medicon Valley", "Stockholm-Uppsala"]', "regions = []")
+    assert any(e.field == "panel.regions" and "empty" in e.message for e in errors_of(text))

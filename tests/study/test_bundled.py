@@ -269,3 +269,37 @@ def test_partner_sensitivity_has_kendalls_tau_for_six_scenarios(store: Path):
     ]
     code, out, _ = run("partners", "--year", "2017", "--sensitivity", "--store", store)
     assert code == 0 and "Kendall's tau-b" in out and "3-year ties, alliance + financing" in out
+
+
+def test_region_figures_follow_the_period_and_the_exits(study: Study):
+    """Specialisation counts the panel firms in the panel during the period asked for, and
+    partner ties only deals signed in a firm's panel years (Innogenetics' 2009 deal, after
+    Solvay bought it in 2008, is not a Flemish panel tie)."""
+    early = study.region_summary(1987, 1995).specialisation
+    late = study.region_summary(2015, 2017).specialisation
+    n_r = {
+        name: dict(frame.group_by("region").agg(pl.col("n_r").first()).iter_rows())
+        for name, frame in (("early", early), ("late", late))
+    }
+    assert n_r["early"]["Flanders"] < n_r["late"]["Flanders"]  # most firms came after 1995
+    from bioris.analytics.regional import tie_scope
+    from bioris.study.regions import network_deals
+
+    innogenetics = study.resolve_actor("Innogenetics")
+    deals = network_deals(study)
+    late = deals.filter(pl.col("year") == 2009).join(
+        study.inputs.parties.filter(pl.col("actor_id") == innogenetics), on="alliance_id"
+    )
+    assert late.height >= 1  # the data have an alliance it signed after its exit
+
+    def flemish_deals(firm_years: pl.DataFrame | None) -> int:
+        scope = tie_scope(
+            deals, study.inputs.parties, study.actors, by="region", start=2009, end=2009,
+            firms=study.panel, regions=REGIONS, home={r: ("BE",) for r in REGIONS},
+            firm_years=firm_years,
+        )  # fmt: skip
+        return int(scope.filter(pl.col("location") == "Flanders")["alliances"].sum())
+
+    assert flemish_deals(None) - flemish_deals(study.panel_years(2009, 2009)) == late.height
+    pooled = study.region_summary(2009, 2009).scope.filter(pl.col("location") == "Flanders")
+    assert int(pooled["alliances"].sum()) == flemish_deals(study.panel_years(2009, 2009))

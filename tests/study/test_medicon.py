@@ -344,7 +344,7 @@ def test_a_study_file_with_errors_is_located_and_stores_nothing(store: Path, tmp
     for line, message in [
         (2, "period 2020-2000 must run forward"),
         (6, "'Sweden' is not an ISO 3166-1 alpha-2 code"),
-        (7, "'SEM!' is not an ISO 3166-2 or NUTS code"),
+        (7, "'SEM!' is not an ISO 3166-1/3166-2 or NUTS code"),
         (8, "colour must be #RRGGBB"),
         (11, "'startup' is not one of"),
         (12, "did you mean 'Genmab'"),

@@ -8,7 +8,8 @@ run is fast and the same every time. No operation is excluded.
 One allowance: ``actor`` and ``partner`` take an actor's name, alias or former name as well as
 its id. The document cannot list every name a store holds (it lists every vocabulary value),
 so a schema-valid but unknown name is a 422 error suggesting close names, and the routes that
-take one accept 422 for valid-looking input too.
+take one accept 422 for valid-looking input too. Likewise ``/api/network``: a ``deal_type``
+outside the ``layer`` values asked for is a 422 (the two are valid alone, not together).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ CONFIG = schemathesis.Config.from_dict(
                 "include-path": path,
                 "checks": {"positive_data_acceptance": {"expected-statuses": _NAMES_ACCEPTED}},
             }
-            for path in ("/api/alliances", "/api/alliances.csv", "/api/measures")
+            for path in ("/api/alliances", "/api/alliances.csv", "/api/measures", "/api/network")
         ],
     }
 )

@@ -185,8 +185,10 @@ def test_acquisitions_equity_and_grants_are_not_alliance_ties(
     alone = {"year": 2010, "deal_type": deal_type, "window": 30}
     asked = client.get("/api/network", params=alone).json()  # its own layer
     assert asked["edges"] and asked["layers"] != ["alliance"]
-    inside = client.get("/api/network", params={**alone, "layer": "alliance"}).json()
-    assert inside["edges"] == [] and inside["years"] == []
+    inside = client.get("/api/network", params={**alone, "layer": "alliance"})
+    assert inside.status_code == 422  # not an alliance: an error, never an empty network
+    assert inside.json()["message"].startswith("deal_type: ")
+    assert "licensing_out" in inside.json()["message"]
     # no pair of the default network is tied only by such deals
     default = _pairs(client.get("/api/network", params={"year": 2010, "window": 30}).json())
     alliance_types = client.get("/api/meta").json()["study"]["layers"][0]["deal_types"]

@@ -9,7 +9,7 @@ closure), after which it is neither ranked, labelled nor counted.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import polars as pl
 
@@ -38,6 +38,8 @@ def panel_members(
     actors: Iterable[Actor],
     study: StudyDefinition,
     classified: pl.DataFrame | None = None,
+    *,
+    resolve: Callable[[str], str | None] | None = None,
 ) -> tuple[str, ...]:
     """Ids of the study's panel firms, sorted.
 
@@ -52,6 +54,10 @@ def panel_members(
     classified : polars.DataFrame, optional
         :func:`~bioris.analytics.specialisation.classify_subsectors` output (``actor_id,
         category``); needed when the panel selects by category.
+    resolve : callable, optional
+        Name -> actor id (or ``None``), for ``include`` and ``exclude``: the resolver the
+        study file was checked with (former names, ``Name (Parent)``...), so that a name the
+        file may use always counts. Without it, :func:`resolve_names`.
 
     Returns
     -------
@@ -65,14 +71,21 @@ def panel_members(
     if classified is not None:
         for actor_id, category in classified.select("actor_id", "category").iter_rows():
             cats.setdefault(actor_id, set()).add(category)
-    include = resolve_names(actors, panel.include)
-    exclude = resolve_names(actors, panel.exclude)
+    if resolve is None:
+        include, exclude = (
+            resolve_names(actors, panel.include),
+            resolve_names(actors, panel.exclude),
+        )
+    else:
+        include = {i for i in map(resolve, panel.include) if i is not None}
+        exclude = {i for i in map(resolve, panel.exclude) if i is not None}
     regions = set(panel.regions if panel.regions is not None else study.focal_regions)
     members = set(include)
     for actor in actors:
         if actor.actor_id in exclude or actor.kind.value not in panel.kinds:
             continue
-        if regions and study.place(actor.region) not in regions:
+        country = study.country_of(actor.region, actor.country)
+        if regions and study.place(actor.region, country) not in regions:
             continue
         mine = cats.get(actor.actor_id, set())
         if panel.categories and not mine & set(panel.categories):

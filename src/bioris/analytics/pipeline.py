@@ -229,6 +229,7 @@ def fipco_migration(
     firms: Collection[str] | None = None,
     own_roles: Collection[str] = ("own",),
     exits: pl.DataFrame | None = None,
+    end: int | None = None,
 ) -> pl.DataFrame:
     """Firms migrating toward FIPCO: the steps they took themselves, and when they became one.
 
@@ -253,19 +254,25 @@ def fipco_migration(
     exits : polars.DataFrame, optional
         ``actor_id, exit_year``: steps after a firm's exit year (taken as another firm's
         subsidiary) are not the firm's own.
+    end : int, optional
+        The last year of the period: later steps are left out (the labels end there too).
 
     Returns
     -------
     polars.DataFrame
         ``firm, first_own_phase3_year, first_own_registration_year, first_own_marketed_year,
-        fipco_year, fipco_basis, evidence, evidence_text``. ``fipco_basis`` is the rule id of
-        the first FIPCO label; ``evidence`` lists the event ids of the first own event of each
+        fipco_year, last_fipco_year, fipco_basis, evidence, evidence_text``. ``fipco_year`` and
+        ``last_fipco_year`` are the first and last years labelled FIPCO (a firm can lose the
+        label: the rule needs an own product on the market now); ``fipco_basis`` is the rule
+        id of the first FIPCO label; ``evidence`` lists the event ids of the first own event of each
         kind and of that label; ``evidence_text`` cites the steps' asset, stage, year and
         operator.
     """
     events = _events(pipeline, firms).filter(
         pl.col("stage").is_in(_LATE) & pl.col("operator_role").is_in(list(own_roles))
     )
+    if end is not None:
+        events = events.filter(pl.col("year") <= end)
     if exits is not None and exits.height:
         ended = first_exits(exits).rename({"actor_id": "firm"})
         events = (
@@ -304,6 +311,7 @@ def fipco_migration(
         .group_by("firm", maintain_order=True)
         .agg(
             pl.col("year").first().cast(pl.Int32).alias("fipco_year"),
+            pl.col("year").last().cast(pl.Int32).alias("last_fipco_year"),
             pl.col("value_chain_rule").first().alias("fipco_basis"),
             pl.col("value_chain_evidence").first().alias("_label_evidence"),
         )
@@ -321,5 +329,6 @@ def fipco_migration(
     ).list.unique(maintain_order=True)
     return out.with_columns(evidence.alias("evidence")).select(
         "firm", "first_own_phase3_year", "first_own_registration_year",
-        "first_own_marketed_year", "fipco_year", "fipco_basis", "evidence", "evidence_text",
+        "first_own_marketed_year", "fipco_year", "last_fipco_year", "fipco_basis", "evidence",
+        "evidence_text",
     ).sort("firm")  # fmt: skip

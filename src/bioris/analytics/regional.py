@@ -180,6 +180,7 @@ def tie_scope(
     firms: Collection[str] | None = None,
     regions: Collection[str] = (),
     home: Mapping[str, Collection[str]] | None = None,
+    firm_years: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """Local buzz or global pipelines: where each firm's (or region's) partners are.
 
@@ -213,6 +214,9 @@ def tie_scope(
     home : mapping, optional
         Declared region -> its countries (a cross-border region has several); a location
         that is a country is its own home.
+    firm_years : polars.DataFrame, optional
+        ``actor_id, year``: a firm's deals count only when signed in one of its years (the
+        study's panel years: not before its entry, not after its exit).
 
     Returns
     -------
@@ -239,6 +243,9 @@ def tie_scope(
     else:
         focal = dated.filter(pl.col("focal"))
     focal = focal.select("alliance_id", "year", pl.col("actor_id").alias("firm")).unique()
+    if firm_years is not None:
+        years = firm_years.select(pl.col("actor_id").alias("firm"), pl.col("year").cast(pl.Int32))
+        focal = focal.join(years, on=["firm", "year"], how="semi")
     if kinds is not None:
         chosen = actors.filter(pl.col("kind").is_in(list(kinds)))["actor_id"].implode()
         focal = focal.filter(pl.col("firm").is_in(chosen))

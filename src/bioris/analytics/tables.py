@@ -81,7 +81,8 @@ def actors_frame(actors: Iterable[Actor], study: StudyDefinition | None = None) 
             "country": study.country_of(a.region, a.country),
             "region": a.region,
             "location": study.location(a.region, study.country_of(a.region, a.country)),
-            "focal": study.place(a.region) in study.focal_regions,
+            "focal": study.place(a.region, study.country_of(a.region, a.country))
+            in study.focal_regions,
             "city": a.city,
             "founded": a.founded,
             "ipo_year": a.ipo_year,

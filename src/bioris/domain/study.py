@@ -44,6 +44,9 @@ DEFAULT_WINDOW_YEARS = 5
 REGION_PALETTE = ("#1F5AA6", "#D7263D", "#E8A600", "#2A9D8F", "#7B2CBF", "#8C564B")
 
 
+_EXACT = 1_000  # an exact code match scores above any prefix
+
+
 def _fold(text: str) -> str:
     return text.strip().casefold()
 
@@ -71,14 +74,21 @@ class Region:
 
     def matches(self, value: str) -> bool:
         """Whether an actor's ``region`` value places it here (case ignored)."""
+        return _fold(value) == _fold(self.name) or self.code_match(value) > 0
+
+    def code_match(self, value: str) -> int:
+        """How closely ``value`` matches one of the codes: 0 not at all, else the length of
+        the matching code, and more than any prefix for an exact match (so that ``DE21``
+        declared for Munich wins over ``DE2`` declared for Bavaria)."""
         key = _fold(value)
-        if key == _fold(self.name):
-            return True
+        best = 0
         for code in self.codes:
             folded = _fold(code)
-            if key == folded or ("-" not in folded and key.startswith(folded) and _NUTS.match(key)):
-                return True
-        return False
+            if key == folded:
+                return _EXACT
+            if "-" not in folded and key.startswith(folded) and _NUTS.match(key):
+                best = max(best, len(folded))
+        return best
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,22 +140,33 @@ class StudyDefinition:
         key = _fold(name)
         return next((r for r in self.regions if _fold(r.name) == key), None)
 
-    def place(self, region: str | None) -> str | None:
-        """The declared region an actor's ``region`` value places it in, else ``None``.
+    def place(self, region: str | None, country: str | None = None) -> str | None:
+        """The declared region an actor's ``region`` value (and ``country``) places it in,
+        else ``None``.
 
-        A name match wins over a code match; among code matches the first declared region.
+        A region's name wins over its codes; an exact code over a code's finer codes (NUTS),
+        the longest matching code over shorter ones, and among equals the first declared
+        region. An actor whose region matches nothing is placed by its ``country`` when a
+        region lists that country code among its codes (a region covering a whole country).
         """
-        if not region:
-            return None
-        for declared in self.regions:
-            if _fold(declared.name) == _fold(region):
-                return declared.name
-        return next((r.name for r in self.regions if r.matches(region)), None)
+        if region:
+            for declared in self.regions:
+                if _fold(declared.name) == _fold(region):
+                    return declared.name
+            found = self._best_code(region)
+            if found is not None:
+                return found
+        return self._best_code(country) if country else None
+
+    def _best_code(self, value: str) -> str | None:
+        scored = [(r.code_match(value), -i, r.name) for i, r in enumerate(self.regions)]
+        best = max(scored, default=(0, 0, None))
+        return best[2] if best[0] > 0 else None
 
     def location(self, region: str | None, country: str | None) -> str:
         """Where an actor is for every comparison: its declared region, else its country,
         else ``unknown``."""
-        return self.place(region) or (country.upper() if country else UNKNOWN)
+        return self.place(region, country) or (country.upper() if country else UNKNOWN)
 
     def country_of(self, region: str | None, country: str | None) -> str | None:
         """The actor's country: its own, else the country of an ISO 3166-2 ``region`` code
@@ -155,7 +176,7 @@ class StudyDefinition:
             return country.upper()
         if region and subdivision_country(region):
             return subdivision_country(region)
-        placed = self.region(self.place(region) or "")
+        placed = self.region(self.place(region) or "")  # by its region: no country to go by
         if placed is not None and len(placed.countries) == 1:
             return placed.countries[0]
         return None

@@ -20,6 +20,7 @@ from bioris.domain import (
     split_list,
 )
 from bioris.domain.canonical import MONEY_FIELDS
+from bioris.domain.geography import country_problem, is_country_code
 from bioris.ingest.cells import FOUNDING_EARLIEST, Cells
 from bioris.ingest.raw_actors import provenance_of
 
@@ -41,8 +42,8 @@ def parse_actor(cells: Cells) -> Actor | None:
     name = cells.required("name")
     kind = cells.member("kind", ActorKind)
     country = cells.text("country")
-    if country is not None and (len(country) != 2 or not country.isalpha()):
-        cells.error("country", f"{country!r} is not an ISO 3166 alpha-2 code")
+    if country is not None and not is_country_code(country):
+        cells.error("country", country_problem(country))
     # "bioregion" is the column's name in exports of bioris before 0.2
     region = cells.text("region") or cells.text("bioregion")
     founded, ipo_year = cells.year("founded", earliest=FOUNDING_EARLIEST), cells.year("ipo_year")

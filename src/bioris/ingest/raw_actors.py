@@ -11,7 +11,7 @@ from bioris.domain import (
     slugify,
     split_list,
 )
-from bioris.domain.geography import is_country_code, subdivision_country
+from bioris.domain.geography import country_problem, is_country_code, subdivision_country
 from bioris.ingest.cells import FOUNDING_EARLIEST, Cells
 
 __all__ = ["parse_location", "parse_raw_actor", "provenance_of"]
@@ -36,11 +36,14 @@ def parse_location(
     value = cells.text("region")
     country = cells.text("country")
     if country is not None and not is_country_code(country):
-        cells.error("country", f"{country!r} is not an ISO 3166-1 alpha-2 code")
+        cells.error("country", country_problem(country))
         return None, None
     country = country.upper() if country else None
     if value is None:
         return country, None
+    if len(value) == 2 and value.isalpha() and not is_country_code(value):
+        cells.error("region", country_problem(value))
+        return None, None
     implied = value.upper() if is_country_code(value) else subdivision_country(value)
     if implied and country and implied != country:
         cells.error("region", f"{value!r} is in {implied}, but the row's country is {country}")

@@ -115,7 +115,10 @@ def read_table(path: str | Path, *, encoding: str | None = None, sheet: str | No
         raise _file_error(name, "is not an XLSX workbook (it lacks the zip signature)")
     if suffix != ".csv":
         kind = suffix or "(no extension)"
-        raise BiorisError(f"{name}: unsupported file type {kind}; bioris reads .csv and .xlsx")
+        hint = " (a study file: load it with `bioris study load`)" if kind == ".toml" else ""
+        raise BiorisError(
+            f"{name}: unsupported file type {kind}; bioris reads .csv and .xlsx{hint}"
+        )
     return _read_csv(file, name, size, head, encoding)
 
 

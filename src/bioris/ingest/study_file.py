@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from bioris.domain import ActorKind, DealType
-from bioris.domain.geography import is_country_code
+from bioris.domain.geography import country_problem, is_country_code
 from bioris.domain.study import (
     ALLIANCE_LAYER,
     DEFAULT_LAYERS,
@@ -34,7 +34,8 @@ _REGION_KEYS = {"name", "country", "codes", "colour", "focal"}
 _PANEL_KEYS = {"kinds", "regions", "categories", "exclude_categories", "include", "exclude"}
 _COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 _LAYER_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
-_CODE = re.compile(r"^[A-Za-z]{2}(-[A-Za-z0-9]{1,3}|[A-Za-z0-9]{1,3})$")
+# a country (NUTS 0: the whole country), an ISO 3166-2 code, or a NUTS 1-3 code
+_CODE = re.compile(r"^[A-Za-z]{2}(-[A-Za-z0-9]{1,3}|[A-Za-z0-9]{1,3})?$")
 _YEARS = (1900, 2100)
 _KEY_LINE = re.compile(r"^\s*(?P<key>[A-Za-z0-9_\-\"']+)\s*=")
 _HEADER = re.compile(r"^\s*(?P<open>\[\[?)\s*(?P<name>[A-Za-z0-9_.\-]+)\s*\]\]?")
@@ -99,6 +100,10 @@ def parse_study(
         raise ValidationError(checker.errors, outcome=_NOTHING_STORED)
     assert study is not None
     return study
+
+
+def _vocabulary_key(text: str) -> str:
+    return text.strip().casefold().replace("-", "_").replace(" ", "_")
 
 
 def _decode_position(message: str) -> tuple[int, int]:
@@ -201,10 +206,20 @@ class _Checker:
             if key not in known:
                 self.error((*where, key), f"unknown key {key!r}; known: {', '.join(sorted(known))}")
 
-    def _choices(self, values: tuple[str, ...], allowed: Collection[str], where: Where) -> None:
+    def _choices(
+        self, values: tuple[str, ...], allowed: Collection[str], where: Where
+    ) -> tuple[str, ...]:
+        """The allowed value each of ``values`` names (case, ``-`` and spaces ignored, as the
+        CLI's options are read); an error for each that names none."""
+        by_key = {_vocabulary_key(a): a for a in allowed}
+        found = []
         for value in values:
-            if value not in allowed:
+            canonical = by_key.get(_vocabulary_key(value))
+            if canonical is None:
                 self.error(where, f"{value!r} is not one of: {', '.join(sorted(allowed))}")
+            else:
+                found.append(canonical)
+        return tuple(found)
 
     # -- the file ----------------------------------------------------------------------------
 
@@ -218,7 +233,16 @@ class _Checker:
         panel = self._panel(data.get("panel", {}))
         layers = self._layers(data.get("layers"))
         network = self._texts(data.get("network_layers", [ALLIANCE_LAYER]), ("network_layers",))
-        self._choices(network, [n for n, _ in layers], ("network_layers",))
+        declared = [n for n, _ in layers]
+        if "network_layers" not in data and ALLIANCE_LAYER not in declared:
+            self.error(
+                ("layers",),
+                f"network_layers defaults to [{ALLIANCE_LAYER!r}], which [layers] does not "
+                f"declare: name the network's layers with network_layers (one of "
+                f"{', '.join(declared)})",
+            )
+        else:
+            network = self._choices(network, declared, ("network_layers",))
         if not network and "network_layers" in data:
             self.error(("network_layers",), "network_layers must name at least one layer")
         if self.errors or name is None:
@@ -280,11 +304,14 @@ class _Checker:
             self.error((*where, "country"), "country is required (ISO 3166-1 alpha-2, or a list)")
         for country in countries:
             if not is_country_code(country):
-                self.error((*where, "country"), f"{country!r} is not an ISO 3166-1 alpha-2 code")
+                self.error((*where, "country"), country_problem(country))
         codes = self._texts(table.get("codes"), (*where, "codes"))
         for code in codes:
-            if not _CODE.match(code):
-                self.error((*where, "codes"), f"{code!r} is not an ISO 3166-2 or NUTS code")
+            if len(code) == 2 and not is_country_code(code):
+                self.error((*where, "codes"), country_problem(code))
+            elif not _CODE.match(code):
+                message = f"{code!r} is not an ISO 3166-1/3166-2 or NUTS code"
+                self.error((*where, "codes"), message)
         colour = self._text(table.get("colour"), (*where, "colour"))
         if colour is not None and not _COLOUR.match(colour):
             self.error((*where, "colour"), f"colour must be #RRGGBB, not {colour!r}")
@@ -301,19 +328,22 @@ class _Checker:
             self.error(where, "panel must be a table")
             return Panel()
         self._unknown_keys(table, _PANEL_KEYS, where)
-        kinds = self._texts(table.get("kinds", [ActorKind.NBF.value]), (*where, "kinds"))
-        self._choices(kinds, [k.value for k in ActorKind], (*where, "kinds"))
-        if not kinds:
+        given = self._texts(table.get("kinds", [ActorKind.NBF.value]), (*where, "kinds"))
+        kinds = self._choices(given, [k.value for k in ActorKind], (*where, "kinds"))
+        if not given:
             self.error((*where, "kinds"), "kinds must name at least one actor kind")
         chosen = None
         if "regions" in table:
             chosen = self._texts(table["regions"], (*where, "regions"))
-            self._choices(chosen, dict.fromkeys(self.declared), (*where, "regions"))
+            chosen = self._choices(chosen, dict.fromkeys(self.declared), (*where, "regions"))
+            if not table["regions"]:
+                message = "panel.regions is empty: name regions, or leave it out for the focal ones"
+                self.error((*where, "regions"), message)
         cats = self._texts(table.get("categories"), (*where, "categories"))
         excluded = self._texts(table.get("exclude_categories"), (*where, "exclude_categories"))
         if self.categories:
-            self._choices(cats, self.categories, (*where, "categories"))
-            self._choices(excluded, self.categories, (*where, "exclude_categories"))
+            cats = self._choices(cats, self.categories, (*where, "categories"))
+            excluded = self._choices(excluded, self.categories, (*where, "exclude_categories"))
         include = self._names(table.get("include"), (*where, "include"))
         exclude = self._names(table.get("exclude"), (*where, "exclude"))
         both = {n.casefold() for n in include} & {n.casefold() for n in exclude}
@@ -344,8 +374,7 @@ class _Checker:
             key = (*where, name)
             if not _LAYER_NAME.match(name):
                 self.error(key, f"layer name {name!r} must be lower-case letters, digits, _")
-            deal_types = self._texts(types, key)
-            self._choices(deal_types, allowed, key)
+            deal_types = self._choices(self._texts(types, key), allowed, key)
             for deal_type in deal_types:
                 if deal_type in owner:
                     self.error(key, f"{deal_type!r} is in layers {owner[deal_type]!r} and {name!r}")

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import polars as pl
 
 from bioris import settings
-from bioris.analytics import NetworkInputs, network_inputs
+from bioris.analytics import BetweennessSampling, NetworkInputs, network_inputs
 from bioris.analytics.genealogy import actor_lifespans
 from bioris.analytics.panel import panel_members, panel_years
 from bioris.analytics.specialisation import classify_subsectors, validate_taxonomy
@@ -34,7 +34,12 @@ from bioris.store import Store
 
 # the capabilities' modules take a Study and import this module only to type it
 from bioris.study import firms, network, profile, records, regions
-from bioris.study.vocabulary import check_choice, check_choices
+from bioris.study.vocabulary import (
+    VocabularyError,
+    check_choice,
+    check_choices,
+    check_deal_type,
+)
 from bioris.workspace import open_user_store
 
 if TYPE_CHECKING:
@@ -138,18 +143,43 @@ class Study:
         Raises :class:`~bioris.errors.ValidationError` with every problem located as
         ``FILE:LINE:COLUMN``.
         """
-        index = NameIndex.build(self._store.actors(), self._store.lineage(), missing_hint="")
+        actors = self._store.actors()
+        index = NameIndex.build(actors, self._store.lineage(), missing_hint="")
 
         def check_name(name: str) -> str | None:
             match = index.resolve(name)
             return None if match.actor_id else (match.problem or f"no actor named {name!r}")
 
+        # a study may be loaded before the data: its names are then checked by panel_notes
+        checker = check_name if actors else None
         categories = self.taxonomy["category"].to_list()
-        definition, text = load_study_file(path, categories=categories, check_name=check_name)
+        definition, text = load_study_file(path, categories=categories, check_name=checker)
         with self._store.transaction():
             self._store.set_study(json.dumps(definition.to_dict(), ensure_ascii=False), text)
         self._forget()
         return definition
+
+    def panel_notes(self) -> list[str]:
+        """What a user should know about the study on these data, though nothing is wrong
+        with the file: panel names that name no actor (yet), focal regions where no actor is
+        placed, an empty panel."""
+        notes = []
+        panel = self.definition.panel
+        for key, names in (("include", panel.include), ("exclude", panel.exclude)):
+            for name in names:
+                match = self.name_index.resolve(name)
+                if match.actor_id is None:
+                    notes.append(f"panel.{key}: {match.problem or name}")
+        placed = set(self.actors["location"])
+        empty = [r for r in self.definition.focal_regions if r not in placed]
+        if empty and self.dataset.actors:
+            notes.append(
+                f"no actor is placed in the focal region(s) {', '.join(empty)}: check their "
+                "codes and the actors' region and country columns"
+            )
+        if not self.panel and self.dataset.actors:
+            notes.append("the panel is empty: check [panel] (kinds, regions, categories)")
+        return notes
 
     def load_bundled_definition(self) -> StudyDefinition:
         """Store the bundled dataset's study file (``bioris init`` does)."""
@@ -199,7 +229,12 @@ class Study:
     @cached_property
     def panel(self) -> tuple[str, ...]:
         """Ids of the study's panel firms (every "NBF" figure counts these)."""
-        return panel_members(self.dataset.actors, self.definition, self.classified)
+        return panel_members(
+            self.dataset.actors,
+            self.definition,
+            self.classified,
+            resolve=lambda name: self.name_index.resolve(name).actor_id,
+        )
 
     @cached_property
     def inputs(self) -> NetworkInputs:
@@ -278,6 +313,13 @@ class Study:
         return self.data_years
 
     @property
+    def betweenness_sampling(self) -> BetweennessSampling:
+        """How rankings and profiles compute betweenness: exact on yearly networks of at most
+        ``ranking_betweenness_sources`` actors, estimated from that many sampled sources on
+        larger ones (Brandes & Pich 2007)."""
+        return BetweennessSampling(int(settings.get("ranking_betweenness_sources")), seed=0)
+
+    @property
     def window(self) -> int:
         """Years an alliance stays active after signing (signing year included)."""
         return self.definition.window
@@ -305,7 +347,11 @@ class Study:
         return found
 
     def check_region(self, value: str, option: str = "--region") -> str:
-        """The canonical name of a declared region, location or country code."""
+        """The canonical name of a declared region (by its name or one of its codes), a
+        location or a country code."""
+        placed = self.definition.place(value.strip())
+        if placed is not None:
+            return placed
         allowed = list(dict.fromkeys(self.locations.values()))
         return check_choice(option, value, allowed)
 
@@ -318,6 +364,35 @@ class Study:
         if layers is None:
             return self.definition.deal_types()
         return self.definition.deal_types(self.check_layers(layers))
+
+    def tie_layers(
+        self,
+        layers: Iterable[str] | None = None,
+        deal_types: Iterable[str] | None = None,
+        *,
+        option: str = "--deal-type",
+    ) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The layers and deal types a network is built from, by one rule for the CLI, the
+        API and the report: ``layers`` (the study's network layers by default) and all their
+        deal types, or only ``deal_types`` of them. Deal types asked for without layers select
+        their own layers (asking for acquisitions shows acquisitions); a deal type outside the
+        layers asked for is an error, never an empty network."""
+        types = tuple(dict.fromkeys(check_deal_type(t, option) for t in deal_types or ()))
+        chosen = self.check_layers(layers) if layers else ()
+        if not chosen and types:
+            owners = {self.definition.layer_of(t) for t in types}
+            lost = [t for t in types if self.definition.layer_of(t) is None]
+            if lost:
+                raise VocabularyError(option, lost[0], self.definition.deal_types(
+                    self.definition.layer_names))  # fmt: skip
+            chosen = tuple(n for n in self.definition.layer_names if n in owners)
+        chosen = chosen or self.definition.network_layers
+        allowed = self.definition.deal_types(chosen)
+        outside = [t for t in types if t not in allowed]
+        if outside:
+            raise VocabularyError(f"{option} (of the layers {' + '.join(chosen)})", outside[0],
+                                  allowed)  # fmt: skip
+        return chosen, types or allowed
 
     def ids_in(self, region: str) -> tuple[str, ...]:
         """Ids of the actors located in ``region`` (a declared region or a country code):

@@ -54,4 +54,5 @@ def fipco_migration(
     """The panel's own late-stage steps and the year each became FIPCO, read off the same
     labels as :func:`business_models` (:func:`~bioris.analytics.pipeline.fipco_migration`)."""
     labels = business_models(study, start, end, layers=layers)
-    return migration(study.pipeline, labels, firms=study.panel, exits=study.inputs.exits)
+    last = study.span(start, end)[1]
+    return migration(study.pipeline, labels, firms=study.panel, exits=study.inputs.exits, end=last)

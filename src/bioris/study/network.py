@@ -68,7 +68,8 @@ def ties(
     layers : iterable of str, optional
         Layers of the study (``alliance`` by default; ``financing``, ``ma`` ...).
     deal_types : iterable of str, optional
-        Keep only these deal types of those layers.
+        Keep only these deal types of those layers; without ``layers``, their own layers
+        (:meth:`~bioris.study.Study.tie_layers`).
     rollup : bool
         Count subsidiaries as their parent of the year, and the ties of an acquired actor
         as its acquirer's from the acquisition on (else they end at its exit).
@@ -79,9 +80,7 @@ def ties(
         :func:`~bioris.analytics.tie_table` output.
     """
     first, last = study.span(start, end)
-    types = set(study.deal_types(layers))
-    if deal_types is not None:
-        types &= set(deal_types)
+    _, types = study.tie_layers(layers, deal_types)
     policy = TiePolicy("fixed", window or study.window)
     return study.inputs.ties(first, last, policy=policy, rollup=rollup, deal_types=sorted(types))
 
@@ -161,19 +160,25 @@ def ranking(
     """
     first, last = study.span(start, end)
     lifetime = window or study.window
-    table = ties(study, first, last, window=lifetime, layers=layers)
-    ranks = centrality(table, measures=_RANK_MEASURES, betweenness_sampling=sampling)
-    types = study.deal_types(layers)
-    deals = study.inputs.alliances.filter(pl.col("deal_type").is_in(list(types)))
-    profile = partner_profile(
-        deals, study.inputs.parties, list(firms if firms is not None else study.panel),
-        start=first, end=last, policy=TiePolicy("fixed", lifetime),
-        big_pharma=study.inputs.big_pharma, parents=study.inputs.parents, centrality=ranks,
-        exits=study.inputs.exits,
-    )  # fmt: skip
-    ranked = preferred_partner_ranking(profile, top=None)
-    names = study.actors.select(pl.col("actor_id").alias("actor"), "name", "location")
-    return ranked.join(names, on="actor", how="left").sort("year", "rank", "actor")
+    chosen, types = study.tie_layers(layers)
+    members = tuple(sorted(firms if firms is not None else study.panel))
+    sampling = sampling or study.betweenness_sampling
+
+    def compute() -> pl.DataFrame:
+        table = ties(study, first, last, window=lifetime, layers=chosen)
+        ranks = centrality(table, measures=_RANK_MEASURES, betweenness_sampling=sampling)
+        deals = study.inputs.alliances.filter(pl.col("deal_type").is_in(list(types)))
+        profile = partner_profile(
+            deals, study.inputs.parties, list(members), start=first, end=last,
+            policy=TiePolicy("fixed", lifetime), big_pharma=study.inputs.big_pharma,
+            parents=study.inputs.parents, centrality=ranks, exits=study.inputs.exits,
+        )  # fmt: skip
+        ranked = preferred_partner_ranking(profile, top=None)
+        names = study.actors.select(pl.col("actor_id").alias("actor"), "name", "location")
+        return ranked.join(names, on="actor", how="left").sort("year", "rank", "actor")
+
+    key = ("ranking", first, last, lifetime, chosen, members, sampling)
+    return study.cached(key, compute)
 
 
 def preferred_partners(
@@ -215,17 +220,21 @@ class Sensitivity:
     agreement: pl.DataFrame
 
 
-def _scenarios(study: Study, lifetimes: Sequence[int]) -> list[tuple[str, int, tuple[str, ...]]]:
-    base = tuple(study.definition.network_layers)
+def _scenarios(
+    study: Study, base: tuple[str, ...], lifetimes: Sequence[int]
+) -> list[tuple[str, int, tuple[str, ...]]]:
     with_financing = base
     if _FINANCING in study.definition.layer_names and _FINANCING not in base:
         with_financing = (*base, _FINANCING)
     out = []
     for layers in dict.fromkeys((base, with_financing)):
         for lifetime in lifetimes:
-            label = f"{lifetime}-year ties, {' + '.join(layers)}"
-            out.append((label, lifetime, layers))
+            out.append((_label(lifetime, layers), lifetime, layers))
     return out
+
+
+def _label(lifetime: int, layers: tuple[str, ...]) -> str:
+    return f"{lifetime}-year ties, {' + '.join(layers)}"
 
 
 def partner_sensitivity(
@@ -234,36 +243,46 @@ def partner_sensitivity(
     *,
     top: int = 10,
     lifetimes: Sequence[int] = SENSITIVITY_LIFETIMES,
+    window: int | None = None,
+    layers: Iterable[str] | None = None,
+    region: str | None = None,
 ) -> Sensitivity:
     """How the ranking of ``year`` changes with the tie lifetime (3, 5 and 7 years) and with
-    financing ties (equity rounds) added to the alliance layer.
+    financing ties (equity rounds) added to the ranking's layers.
 
-    The baseline is the study's own window and network layers. Kendall's tau-b (Kendall
-    1938, with ties as in Knight 1966's algorithm, ``scipy.stats.kendalltau``) compares the
-    ranks of every panel firm ranked under either scenario; 1 is the same order.
+    The baseline is the ranking asked for: ``window`` (the study's by default), ``layers``
+    (the study's network layers) and, with ``region``, the panel firms there ranked among
+    themselves (as :func:`preferred_partners`). Kendall's tau-b (Kendall 1938,
+    ``scipy.stats.kendalltau``) compares the ranks of every firm ranked under either
+    scenario (a firm missing from one ranks last there); 1 is the same order. Each ranking is
+    computed once and kept (:meth:`~bioris.study.Study.cached`).
 
     References
     ----------
     Kendall, M. G. (1938). A new measure of rank correlation. Biometrika 30(1-2), 81-93.
     """
     year = study.period[1] if year is None else year
-    lifetimes = tuple(dict.fromkeys((*lifetimes, study.window)))
+    lifetime = window or study.window
+    base, _ = study.tie_layers(layers)
+    firms = list(study.panel)
+    if region:
+        local = set(study.ids_in(region))
+        firms = [f for f in firms if f in local]
     frames = []
-    for label, lifetime, layers in _scenarios(study, sorted(lifetimes)):
-        ranked = ranking(study, year, year, window=lifetime, layers=layers)
+    for label, years, chosen in _scenarios(study, base, sorted({*lifetimes, lifetime})):
+        ranked = ranking(study, year, year, window=years, layers=chosen, firms=firms)
         frames.append(
             ranked.select(
                 pl.lit(label).alias("scenario"),
-                pl.lit(lifetime).alias("lifetime_years"),
-                pl.lit(" + ".join(layers)).alias("layers"),
+                pl.lit(years).alias("lifetime_years"),
+                pl.lit(" + ".join(chosen)).alias("layers"),
                 "rank",
                 "actor",
                 "name",
             )
         )
     allranks = pl.concat(frames)
-    base_layers = " + ".join(study.definition.network_layers)
-    baseline = f"{study.window}-year ties, {base_layers}"
+    baseline = _label(lifetime, base)
     agreement = _agreement(allranks, baseline, top)
     shown = allranks.filter(pl.col("rank") <= top).sort("scenario", "rank", "actor")
     return Sensitivity(year, baseline, shown, agreement)

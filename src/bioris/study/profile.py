@@ -87,7 +87,7 @@ def firm_profile(
         study.inputs.alliances, study.inputs.parties, firms=firms,
         success_rates=study.success_rates, start=first, end=last,
     )  # fmt: skip
-    position = _position(ties(study, first, last, window=window), firm)
+    position = _position(ties(study, first, last, window=window), firm, study)
     for extra in (stages, money, biobucks, position):
         keep = [c for c in extra.columns if c not in years.columns or c in ("firm", "year")]
         years = years.join(extra.select(keep), on=["firm", "year"], how="full", coalesce=True)
@@ -105,12 +105,20 @@ def firm_profile(
         pipeline=study.pipeline.filter(pl.col("firm") == firm).sort("date", "asset"),
         years=years.sort("year"),
         transitions=business_model_transitions(labels).sort("year", "dimension"),
-        fipco=fipco_migration(study.pipeline, labels, firms=firms, exits=exits),
+        fipco=fipco_migration(study.pipeline, labels, firms=firms, exits=exits, end=last),
     )
 
 
-def _position(table: pl.DataFrame, firm: str) -> pl.DataFrame:
-    measures = centrality(table, measures=("degree", "betweenness", "eigenvector"))
+def _position(table: pl.DataFrame, firm: str, study: Study) -> pl.DataFrame:
+    """The firm's degree, betweenness (and rank) and eigenvector in the years it is tied;
+    betweenness as the rankings compute it (:attr:`Study.betweenness_sampling`)."""
+    tied = table.filter((pl.col("source") == firm) | (pl.col("target") == firm))["year"]
+    table = table.filter(pl.col("year").is_in(tied.unique().implode()))
+    measures = centrality(
+        table,
+        measures=("degree", "betweenness", "eigenvector"),
+        betweenness_sampling=study.betweenness_sampling,
+    )
     ranked = measures.with_columns(
         pl.col("betweenness").rank("min", descending=True).over("year").alias("betweenness_rank")
     )

@@ -46,11 +46,8 @@ def actor_list(
         frame = frame.filter(pl.col("actor_id").is_in(list(study.ids_in(region))))
     if panel:
         frame = frame.filter(pl.col("in_panel"))
-    extra = {
-        a.actor_id: actor_row(a)
-        for a in study.dataset.actors
-        if a.actor_id in set(frame["actor_id"])
-    }
+    chosen = set(frame["actor_id"])
+    extra = {a.actor_id: actor_row(a) for a in study.dataset.actors if a.actor_id in chosen}
     rest = ("aliases", "origin", "subsectors", "exit", "source_urls", "confidence")
     more = pl.DataFrame(
         [{"actor_id": i, **{c: extra[i][c] for c in rest}} for i in frame["actor_id"]],
@@ -75,6 +72,8 @@ def alliances(
     and ``layers`` the study's layers (every deal when not given), all checked.
     """
     types = study.deal_types(layers) if layers is not None else None
+    if year_from is not None and year_to is not None and year_from > year_to:
+        raise BiorisError(f"the period {year_from}-{year_to} is empty (--from is after --to)")
     flt = AllianceFilter(
         actor=study.resolve_actor(actor) if actor else None,
         partner=study.resolve_actor(partner) if partner else None,

@@ -66,7 +66,7 @@ def region_summary(study: Study, start: int | None = None, end: int | None = Non
         start=first,
         end=last,
         actors=_active(counts, regions, last),
-        specialisation=_specialisation(study, regions),
+        specialisation=_specialisation(study, regions, first, last),
         scope=pooled_scope(study, first, last),
         links=_links(region_network(ties, parties, actors, start=first, end=last)),
         infrastructure=infrastructure(
@@ -89,8 +89,11 @@ def _active(counts: pl.DataFrame, regions: tuple[str, ...], year: int) -> pl.Dat
     return pl.DataFrame(rows, schema=schema)
 
 
-def _specialisation(study: Study, regions: tuple[str, ...]) -> pl.DataFrame:
-    lq = specialisation(study.actors, study.classified, firms=study.panel, reference="panel")
+def _specialisation(study: Study, regions: tuple[str, ...], start: int, end: int) -> pl.DataFrame:
+    """Location quotients of the panel firms in the panel during ``start..end`` (a firm
+    founded after the period, or gone before it, does not count)."""
+    active = study.panel_years(start, end)["actor_id"].unique().to_list()
+    lq = specialisation(study.actors, study.classified, firms=active, reference="panel")
     return lq.filter(pl.col("region").is_in(list(regions))).sort(
         "region", "lq", descending=[False, True]
     )
@@ -98,8 +101,9 @@ def _specialisation(study: Study, regions: tuple[str, ...]) -> pl.DataFrame:
 
 def pooled_scope(study: Study, start: int, end: int) -> pl.DataFrame:
     """Per compared region, the panel's partner ties over the period, in the deals of the
-    study's network layers: ``location, alliances, ties`` (placed partner ties),
-    ``unknown_ties``, the count of each scope and its share.
+    study's network layers signed in the firms' panel years (not after an exit): ``location,
+    alliances, ties`` (placed partner ties), ``unknown_ties``, the count of each scope and its
+    share.
 
     Counts are pooled first and divided once (a share of the period's ties, not a sum of
     yearly shares)."""
@@ -107,7 +111,7 @@ def pooled_scope(study: Study, start: int, end: int) -> pl.DataFrame:
     yearly = tie_scope(
         network_deals(study), study.inputs.parties, study.actors, by="region", start=start,
         end=end, firms=study.panel, regions=[r.name for r in study.definition.regions],
-        home=home,
+        home=home, firm_years=study.panel_years(start, end),
     )  # fmt: skip
     regions = list(study.compared_regions())
     counts = yearly.filter(pl.col("location").is_in(regions)).with_columns(

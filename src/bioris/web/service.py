@@ -31,7 +31,12 @@ from bioris.errors import BiorisError, NotFound, ResolutionError
 from bioris.export.canonical import neutralise
 from bioris.store import AllianceFilter, Store, open_store
 from bioris.study import Study
-from bioris.study.vocabulary import check_deal_type, check_kind, check_stage
+from bioris.study.vocabulary import (
+    VocabularyError,
+    check_deal_type,
+    check_kind,
+    check_stage,
+)
 from bioris.web.analyses import BUSINESS_MODEL_LABELS, Analyses
 from bioris.web.config import WebSettings
 from bioris.web.deal_bodies import DealBodies, with_raw_list
@@ -382,12 +387,13 @@ class ExplorerService:
         type's ties (asking for acquisitions shows them); with ``layers``, only if one of
         them holds it."""
         deal_type = self.deal_type(deal_type)
-        chosen = list(layers or ())
-        if deal_type and not chosen:
-            own = self.study.definition.layer_of(deal_type)
-            checked = (own,) if own else self.network.base.layers
-        else:
-            checked = self.layers(chosen)
+        chosen = self.layers(list(layers or ())) if layers else None
+        try:
+            checked, _ = self.study.tie_layers(
+                chosen, [deal_type] if deal_type else None, option="deal_type"
+            )
+        except VocabularyError as exc:
+            raise ParameterError("deal_type", str(exc).split(": ", 1)[1]) from None
         return Focus(checked, self.region(region), self.kind(kind), deal_type)
 
     def network_body(self, year: int, window: int, focus: Focus) -> JsonBody:

@@ -112,12 +112,20 @@ def _typology_blocks(ctx: ReportContext, labels: pl.DataFrame, names: dict[str, 
         for label, n in sorted(counts.rows(), key=lambda r: (label_rank(r[0]), r[0]))
     )
     firms = labels["firm"].n_unique()
+    active = ctx.study.panel_years(end, end)["actor_id"]
+    unrecorded = active.filter(~active.is_in(labels.filter(pl.col("year") == end)["firm"]))
+    silent = (
+        f", and {plural(unrecorded.len(), 'panel firm')} in the panel that year with no deal or "
+        f"pipeline record yet ({', '.join(sorted(names.get(f, f) for f in unrecorded))})"
+        if unrecorded.len()
+        else ""
+    )
     blocks: list = [
         Text(
             f"{plural(firms, 'panel firm has', 'panel firms have')} deals or pipeline records "
             f"in the period; {seen} of them {'shows' if seen == 1 else 'show'} a value-chain "
             f"model in at least one year. Value-chain labels in {end} (firms still "
-            f"independent): {at_end or 'none'}. " + note
+            f"independent, {active.len()} in the panel): {at_end or 'none'}{silent}. " + note
         )
     ]
     blocks.append(

@@ -79,6 +79,7 @@ def _fipco_blocks(ctx: ReportContext, firms: list[str], names: dict[str, str]) -
             pl.col("first_own_registration_year").alias("own_registration"),
             pl.col("first_own_marketed_year").alias("own_marketed"),
             "fipco_year",
+            "last_fipco_year",
             pl.col("fipco_basis").alias("basis"),
             "exit_year",
             pl.col("evidence_text").alias("evidence"),
@@ -86,9 +87,17 @@ def _fipco_blocks(ctx: ReportContext, firms: list[str], names: dict[str, str]) -
         .sort("fipco_year", "name", nulls_last=True)
     )
     reached = table.filter(pl.col("fipco_year").is_not_null())
+    until = pl.min_horizontal(pl.col("exit_year").fill_null(end), pl.lit(end))
+    reached = reached.with_columns(until.alias("_until"))
     became = ", ".join(
-        f"{name} in {year}" for name, year in reached.select("name", "fipco_year").rows()
+        f"{name} in {first}" + ("" if last >= stop else f" (label lost after {last})")
+        for name, first, last, stop in reached.select(
+            "name", "fipco_year", "last_fipco_year", "_until"
+        ).rows()
     )
+    still = reached.filter(
+        (pl.col("last_fipco_year") >= end) & pl.col("exit_year").is_null()
+    ).height
     partial = [
         name if exited is None else f"{name} (exited {exited})"
         for name, exited in table.filter(pl.col("fipco_year").is_null())
@@ -101,7 +110,8 @@ def _fipco_blocks(ctx: ReportContext, firms: list[str], names: dict[str, str]) -
             f"development or sales themselves, and {reached.height} of them became FIPCO in "
             f"the period by the rule below, read off the same value-chain labels as above "
             "(so a firm is FIPCO here exactly when its label says so, and never after its "
-            "exit)"
+            f"exit); {still} still held the label in {end}, a firm losing it when it no "
+            "longer markets a product of its own"
             + (f": {became}." if became else ".")
             + (
                 f" Own late-stage work without FIPCO status: {', '.join(partial)}."
@@ -109,8 +119,7 @@ def _fipco_blocks(ctx: ReportContext, firms: list[str], names: dict[str, str]) -
                 else ""
             )
             + " The table gives the dated evidence of each step (asset, stage, year, "
-            "operator, event id); own steps after the period, or after a firm's exit year "
-            "(then run as a subsidiary), are shown for completeness. "
+            "operator, event id) within the period, up to each firm's exit. "
             f"Rule: {FIPCO_RULE}"
         )
     ]

@@ -395,9 +395,13 @@ def _stage_sentences(facts: _Facts, firm: str) -> list[str]:
     if facts.fipco is not None:
         row = facts.fipco.filter(pl.col("firm") == firm)
         if row.height and row["fipco_year"][0] is not None:
+            first, last = row["fipco_year"][0], row["last_fipco_year"][0]
+            exits = facts.ctx.exits.filter(pl.col("actor_id") == firm)["exit_year"]
+            until = min([facts.ctx.options.end_year, *exits.drop_nulls().to_list()])
+            lost = "" if last >= until else f", and lost the label after {last}"
             out.append(
-                f"By the FIPCO rule it became fully integrated in {row['fipco_year'][0]} "
-                f"({row['fipco_basis'][0]})."
+                f"By the FIPCO rule it became fully integrated in {first} "
+                f"({row['fipco_basis'][0]}){lost}."
             )
     return out
 

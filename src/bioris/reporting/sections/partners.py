@@ -273,7 +273,7 @@ def _stability_blocks(ctx: ReportContext) -> list:
     """The top of the last year's ranking under other tie lifetimes and with financing ties,
     with Kendall's tau-b against the study's own ranking."""
     opts = ctx.options
-    result = ctx.study.partner_sensitivity(opts.end_year, top=opts.top)
+    result = ctx.study.partner_sensitivity(opts.end_year, top=opts.top, window=opts.window_years)
     if result.rankings.is_empty():
         return [Text(f"No panel firm is ranked in {opts.end_year}: no stability to show.")]
     wide = stability_table(result)
