@@ -29,6 +29,7 @@ from bioris.domain import (
     Stage,
     Terms,
 )
+from bioris.domain.geography import ISO_COUNTRIES
 from bioris.errors import BiorisError, ValidationError
 from bioris.export import export_dataset
 from bioris.ingest.importer import import_files
@@ -190,7 +191,7 @@ def actors(draw: st.DrawFn) -> tuple[Actor, ...]:
             actor_id,
             draw(TEXT),
             draw(st.sampled_from(ActorKind)),
-            draw(st.none() | st.from_regex(r"[A-Z]{2}", fullmatch=True)),
+            draw(st.none() | st.sampled_from(sorted(ISO_COUNTRIES))),
             draw(st.none() | st.sampled_from(["Flanders", "Wallonia", "DK-84", "Medicon Valley"])),
             draw(OPTIONAL),
             draw(st.none() | YEAR),
