@@ -113,7 +113,9 @@ def _typology_blocks(ctx: ReportContext, labels: pl.DataFrame, names: dict[str, 
     )
     firms = labels["firm"].n_unique()
     active = ctx.study.panel_years(end, end)["actor_id"]
-    unrecorded = active.filter(~active.is_in(labels.filter(pl.col("year") == end)["firm"]))
+    unrecorded = active.filter(
+        ~active.is_in(labels.filter(pl.col("year") == end)["firm"].implode())
+    )
     silent = (
         f", and {plural(unrecorded.len(), 'panel firm')} in the panel that year with no deal or "
         f"pipeline record yet ({', '.join(sorted(names.get(f, f) for f in unrecorded))})"
