@@ -31,10 +31,11 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.synthetic import generate, write_canonical
+from benchmarks.synthetic import generate, write_canonical, write_study
 
 from bioris.ingest.importer import import_files
-from bioris.store import open_store
+from bioris.store import SCHEMA_VERSION, open_store
+from bioris.study import Study
 
 GROUPS = ("alliances", "profile", "network")
 TARGET_P95_S = {"alliances": 0.2, "profile": 0.2, "network": 1.0}
@@ -44,7 +45,8 @@ DEAL_TYPES = ("licensing_out", "licensing_in", "research_collaboration", "equity
 
 def build_store(size: str, seed: int) -> Path:
     """A store of synthetic data, built once per size and seed and reused afterwards."""
-    path = Path(tempfile.gettempdir()) / f"bioris-bench-web-{size}-{seed}.sqlite"
+    # the schema version in the name: a store built by an older bioris is not reused
+    path = Path(tempfile.gettempdir()) / f"bioris-bench-web-{size}-{seed}-v{SCHEMA_VERSION}.sqlite"
     if path.exists():
         return path
     started = time.perf_counter()
@@ -53,6 +55,7 @@ def build_store(size: str, seed: int) -> Path:
         partial = path.with_suffix(".partial")
         with open_store(partial) as store:
             import_files(store, files)
+            Study(store).load_definition(write_study(Path(folder)))
         partial.rename(path)
     print(f"built {path} in {time.perf_counter() - started:.1f} s")
     return path
@@ -209,7 +212,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         wait_ready(base, server=server)
         meta = httpx.get(f"{base}/api/meta", timeout=30).json()
-        years = list(range(max(1987, meta["years"][0]), min(2017, meta["years"][1]) + 1))
+        first, last = meta["study"]["period"]  # the study's period (the data's years here)
+        years = list(range(first, last + 1))
         sample = httpx.get(f"{base}/api/actors?page_size=1000", timeout=60).json()["items"]
         actors = [a["actor_id"] for a in sample]
         started = time.perf_counter()
