@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import plotly.offline
 import polars as pl
 import pytest
 
@@ -59,8 +58,9 @@ def test_medicon_report_names_its_regions_and_no_belgian_one(medicon_html: str):
 
 
 def test_medicon_figures_and_data_have_no_belgian_word(medicon_html: str, medicon_files: Path):
-    # the embedded charting library carries a table of country names; nothing else may
-    ours = medicon_html.replace(plotly.offline.get_plotlyjs(), "")
+    # the whole file, scripts included: the charting library ships packed, so its table of
+    # country names is not there in words either
+    ours = medicon_html
     csvs = [p.read_text(encoding="utf-8") for p in (medicon_files / "data").glob("*.csv")]
     assert csvs
     for content in (ours, *csvs):

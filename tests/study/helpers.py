@@ -42,16 +42,6 @@ def ok_json(*args: object) -> Any:
     return json.loads(ok(*args, "--json"))
 
 
-_SCRIPT = re.compile(r"<script[^>]*>(.*?)</script>", re.S | re.I)
-
-
-def without_vendored_libraries(html: str) -> str:
-    """``html`` without the JavaScript libraries it inlines (plotly.js carries every country's
-    name, Belgium's among them, for its maps): what is left is the report's own text, tables,
-    figures and scripts."""
-    return _SCRIPT.sub(lambda m: "" if "plotly.js v" in m.group(1)[:300] else m.group(0), html)
-
-
 def belgian_words(text: str) -> list[str]:
     """The Belgian words in ``text``, with some context."""
     return [text[max(m.start() - 40, 0) : m.end() + 40] for m in BELGIAN.finditer(text)]
