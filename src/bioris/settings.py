@@ -29,6 +29,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_field_chars", 131_072, "Longest single cell accepted by import, in characters."),
     Setting("max_import_rows", 1_000_000, "Most data rows accepted in one input file."),
     Setting("max_reported_errors", 50, "Most validation problems listed before 'and N more'."),
+    Setting(
+        "store_write_wait_s", 600,
+        "Longest a write (an import, a study load) waits for another writer, in seconds.",
+    ),
     Setting("fuzzy_suggestions", 3, "How many close actor names an unknown name suggests."),
     Setting("fuzzy_min_score", 70, "Lowest rapidfuzz score (0-100) for a name to be suggested."),
     Setting("sql_time_limit_ms", 1000, "Longest a read query may run in the web view, in ms."),
