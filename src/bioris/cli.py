@@ -104,8 +104,9 @@ def import_(
 
     with friendly_errors(), open_user_store(store) as st:
         report = import_files(
-            st, list(files), encoding=encoding, dry_run=dry_run, create_missing=create_missing
-        )
+            st, list(files), encoding=encoding, dry_run=dry_run, create_missing=create_missing,
+            waiting=_say,
+        )  # fmt: skip
     for path, label, rows in report.files:
         out.print(f"{path}: {label}, {rows} rows", markup=False)
     verb = "would import" if dry_run else "imported"
@@ -117,6 +118,38 @@ def import_(
     )
     for note in report.notes:
         err.print(f"note: {note}", markup=False, highlight=False)
+
+
+def _say(message: str) -> None:
+    """A progress note on stderr (a write waiting for another, say)."""
+    err.print(f"note: {message}", markup=False, highlight=False)
+
+
+@app.command()
+def upgrade(store: StoreOpt = None) -> None:
+    """Bring a store made by an older bioris to this version's schema (after a backup)."""
+    from bioris.workspace import upgrade_store
+
+    with friendly_errors():
+        before, after, saved = upgrade_store(store)
+    if saved is None:
+        out.print(f"the store is current (schema version {before}); nothing to do", markup=False)
+    else:
+        out.print(f"upgraded the store from schema version {before} to {after}; the old store "
+                  f"is kept as {saved}", markup=False)  # fmt: skip
+
+
+@app.command()
+def backup(
+    out_file: Annotated[Path, typer.Option("--out", help="The new backup file.", dir_okay=False)],
+    store: StoreOpt = None,
+) -> None:
+    """Copy the store consistently into a new file, while others read and write it."""
+    from bioris.workspace import backup_store
+
+    with friendly_errors():
+        path = backup_store(store, out_file)
+    out.print(f"wrote {path} (checked with SQLite's quick_check)", markup=False)
 
 
 study_app = typer.Typer(help="The study definition: regions, panel, layers, period.",
@@ -133,7 +166,7 @@ def study_load(
     from bioris.study import Study
 
     with friendly_errors(), Study.open(store, read_only=False) as study:
-        definition = study.load_definition(file)
+        definition = study.load_definition(file, waiting=_say)
         panel = len(study.panel)
     regions = ", ".join(definition.focal_regions) or "none declared"
     out.print(f"loaded study {definition.name!r}: focal regions {regions}; panel of "

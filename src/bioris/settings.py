@@ -30,7 +30,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_import_rows", 1_000_000, "Most data rows accepted in one input file."),
     Setting("max_reported_errors", 50, "Most validation problems listed before 'and N more'."),
     Setting(
-        "store_write_wait_s", 600,
+        "store_write_wait_s",
+        600,
         "Longest a write (an import, a study load) waits for another writer, in seconds.",
     ),
     Setting("fuzzy_suggestions", 3, "How many close actor names an unknown name suggests."),

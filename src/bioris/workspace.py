@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 from contextlib import ExitStack
 from importlib.resources import as_file
 from pathlib import Path
@@ -18,13 +19,15 @@ from bioris.data import DATASET_NAME, bundled_files, study_file
 from bioris.errors import StoreError
 from bioris.ingest.importer import ImportReport, import_files
 from bioris.ingest.study_file import load_study_file
-from bioris.store import Store, open_store
+from bioris.store import SCHEMA_VERSION, Store, open_store
 
 __all__ = [
+    "backup_store",
     "default_store_path",
     "init_store",
     "load_bundled",
     "open_user_store",
+    "upgrade_store",
 ]
 
 
@@ -52,29 +55,92 @@ def load_bundled(store: Store) -> ImportReport:
 def init_store(path: str | Path, *, empty: bool = False) -> tuple[Path, ImportReport | None]:
     """Create a store at ``path``, loaded with the bundled dataset unless ``empty``.
 
-    An existing store is an error: it is never overwritten.
+    The store is built under a temporary name beside ``path`` and put in place only when
+    complete (a hard link, which never replaces a file), so an interrupted init leaves no
+    store behind and a reader never sees a half-made one. An existing file is never
+    overwritten: it is an error.
     """
     target = Path(path)
     if target.exists():
         raise StoreError(f"{target}: a file already exists; choose another path or delete it")
     try:
-        with open_store(target) as store:
-            return target, None if empty else load_bundled(store)
-    except BaseException:
-        for leftover in (target, *(Path(f"{target}{s}") for s in ("-wal", "-shm"))):
-            leftover.unlink(missing_ok=True)  # a failed init leaves nothing behind
-        raise
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial",
+                                        dir=target.parent)  # fmt: skip
+        os.close(handle)
+    except OSError as exc:
+        raise StoreError(f"{target}: cannot create the store: {exc}") from None
+    partial = Path(name)
+    partial.unlink()  # open_store creates it, as a new store
+    try:
+        with open_store(partial) as store:
+            report = None if empty else load_bundled(store)
+            store.checkpoint()  # everything in the main file before it is linked
+        _link(partial, target)
+        return target, report
+    finally:
+        for leftover in (partial, *(Path(f"{partial}{s}") for s in ("-wal", "-shm"))):
+            leftover.unlink(missing_ok=True)
+
+
+def _link(partial: Path, target: Path) -> None:
+    try:
+        os.link(partial, target)  # atomic, and never over a file that appeared meanwhile
+    except FileExistsError:
+        raise StoreError(
+            f"{target}: a file appeared there while the store was being made (another "
+            "`bioris init`?); nothing was replaced"
+        ) from None
+    except OSError as exc:
+        raise StoreError(f"{target}: cannot create the store: {exc}") from None
 
 
 def open_user_store(path: str | Path | None, *, read_only: bool = False) -> Store:
-    """Open the store a command works on; the default store is created on first use.
+    """Open the store a command works on; the per-user store is created on first use.
 
-    A store made by an older bioris is upgraded (its migrations run) before a command reads
-    it, so read-only commands work on it too.
+    A read-only open changes nothing: a store made by an older bioris is refused with the
+    command that upgrades it (``bioris upgrade``). A store that holds nothing and was never
+    completed (an interrupted creation by an older bioris) is an error, never an empty system.
     """
     target = Path(path) if path is not None else default_store_path()
     if path is None and not target.exists():
-        init_store(target)
-    if read_only and target.is_file() and os.access(target, os.W_OK):
-        open_store(target, create=False).close()  # applies pending migrations, if any
-    return open_store(target, read_only=read_only, create=False)
+        try:
+            init_store(target)
+        except StoreError:
+            if not target.exists():  # else another command created it first: use it
+                raise
+    store = open_store(target, read_only=read_only, create=False)
+    try:
+        if store.unfinished():
+            raise StoreError(
+                f"{target}: the store holds nothing and was never completed (an interrupted "
+                "`bioris init`?); delete it and run `bioris init` (or `bioris init --empty`)"
+            )
+    except BaseException:
+        store.close()
+        raise
+    return store
+
+
+def upgrade_store(path: str | Path | None) -> tuple[int, int, Path | None]:
+    """Bring the store at ``path`` to this bioris's schema version (its migrations, in one
+    transaction), after copying it to ``<store>.v<old>.bak`` (:meth:`Store.backup`).
+
+    Returns the versions before and after, and the backup (``None`` when nothing was to do).
+    """
+    target = Path(path) if path is not None else default_store_path()
+    with open_store(target, read_only=True, check_version=False) as old:
+        before = old.schema_version
+        if before >= SCHEMA_VERSION:
+            return before, before, None
+        saved = old.backup(target.with_name(f"{target.name}.v{before}.bak"))
+    with open_store(target, create=False) as store:  # a writable open migrates
+        return before, store.schema_version, saved
+
+
+def backup_store(path: str | Path | None, out: str | Path) -> Path:
+    """A consistent copy of the store in the new file ``out`` (SQLite's online backup API),
+    made while the web view reads and an import writes."""
+    target = Path(path) if path is not None else default_store_path()
+    with open_store(target, read_only=True, check_version=False) as store:
+        return store.backup(out)

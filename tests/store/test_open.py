@@ -142,7 +142,7 @@ def test_read_only_store_serves_other_threads(filled: Store) -> None:
 def test_read_only_does_not_migrate(store_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     open_store(store_path).close()
     monkeypatch.setattr(migrations, "MIGRATIONS", (*migrations.MIGRATIONS, "CREATE TABLE t (x)"))
-    with pytest.raises(StoreError, match=r"older than this bioris.*bioris init"):
+    with pytest.raises(StoreError, match=r"older than this bioris.*bioris upgrade --store"):
         open_store(store_path, read_only=True)
     assert _raw_version(store_path) == SCHEMA_VERSION
 

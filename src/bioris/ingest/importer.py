@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from bioris import settings
@@ -46,6 +47,7 @@ from bioris.ingest.raw_actors import parse_raw_actor
 from bioris.ingest.raw_alliances import parse_raw_alliance
 from bioris.ingest.reader import Table, read_table
 from bioris.store import Store
+from bioris.store.writer import Waiting
 
 __all__ = ["ImportReport", "import_files", "read_inputs"]
 
@@ -101,6 +103,7 @@ def import_files(
     decisions: Decisions | None = None,
     fx: FxTable | None = None,
     study: StudyDefinition | None = None,
+    waiting: Waiting | None = None,
 ) -> ImportReport:
     """Import CSV/XLSX files (raw or canonical format, detected from each header).
 
@@ -125,6 +128,9 @@ def import_files(
     study : StudyDefinition, optional
         Its declared regions give a country to raw actors placed by a region's name alone;
         the store's study by default.
+    waiting : callable, optional
+        Told once, in words, when the import waits for another process's write to the store
+        (:mod:`bioris.store.writer`).
 
     Returns
     -------
@@ -140,6 +146,28 @@ def import_files(
     inputs = read_inputs(paths, encoding=encoding)
     report = ImportReport(files=[(t.path, f.label, len(t.rows)) for t, f in inputs])
     report.dry_run = dry_run
+    importer = partial(_validate, inputs, report, create_missing, decisions, fx, study)
+    if dry_run:  # reads the store as it is now; writes nothing, waits for nobody
+        importer(store)
+        return report
+    # Validation and merging read the store inside the write transaction: what they check
+    # is what is written over, and no other writer can change it in between (a lost update).
+    with store.transaction(waiting=waiting):
+        store.write(importer(store))
+    report.notes.extend(store.checkpoint())
+    return report
+
+
+def _validate(
+    inputs: list[Input],
+    report: ImportReport,
+    create_missing: bool,
+    decisions: Decisions | None,
+    fx: FxTable | None,
+    study: StudyDefinition | None,
+    store: Store,
+) -> Dataset:
+    """Resolve and validate ``inputs`` against ``store`` as it is; the dataset to write."""
     has_raw_deals = any(f.label == "raw alliances" for _, f in inputs)
     batch = Batch.start(
         store.actors(),
@@ -161,10 +189,7 @@ def import_files(
     report.actors, report.lineage = len(dataset.actors), len(dataset.lineage)
     report.alliances, report.dataset = len(dataset.alliances), dataset
     report.created_actors, report.merges = batch.created, batch.merge_notes
-    if not dry_run:
-        with store.transaction():
-            store.write(dataset)
-    return report
+    return dataset
 
 
 def _stored_study(store: Store) -> StudyDefinition | None:

@@ -2,7 +2,9 @@
 
 *Actors*: two rows for the same actor (the two raw firm files overlap) become one actor; the
 first row's values win, empty fields are filled from the later row, lists and sources are
-united, and every disagreement is reported.
+united, and every disagreement is reported. The kind ``other`` is what an import gives an
+actor it created for a name it did not know (``--create-missing``): a later record's kind
+replaces it.
 
 *Deals*: two alliance rows are the same deal when they have the same deal type, the same set
 of resolved parties, and dates that agree at the coarser of their two precisions (``2016``
@@ -16,7 +18,7 @@ from __future__ import annotations
 from dataclasses import fields, replace
 from typing import Any
 
-from bioris.domain import Actor, Alliance, Terms
+from bioris.domain import Actor, ActorKind, Alliance, Terms
 
 __all__ = ["dates_agree", "merge_actors", "merge_alliances", "same_deal"]
 
@@ -32,7 +34,9 @@ def merge_actors(first: Actor, second: Actor) -> tuple[Actor, list[str]]:
         if name in {"actor_id", "name", "provenance", *_ACTOR_LISTS}:
             continue
         a, b = getattr(first, name), getattr(second, name)
-        if a is None and b is not None:
+        if name == "kind" and a is ActorKind.OTHER and b is not ActorKind.OTHER:
+            changes[name] = b  # a placeholder's kind gives way to a record's
+        elif a is None and b is not None:
             changes[name] = b
         elif a is not None and b is not None and a != b:
             notes.append(f"{first.name}: {name} {a!r} kept over {b!r}")
@@ -72,7 +76,9 @@ def merge_alliances(first: Alliance, second: Alliance) -> tuple[Alliance, list[s
         changes["date"] = second.date
     for name in ("asset", "therapeutic_area", "end_year", "end_reason"):
         a, b = getattr(first, name), getattr(second, name)
-        if a is None and b is not None:
+        if name == "kind" and a is ActorKind.OTHER and b is not ActorKind.OTHER:
+            changes[name] = b  # a placeholder's kind gives way to a record's
+        elif a is None and b is not None:
             changes[name] = b
     if first.stage_at_signing.value == "unknown":
         changes["stage_at_signing"] = second.stage_at_signing

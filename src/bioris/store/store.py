@@ -5,23 +5,24 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack, contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
 
 from bioris.domain import Actor, Alliance, Dataset, LineageFact, Party
 from bioris.errors import LimitExceeded, NotFound, StoreError
 from bioris.store import queries as q
-from bioris.store.connection import connect, sqlite_error
+from bioris.store.connection import CREATED_KEY, connect, sqlite_error
 from bioris.store.firm_rows import (
     financial_from_row,
     financial_params,
     pipeline_from_row,
     pipeline_params,
 )
+from bioris.store.maintenance import backup, checkpoint, quick_check
 from bioris.store.migrations import user_version
 from bioris.store.queries import ActorFilter, AllianceFilter
 from bioris.store.rows import (
@@ -34,8 +35,11 @@ from bioris.store.rows import (
     party_from_row,
     party_params,
 )
+from bioris.store.writer import Waiting, take_write_lock
 
 __all__ = ["Store", "open_store"]
+
+T = TypeVar("T")
 
 # How many dangling lineage targets a write error lists.
 _SHOWN_TARGETS = 5
@@ -52,7 +56,9 @@ def _casefold(text: object) -> object:
     return text.casefold() if isinstance(text, str) else text
 
 
-def open_store(path: str | Path, *, read_only: bool = False, create: bool = True) -> Store:
+def open_store(
+    path: str | Path, *, read_only: bool = False, create: bool = True, check_version: bool = True
+) -> Store:
     """Open the store at ``path``.
 
     Parameters
@@ -64,6 +70,9 @@ def open_store(path: str | Path, *, read_only: bool = False, create: bool = True
         be shared between threads.
     create : bool
         When writable, create the file (and its folders) if missing.
+    check_version : bool
+        Read-only: refuse a store of an older schema (the default), or read it as it is
+        (to back it up before an upgrade).
 
     Returns
     -------
@@ -83,7 +92,8 @@ def open_store(path: str | Path, *, read_only: bool = False, create: bool = True
     ...         store.write(dataset)
     """
     path = Path(path)
-    return Store(connect(path, read_only=read_only, create=create), path, read_only=read_only)
+    conn = connect(path, read_only=read_only, create=create, check_version=check_version)
+    return Store(conn, path, read_only=read_only)
 
 
 class Store:
@@ -95,6 +105,7 @@ class Store:
         self._read_only = read_only
         self._time_limit_ms: int | None = None
         self._timed_out = False
+        self._checked = False  # quick_check done (before the first write)
         # For the actor text search; a function, not a change to the file (fine read-only).
         conn.create_function("casefold", 1, _casefold, deterministic=True)
 
@@ -179,28 +190,55 @@ class Store:
     # -- transactions and writes -------------------------------------------------------------
 
     @contextmanager
-    def transaction(self) -> Iterator[Store]:
+    def transaction(self, *, waiting: Waiting | None = None) -> Iterator[Store]:
         """``BEGIN IMMEDIATE`` ... ``COMMIT``; any exception rolls back and is re-raised.
 
-        Everything written inside (by :meth:`write`, :meth:`meta_set`) lands together or not at
-        all. Transactions do not nest.
+        Everything read and written inside (by :meth:`write`, :meth:`meta_set`, and every
+        read) sees one state of the store and lands together or not at all: no other process
+        writes in between. A write that finds another writer waits (``waiting`` is told once
+        what it waits for) up to the ``store_write_wait_s`` setting, then fails naming it
+        (:mod:`bioris.store.writer`). The first write of a :class:`Store` checks the file with
+        SQLite's ``quick_check`` and refuses a damaged one. Transactions do not nest.
         """
         self._require_writable()
         if self._conn.in_transaction:
             raise StoreError(f"{self._path}: a transaction is already open (they do not nest)")
+        lock = ExitStack()
         with self._sql("cannot begin a transaction"):
-            self._conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield self
-        except BaseException:
-            self._rollback()
-            raise
-        try:
-            with self._sql("cannot commit"):
-                self._conn.execute("COMMIT")
-        except StoreError:
-            self._rollback()
-            raise
+            lock.enter_context(take_write_lock(self._conn, self._path, waiting))
+        with lock:
+            try:
+                if not self._checked:
+                    with self._sql("cannot check the store"):
+                        quick_check(self._conn, self._path)
+                    self._checked = True
+                yield self
+            except BaseException:
+                self._rollback()
+                raise
+            try:
+                with self._sql("cannot commit"):
+                    self._conn.execute("COMMIT")
+            except StoreError:
+                self._rollback()
+                raise
+
+    def checkpoint(self) -> list[str]:
+        """Fold the WAL back into the store after a large write; notes for the user
+        (:func:`bioris.store.maintenance.checkpoint`)."""
+        self._require_writable()
+        return checkpoint(self._conn, self._path)
+
+    def backup(self, out: str | Path) -> Path:
+        """A consistent copy of the store in the new file ``out``, made while others read
+        and write (:func:`bioris.store.maintenance.backup`)."""
+        return backup(self._conn, self._path, Path(out))
+
+    def unfinished(self) -> bool:
+        """Whether the store holds nothing and was never completed by the code that creates
+        stores (a ``bioris init`` interrupted by an older bioris): it must not be read as an
+        empty system."""
+        return self.meta_get(CREATED_KEY) is None and self.is_empty()
 
     def _rollback(self) -> None:
         # Some errors (disk full, I/O) have already rolled back; the original error matters more
@@ -280,11 +318,11 @@ class Store:
             pipeline = self._conn.execute(q.SELECT_PIPELINE).fetchall()
             financials = self._conn.execute(q.SELECT_FINANCIALS).fetchall()
         return Dataset(
-            tuple(map(actor_from_row, actors)),
-            tuple(map(lineage_from_row, lineage)),
-            _with_parties(alliances, parties),
-            tuple(map(pipeline_from_row, pipeline)),
-            tuple(map(financial_from_row, financials)),
+            tuple(_decoded(self._path, actor_from_row, actors)),
+            tuple(_decoded(self._path, lineage_from_row, lineage)),
+            _with_parties(self._path, alliances, parties),
+            tuple(_decoded(self._path, pipeline_from_row, pipeline)),
+            tuple(_decoded(self._path, financial_from_row, financials)),
         ).sorted()
 
     def actors(
@@ -305,7 +343,7 @@ class Store:
         flt = ActorFilter(kind=kind, ids=ids, text=text, limit=limit, offset=offset)
         sql, params = q.actor_select(flt)
         with self._sql("cannot read actors"):
-            return [actor_from_row(r) for r in self._conn.execute(sql, params)]
+            return _decoded(self._path, actor_from_row, self._conn.execute(sql, params))
 
     def count_actors(
         self,
@@ -326,14 +364,14 @@ class Store:
             found = row.fetchone()
         if found is None:
             raise NotFound(f"no actor {actor_id!r} in {self._path}")
-        return actor_from_row(found)
+        return _decoded(self._path, actor_from_row, [found])[0]
 
     def lineage(self, actor_id: str | None = None) -> list[LineageFact]:
         """Lineage facts (of one actor, if given), in :meth:`Dataset.sorted` order."""
         where, params = (" WHERE actor_id = ?", (actor_id,)) if actor_id is not None else ("", ())
         with self._sql("cannot read lineage"):
             rows = self._conn.execute(q.SELECT_LINEAGE + where + q.LINEAGE_ORDER, params)
-            return [lineage_from_row(r) for r in rows]
+            return _decoded(self._path, lineage_from_row, rows)
 
     def alliances(self, flt: AllianceFilter | None = None) -> list[Alliance]:
         """Alliances kept by ``flt``, in its order (by default year, undated last, date, id)."""
@@ -342,7 +380,7 @@ class Store:
             rows = self._conn.execute(sql, params).fetchall()
             ids = json.dumps([r["alliance_id"] for r in rows])
             parties = self._conn.execute(q.PARTIES_OF + q.PARTIES_ORDER, (ids,)).fetchall()
-        return list(_with_parties(rows, parties))
+        return list(_with_parties(self._path, rows, parties))
 
     def alliance_ids(self, flt: AllianceFilter | None = None) -> list[str]:
         """The ids of the alliances :meth:`alliances` returns, in the same order (a page of
@@ -400,11 +438,33 @@ class Store:
             self._conn.execute(q.META_SET, (key, value, value))
 
 
-def _with_parties(alliances: list[sqlite3.Row], parties: list[sqlite3.Row]) -> tuple[Alliance, ...]:
+def _decoded(path: Path, decode: Callable[..., T], rows: Iterable[sqlite3.Row]) -> list[T]:
+    """Rows as records; a row a damaged file garbled (a value outside its vocabulary, broken
+    JSON) is a :class:`StoreError` naming the table's row, never an internal error."""
+    out = []
+    for row in rows:
+        try:
+            out.append(decode(row))
+        except (ValueError, KeyError, TypeError, IndexError) as exc:
+            first = row[0] if len(row.keys()) else "?"
+            raise StoreError(
+                f"{path}: a damaged row ({first!r}: {exc}); the file is corrupt: restore a "
+                "backup, or check it with `sqlite3 FILE 'PRAGMA integrity_check'`"
+            ) from None
+    return out
+
+
+def _with_parties(
+    path: Path, alliances: list[sqlite3.Row], parties: list[sqlite3.Row]
+) -> tuple[Alliance, ...]:
     """Alliances built from their rows and their parties' rows (ordered by position)."""
     by_alliance: dict[str, list[Party]] = {}
-    for row in parties:
-        by_alliance.setdefault(row["alliance_id"], []).append(party_from_row(row))
+    for row, party in zip(parties, _decoded(path, party_from_row, parties), strict=True):
+        by_alliance.setdefault(row["alliance_id"], []).append(party)
     return tuple(
-        alliance_from_row(row, tuple(by_alliance.get(row["alliance_id"], ()))) for row in alliances
+        _decoded(
+            path,
+            lambda row: alliance_from_row(row, tuple(by_alliance.get(row["alliance_id"], ()))),
+            alliances,
+        )
     )

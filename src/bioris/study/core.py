@@ -137,7 +137,9 @@ class Study:
         name = self._store.meta_get("dataset") or self._store.path.stem
         return StudyDefinition(name=name, window=int(settings.get("tie_lifetime_years")))
 
-    def load_definition(self, path: str | Path) -> StudyDefinition:
+    def load_definition(
+        self, path: str | Path, *, waiting: Callable[[str], None] | None = None
+    ) -> StudyDefinition:
         """Validate the study file at ``path`` and store it (all or nothing).
 
         Raises :class:`~bioris.errors.ValidationError` with every problem located as
@@ -154,7 +156,7 @@ class Study:
         checker = check_name if actors else None
         categories = self.taxonomy["category"].to_list()
         definition, text = load_study_file(path, categories=categories, check_name=checker)
-        with self._store.transaction():
+        with self._store.transaction(waiting=waiting):
             self._store.set_study(json.dumps(definition.to_dict(), ensure_ascii=False), text)
         self._forget()
         return definition
