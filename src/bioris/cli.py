@@ -595,7 +595,7 @@ def serve(
 
     with friendly_errors():
         path = Path(store) if store else default_store_path()
-        open_user_store(path, read_only=True).close()  # creates or upgrades it first
+        open_user_store(path, read_only=True).close()  # creates it on first use; checks it
         host = str(settings.get("web_host")) if host is None else host
         port = int(settings.get("web_port")) if port is None else port
         count = int(settings.get("web_workers")) if workers is None else workers
