@@ -1,6 +1,8 @@
 """Load benchmark of ``bioris serve``: 50 concurrent clients for 60 s on loopback.
 
     python benchmarks/bench_web.py [--size M] [--clients 50] [--seconds 60] [--seed 0]
+    python benchmarks/bench_web.py --flood [--size M] [--clients 16] [--seconds 120]
+    ... [--workers N] [--encoding identity] [--set web_cache_mb=128 ...]
 
 Builds (or reuses, under the system temp folder) a store of synthetic data of the given size
 (M: 20,000 actors, 100,000 alliances), starts the real server (uvicorn, 127.0.0.1, a free
@@ -10,18 +12,28 @@ for ``--seconds`` seconds against three route groups, in equal turns: the allian
 years). It prints requests per second, p50/p95/p99 latency and errors per group. Targets: zero
 errors, p95 under 200 ms for alliances and profile, under 1 s for a network snapshot. Every
 request goes to 127.0.0.1 only; the run is bounded in time and stops by itself.
+
+With ``--flood``, the clients instead ask for distinct filter combinations that nothing has
+computed yet (windows, layers, regions, kinds, deal types, years outside the period), every
+one a new network computation, and the benchmark reports the server's peak memory during the
+flood: the figure the web caches' byte bounds (``web_cache_mb``, ``web_snapshot_cache_mb``)
+are meant to hold. ``--set NAME=VALUE`` gives the server a setting (as ``BIORIS_<NAME>``).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import collections
+import contextlib
+import itertools
 import os
 import random
 import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -67,12 +79,16 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(store: Path, port: int, workers: int = 1) -> subprocess.Popen:
+def start_server(
+    store: Path, port: int, workers: int = 1, settings: dict[str, str] | None = None
+) -> subprocess.Popen:
+    """The real server in a child process; ``settings`` as ``BIORIS_<NAME>`` variables."""
     code = (
         "from pathlib import Path; from bioris.web.app import serve; "
         f"serve(Path({str(store)!r}), host='127.0.0.1', port={port}, workers={workers})"
     )
     env = dict(os.environ, BIORIS_MAX_CONCURRENT_REQUESTS="64")
+    env |= {f"BIORIS_{k.strip().upper()}": v.strip() for k, v in (settings or {}).items()}
     return subprocess.Popen([sys.executable, "-c", code], env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE)  # fmt: skip
 
@@ -193,22 +209,155 @@ def report(results, errors, seconds: float) -> None:
               f"{p99:>9.0f}{errors[group]:>8}  < {target:.0f} ms: {verdict}")  # fmt: skip
 
 
+# -- the filter flood ------------------------------------------------------------------------
+
+
+def flood_paths(meta: dict, seed: int) -> list[str]:
+    """Distinct requests that each need a network computation nothing has cached: the
+    measures and the partner ranking of a window and set of layers, the ranking of a year
+    outside the period, and the snapshot of a year under a window and filters; shuffled."""
+    rng = random.Random(seed)
+    first, last = meta["study"]["period"]
+    layers = meta["layers"]
+    layer_sets = [c for n in range(1, len(layers) + 1) for c in itertools.combinations(layers, n)]
+    filters = [("region", r) for r in meta["regions"]] + [("kind", k) for k in meta["kinds"]]
+    filters += [("deal_type", d) for d in DEAL_TYPES]
+    paths = []
+    for window in range(1, 31):
+        for chosen in layer_sets:
+            layer = "&".join(f"layer={name}" for name in chosen)
+            paths.append(f"/api/measures?window={window}&{layer}&page_size=1")
+            paths.append(f"/api/partners?window={window}&{layer}")
+            paths.append(f"/api/partners?window={window}&{layer}&year={first - 1 - window}")
+        for name, value in filters:
+            year = rng.randint(first, last)
+            paths.append(f"/api/network?window={window}&year={year}&{name}={value}")
+    rng.shuffle(paths)
+    return paths
+
+
+async def flood(base: str, clients: int, seconds: float, paths: list[str]) -> dict[int, int]:
+    """``clients`` clients send the ``paths`` in turn for ``seconds``. A busy server's 503
+    puts the path back at the end of the queue and the client pauses 50 ms, so that the
+    server computes as many distinct combinations as it can (each 200 is one)."""
+    statuses: dict[int, int] = {}
+    todo = collections.deque(paths)
+    deadline = time.monotonic() + seconds
+
+    async def one(http: aiohttp.ClientSession) -> None:
+        while todo and time.monotonic() < deadline:
+            path = todo.popleft()
+            try:
+                async with http.get(path) as response:
+                    await response.read()
+                    status = response.status
+            except (TimeoutError, aiohttp.ClientError):
+                status = 0
+            statuses[status] = statuses.get(status, 0) + 1
+            if status == 503:
+                todo.append(path)
+                await asyncio.sleep(0.05)
+
+    timeout = aiohttp.ClientTimeout(total=max(seconds, 1) + 120)
+    async with aiohttp.ClientSession(base, timeout=timeout) as http:
+        await asyncio.gather(*(one(http) for _ in range(clients)))
+    return statuses
+
+
+class MemorySampler:
+    """Samples the resident memory of a process and its children (summed) every
+    ``interval_s`` in a thread; ``peak`` is the largest sum seen."""
+
+    def __init__(self, pid: int, interval_s: float = 0.2) -> None:
+        self.pid, self.interval_s, self.peak = pid, interval_s, 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval_s):
+            self.peak = max(self.peak, sum(_status_kb(p, "VmRSS:") for p in _family(self.pid)))
+
+    def __enter__(self) -> MemorySampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def _family(pid: int) -> list[str]:
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return []
+    return [str(pid), *children]
+
+
+def _status_kb(pid: str, field: str) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(field):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def reset_peaks(pid: int) -> None:
+    """Reset each server process's peak resident memory (VmHWM) to its current size."""
+    for member in _family(pid):
+        with contextlib.suppress(OSError):
+            Path(f"/proc/{member}/clear_refs").write_text("5")
+
+
+def run_flood(base: str, server: subprocess.Popen, args: argparse.Namespace, meta: dict) -> None:
+    """The flood of uncached filters, with the server's memory before, during and after."""
+    paths = flood_paths(meta, args.seed)
+    rss_mb = sum(_status_kb(p, "VmRSS:") for p in _family(server.pid)) / 1024
+    print(f"before the flood: resident {rss_mb:.0f} MB; peak so far {peak_memory_mb(server.pid)}")
+    reset_peaks(server.pid)
+    started = time.perf_counter()
+    with MemorySampler(server.pid) as sampler:
+        statuses = asyncio.run(flood(base, args.clients, args.seconds, paths))
+    elapsed = time.perf_counter() - started
+    rss_mb = sum(_status_kb(p, "VmRSS:") for p in _family(server.pid)) / 1024
+    answered = ", ".join(f"{k}: {v}" for k, v in sorted(statuses.items()))
+    print(f"flood: {args.clients} clients, {elapsed:.0f} s, {sum(statuses.values())} requests "
+          f"over {len(paths)} distinct uncached combinations ({statuses.get(200, 0)} computed); "
+          f"by status {answered}")  # fmt: skip
+    print(f"server memory during the flood: peak {sampler.peak / 1024:.0f} MB resident "
+          f"(sampled every 0.2 s), peak {peak_memory_mb(server.pid)} (VmHWM); "
+          f"{rss_mb:.0f} MB resident at the end")  # fmt: skip
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", default="M")
-    parser.add_argument("--clients", type=int, default=50)
-    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--clients", type=int, help="concurrent clients (50; 16 with --flood)")
+    parser.add_argument("--seconds", type=float, help="how long the load lasts (60; 120)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--workers", type=int, default=1, help="server processes")
     parser.add_argument(
         "--encoding", default="gzip", choices=("gzip", "identity"),
         help="Accept-Encoding of the clients (identity: snapshots sent uncompressed)",
     )  # fmt: skip
+    parser.add_argument(
+        "--flood", action="store_true",
+        help="ask for distinct uncached filter combinations and report the server's memory",
+    )  # fmt: skip
+    parser.add_argument(
+        "--set", action="append", default=[], metavar="NAME=VALUE",
+        help="a setting of the server (e.g. web_cache_mb=128), repeatable",
+    )  # fmt: skip
     args = parser.parse_args(argv)
+    args.clients = args.clients or (16 if args.flood else 50)
+    args.seconds = args.seconds or (120 if args.flood else 60)
     store = build_store(args.size, args.seed)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    server = start_server(store, port, args.workers)
+    settings = dict(item.split("=", 1) for item in args.set)
+    server = start_server(store, port, args.workers, settings)
     try:
         wait_ready(base, server=server)
         meta = httpx.get(f"{base}/api/meta", timeout=30).json()
@@ -232,6 +381,10 @@ def main(argv: list[str] | None = None) -> int:
             "warm-up (measures, layout, every year's snapshot): "
             f"{time.perf_counter() - started:.1f} s"
         )
+        if args.flood:
+            print(f"store {store.name}: {meta['counts']}")
+            run_flood(base, server, args, meta)
+            return 0
         results, errors = asyncio.run(
             load(base, args.clients, args.seconds, actors, years, args.encoding)
         )

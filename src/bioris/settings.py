@@ -48,6 +48,15 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("web_worker_threads", 8, "Threads that run web-view requests."),
     Setting("web_workers", 1, "Server processes of `bioris serve`."),
     Setting("web_betweenness_sources", 1000, "Sampled sources for web-view betweenness."),
+    Setting("web_cache_mb", 256, "Memory for the web view's computed tables, in MB."),
+    Setting("web_keep_alive_s", 5, "Seconds an idle web connection is kept open."),
+    Setting("web_header_timeout_s", 10, "Seconds a client has to send a request's head."),
+    Setting("web_max_connections", 256, "Most open connections per web server process."),
+    Setting(
+        "web_allowed_hosts",
+        "localhost,127.0.0.1,[::1]",
+        "Host names the web view answers (comma-separated, any port; * for any).",
+    ),
     Setting(
         "ranking_betweenness_sources",
         1000,

@@ -416,7 +416,7 @@ def test_web_view_speaks_of_the_study_regions(store: Path):
 
     app = create_app(store)
     try:
-        with TestClient(app) as client:
+        with TestClient(app, base_url="http://localhost") as client:  # an allowed host
             bodies = {}
             for path in ("/api/meta", "/api/regions", "/api/partners"):
                 response = client.get(path)

@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 from bioris.store import open_store
 from bioris.web import create_app
 from bioris.workspace import init_store
-from tests.web.helpers import TINY, digest
+from tests.web.helpers import TINY, digest, local_client
 
 
 @pytest.fixture(scope="session")
@@ -53,7 +53,7 @@ def app(bundled_path: Path, bundled_digest: str) -> Iterator[FastAPI]:
 @pytest.fixture(scope="session")
 def client(app: FastAPI) -> TestClient:
     """A client of the bundled app (server exceptions become 500 responses, as served)."""
-    return TestClient(app, raise_server_exceptions=False)
+    return local_client(app, raise_server_exceptions=False)
 
 
 @pytest.fixture(scope="session")
@@ -67,4 +67,4 @@ def tiny_app(tiny_path: Path) -> Iterator[FastAPI]:
 @pytest.fixture(scope="session")
 def tiny_client(tiny_app: FastAPI) -> TestClient:
     """A client of the tiny app."""
-    return TestClient(tiny_app, raise_server_exceptions=False)
+    return local_client(tiny_app, raise_server_exceptions=False)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+from fastapi.testclient import TestClient
+
 from bioris.domain import (
     Actor,
     ActorKind,
@@ -63,3 +65,26 @@ def assert_error(response, status: int) -> dict:
     assert body["status"] == status
     assert isinstance(body["message"], str) and body["message"]
     return body
+
+
+#: the address the test clients speak to: a loopback name, as web_allowed_hosts allows by
+#: default (starlette's default, "testserver", is refused like any other unlisted host)
+LOCAL = "http://localhost"
+
+
+def local_client(app, **options) -> TestClient:
+    """A test client of ``app`` that sends ``Host: localhost``."""
+    return TestClient(app, base_url=LOCAL, **options)
+
+
+def as_localhost(app):
+    """``app`` seen through a client that cannot choose its Host (schemathesis always sends
+    ``testserver``): each request's Host becomes ``localhost``."""
+
+    async def local(scope, receive, send):
+        if scope["type"] == "http":
+            headers = [(k, b"localhost" if k == b"host" else v) for k, v in scope["headers"]]
+            scope = {**scope, "headers": headers}
+        await app(scope, receive, send)
+
+    return local

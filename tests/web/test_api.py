@@ -13,7 +13,7 @@ from bioris.analytics import RANKING_RULE
 from bioris.analytics.geography import location_colours
 from bioris.domain import ActorKind, DealType, Stage
 from bioris.store import AllianceFilter, open_store
-from tests.web.helpers import EVIL, EVIL_ALIAS, QUOTED, assert_error
+from tests.web.helpers import EVIL, EVIL_ALIAS, QUOTED, assert_error, local_client
 
 # -- meta ------------------------------------------------------------------------------------
 
@@ -276,12 +276,12 @@ def test_alliances_csv_download(client: TestClient) -> None:
 def test_alliances_csv_is_capped_and_neutralised(tiny_app, tiny_path) -> None:
     from bioris.web import create_app
 
-    capped = TestClient(create_app(tiny_path, max_returned_rows=1, default_page_size=1))
+    capped = local_client(create_app(tiny_path, max_returned_rows=1, default_page_size=1))
     response = capped.get("/api/alliances.csv")
     rows = list(csv.DictReader(io.StringIO(response.text)))
     assert len(rows) == 1 and response.headers["x-total-count"] == "2"
     assert rows[0]["notes"] == '\'=HYPERLINK("http://x")'
-    everything = TestClient(tiny_app).get("/api/alliances.csv")
+    everything = local_client(tiny_app).get("/api/alliances.csv")
     notes = [r["notes"] for r in csv.DictReader(io.StringIO(everything.text))]
     assert notes == ['\'=HYPERLINK("http://x")', "'@SUM(A1)"]
 

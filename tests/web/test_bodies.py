@@ -20,7 +20,7 @@ from bioris.web.deal_bodies import DealBodies, with_raw_list
 from bioris.web.records import JsonBody, accepts_gzip
 from bioris.web.runtime import LruCache
 from bioris.web.schemas import AllianceOut, AlliancePage
-from tests.web.helpers import EVIL, TINY, assert_error
+from tests.web.helpers import EVIL, TINY, assert_error, local_client
 
 # -- content negotiation ---------------------------------------------------------------------
 
@@ -89,7 +89,7 @@ def test_snapshots_over_the_size_limit_are_refused_whatever_the_encoding(
     # A limit the compressed body is under and the JSON is over: the JSON is what counts.
     limit_kb = int(packed.headers["content-length"]) // 1024 + 1
     assert int(plain.headers["content-length"]) > limit_kb * 1024
-    limited = TestClient(create_app(bundled_path, max_response_kb=limit_kb))
+    limited = local_client(create_app(bundled_path, max_response_kb=limit_kb))
     for encoding in ("gzip", "identity"):
         response = limited.get(url, headers={"Accept-Encoding": encoding})
         assert f"max_response_kb={limit_kb}" in assert_error(response, 503)["message"]
@@ -125,7 +125,7 @@ def test_a_full_snapshot_cache_keeps_the_year_the_explorer_opens_on(bundled_path
 
 def test_snapshots_under_a_small_memory_bound_are_the_same(bundled_path: Path) -> None:
     tight = create_app(bundled_path, web_snapshot_cache_mb=1).state.service
-    client = TestClient(create_app(bundled_path))
+    client = local_client(create_app(bundled_path))
     for year in range(1995, 2018):
         expected = client.get(f"/api/network?year={year}").json()
         assert json.loads(tight.network_body(year, 5, tight.focus()).plain) == expected
@@ -161,9 +161,11 @@ def test_lru_cache_weight_stays_true_when_a_key_is_kept_twice() -> None:
     # Two overlapping computations of one key (the first result had been dropped) keep it
     # twice: the second replaces the first.
     cache = LruCache(10, max_weight=100, weigh=len)
-    cache._keep("a", "x" * 10)
-    cache._keep("a", "y" * 20)
+    with cache._lock:
+        cache._keep("a", "x" * 10, 10)
+        cache._keep("a", "y" * 20, 20)
     assert cache.weight == 20 and len(cache) == 1 and cache.peek("a") == "y" * 20
+    assert cache._budget is not None and cache._budget.weight == 20
 
 
 def test_lru_cache_counts_entries_without_weights() -> None:
@@ -208,7 +210,7 @@ def test_alliances_another_process_adds_are_listed(tmp_path: Path) -> None:
     path = tmp_path / "store.sqlite"
     with open_store(path) as store, store.transaction():
         store.write(TINY)
-    client = TestClient(create_app(path, warm=True), raise_server_exceptions=False)
+    client = local_client(create_app(path, warm=True), raise_server_exceptions=False)
     before = client.get("/api/alliances").json()
     late = Alliance(
         "zz-new", 2016, "2016-01", DealType.OPTION,

@@ -17,13 +17,17 @@ import shutil
 import socket
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
+from bioris.domain import Actor, ActorKind, Dataset
 from bioris.ingest.importer import import_files
 from bioris.store import open_store
+from bioris.web.freshness import CHECK_EVERY_S
 from bioris.workspace import init_store
 
 try:
@@ -78,13 +82,14 @@ def store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture(scope="module")
-def base_url(store_path: Path):
-    """The real app under uvicorn on 127.0.0.1, on a socket bound before the thread starts."""
+@contextmanager
+def _serving(store: Path) -> Iterator[str]:
+    """The real app under uvicorn on 127.0.0.1, on a socket bound before the thread starts;
+    yields its address."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    config = uvicorn.Config(create_app(store_path), log_level="warning", lifespan="auto")
+    config = uvicorn.Config(create_app(store), log_level="warning", lifespan="auto")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
@@ -93,10 +98,19 @@ def base_url(store_path: Path):
         if not thread.is_alive() or time.monotonic() > deadline:
             raise RuntimeError("the web app did not start")
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
-    sock.close()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
+
+
+@pytest.fixture(scope="module")
+def base_url(store_path: Path) -> Iterator[str]:
+    """The real app over the store with the hostile firm."""
+    with _serving(store_path) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -384,3 +398,24 @@ def test_a_name_with_markup_is_shown_as_text(page, hostile_id):
     expect(page.locator("#network-plot .hoverlayer")).to_contain_text(EVIL)  # plotly's label
     assert page.locator("main script, main img").count() == 0
     page.guard.check()
+
+
+def test_a_store_changed_under_the_server_is_said(browser, tiny_path: Path, tmp_path: Path):
+    store = tmp_path / "changing.sqlite"
+    shutil.copy(tiny_path, store)
+    with _serving(store) as url:
+        context = browser.new_context(base_url=url)
+        page = context.new_page()
+        guard = Guard(page)
+        page.goto("/deals")
+        expect(page.locator("#dataset-label")).not_to_be_empty()
+        expect(page.locator("#data-changed")).to_have_count(0)
+        with open_store(store) as writable, writable.transaction():  # an import elsewhere
+            writable.write(Dataset(actors=(Actor("newco", "NewCo", ActorKind.NBF, "BE"),)))
+        time.sleep(CHECK_EVERY_S + 0.2)  # the server looks at most this often
+        page.reload()
+        note = page.locator("#data-changed")
+        expect(note).to_contain_text("The store changed since the server started")
+        expect(note).to_contain_text("restart bioris serve to see the new data")
+        guard.check()
+        context.close()

@@ -26,6 +26,7 @@ from bioris.domain import (
 from bioris.store import open_store
 from bioris.study import Study
 from bioris.web import create_app
+from tests.web.helpers import local_client
 
 STUDY = """
 name = "Medicon Valley life science (test)"
@@ -117,7 +118,7 @@ def medicon(tmp_path_factory: pytest.TempPathFactory) -> TestClient:
     with Study(open_store(path)) as study:
         study.load_definition(study_file)
     app = create_app(path, warm=True)
-    yield TestClient(app, raise_server_exceptions=False)
+    yield local_client(app, raise_server_exceptions=False)
     app.state.service.close()
 
 

@@ -23,7 +23,7 @@ from bioris.errors import BiorisError, StoreError
 from bioris.store import open_store
 from bioris.web import create_app
 from bioris.web.safety import CONTENT_SECURITY_POLICY, escape_json
-from tests.web.helpers import assert_error, digest
+from tests.web.helpers import LOCAL, assert_error, digest, local_client
 
 EXPECTED_HEADERS = {
     "content-security-policy": CONTENT_SECURITY_POLICY,
@@ -74,7 +74,7 @@ def test_security_headers_on_internal_errors(app, monkeypatch: pytest.MonkeyPatc
         raise RuntimeError("secret detail /srv/store.sqlite")
 
     monkeypatch.setattr(app.state.service, "meta", broken)
-    response = TestClient(app, raise_server_exceptions=False).get("/api/meta")
+    response = local_client(app, raise_server_exceptions=False).get("/api/meta")
     body = assert_error(response, 500)
     assert "secret" not in body["message"] and "Traceback" not in response.text
     assert response.headers["x-frame-options"] == "DENY"
@@ -85,7 +85,7 @@ def test_store_errors_do_not_leak_paths(app, monkeypatch: pytest.MonkeyPatch) ->
         raise StoreError("/srv/private/bioris.sqlite: disk I/O error")
 
     monkeypatch.setattr(app.state.service, "actors_page", broken)
-    body = assert_error(TestClient(app).get("/api/actors"), 500)
+    body = assert_error(local_client(app).get("/api/actors"), 500)
     assert "/srv" not in body["message"]
 
 
@@ -133,7 +133,7 @@ def test_the_app_holds_only_read_only_connections(app) -> None:
 
 def test_serving_leaves_the_store_byte_identical(tiny_path: Path) -> None:
     before = digest(tiny_path)
-    client = TestClient(create_app(tiny_path))
+    client = local_client(create_app(tiny_path))
     for path in ("/api/meta", "/api/actors", "/api/actors/evil", "/api/alliances",
                  "/api/network", "/api/measures", "/api/partners", "/api/regions",
                  "/api/alliances.csv"):  # fmt: skip
@@ -159,7 +159,7 @@ def test_a_missing_or_foreign_store_is_refused(tmp_path: Path) -> None:
 
 
 def test_page_size_over_the_maximum_is_refused_not_clamped(tiny_path: Path) -> None:
-    client = TestClient(create_app(tiny_path, max_returned_rows=2, default_page_size=1))
+    client = local_client(create_app(tiny_path, max_returned_rows=2, default_page_size=1))
     body = assert_error(client.get("/api/alliances", params={"page_size": 3}), 422)
     assert "page_size" in body["message"] and "2" in body["message"]
     assert len(client.get("/api/alliances").json()["items"]) == 1  # the default
@@ -194,7 +194,7 @@ def test_requests_over_the_concurrency_limit_get_503_at_once(tiny_path: Path) ->
 
     async def scenario() -> tuple[httpx.Response, httpx.Response, httpx.Response]:
         transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        async with httpx.AsyncClient(transport=transport, base_url=LOCAL) as client:
             slow = asyncio.create_task(client.get("/api/meta"))
             while not entered.is_set():
                 await asyncio.sleep(0.01)
@@ -217,7 +217,7 @@ def test_requests_over_the_concurrency_limit_get_503_at_once(tiny_path: Path) ->
 
 
 def test_responses_over_the_size_limit_are_refused(tiny_path: Path, bundled_path: Path) -> None:
-    client = TestClient(create_app(bundled_path, max_response_kb=2))
+    client = local_client(create_app(bundled_path, max_response_kb=2))
     assert client.get("/api/actors", params={"page_size": 1}).status_code == 200
     for path in ("/api/actors?page_size=100", "/api/alliances.csv",
                  "/static/vendor/plotly.min.js"):  # fmt: skip
@@ -234,7 +234,7 @@ def test_queries_over_the_time_limit_are_interrupted(bundled_path: Path, monkeyp
     # A limit of 0 ms: the first progress check is late. The bundled store is small, so
     # check every 1000 SQLite instructions rather than every million.
     monkeypatch.setattr(store_module, "_PROGRESS_STEPS", 1000)
-    client = TestClient(create_app(bundled_path, sql_time_limit_ms=0))
+    client = local_client(create_app(bundled_path, sql_time_limit_ms=0))
     body = assert_error(client.get("/api/actors", params={"q": "zzz"}), 503)
     assert body["message"] == "query took longer than sql_time_limit_ms=0"
 
@@ -242,7 +242,7 @@ def test_queries_over_the_time_limit_are_interrupted(bundled_path: Path, monkeyp
 def test_time_limit_with_a_jumping_clock(bundled_path: Path, monkeypatch) -> None:
     import bioris.store.store as store_module
 
-    client = TestClient(create_app(bundled_path))
+    client = local_client(create_app(bundled_path))
     assert client.get("/api/actors", params={"q": "x"}).status_code == 200
     monkeypatch.setattr(store_module, "_PROGRESS_STEPS", 1000)  # a small store
     ticks = iter(range(0, 10**6, 5))  # every reading is 5 s after the last

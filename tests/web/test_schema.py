@@ -18,6 +18,8 @@ import pytest
 import schemathesis
 from fastapi import FastAPI
 
+from tests.web.helpers import as_localhost
+
 # the statuses schemathesis accepts for schema-valid input, and 422 (an unknown actor name)
 _NAMES_ACCEPTED = ["2xx", "3xx", "401", "403", "404", "409", "422", "429", "5xx"]
 CONFIG = schemathesis.Config.from_dict(
@@ -36,7 +38,7 @@ CONFIG = schemathesis.Config.from_dict(
 
 @pytest.fixture(scope="session")
 def api_schema(app: FastAPI):
-    return schemathesis.openapi.from_asgi("/openapi.json", app, config=CONFIG)
+    return schemathesis.openapi.from_asgi("/openapi.json", as_localhost(app), config=CONFIG)
 
 
 schema = schemathesis.pytest.from_fixture("api_schema")

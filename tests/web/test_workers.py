@@ -91,6 +91,57 @@ def test_two_workers_serve_one_address_and_stop_together(bundled_path: Path, sto
             server.wait()
 
 
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux /proc")
+def test_workers_end_when_their_supervisor_is_killed(bundled_path: Path) -> None:
+    # SIGKILL gives uvicorn's supervisor no chance to stop its workers: before, they went on
+    # serving (orphans) and a new server on the port failed with "address in use".
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = _start(bundled_path, port)
+    restarted = None
+    try:
+        wait_ready(base, STARTUP_S, server)
+        workers = _children(server.pid) - {server.pid}
+        assert len(workers) >= 2
+        server.kill()
+        server.wait(timeout=10)
+        killed = time.monotonic()
+        while time.monotonic() - killed < 15 and any(_running(pid) for pid in workers):
+            time.sleep(0.1)
+        assert not any(_running(pid) for pid in workers), "workers outlived their supervisor"
+        assert time.monotonic() - killed < 10
+        restarted = _start(bundled_path, port)  # the address is free again
+        wait_ready(base, STARTUP_S, restarted)
+        assert httpx.get(f"{base}/api/meta", timeout=30).status_code == 200
+    finally:
+        for process in (server, restarted):
+            if process is not None and process.poll() is None:
+                process.terminate()
+                process.wait(timeout=60)
+
+
+def test_a_worker_whose_supervisor_is_gone_stops(bundled_path: Path) -> None:
+    # A worker started after its supervisor died (or whose parent is not the supervisor it
+    # was told of) stops at once rather than serving on.
+    from bioris.web.serving import SUPERVISOR_ENV
+
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()  # a supervisor that ended
+    started = time.monotonic()
+    done = _in_subprocess(
+        "import time\n"
+        "from bioris.web.serving import worker_app\n"
+        "worker_app()\n"
+        "time.sleep(30)\n"
+        "print('still running')",
+        {STORE_ENV: str(bundled_path), SUPERVISOR_ENV: str(gone.pid)},
+    )
+    assert "still running" not in done.stdout
+    assert done.returncode == -signal.SIGTERM, done.stderr[-2000:]
+    assert time.monotonic() - started < 25
+    assert f"supervisor (process {gone.pid}) ended" in done.stderr
+
+
 def test_a_store_no_worker_could_read_is_refused_before_any_starts(tmp_path: Path) -> None:
     not_a_store = tmp_path / "notes.sqlite"
     not_a_store.write_text("not a database")

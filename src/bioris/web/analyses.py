@@ -20,8 +20,8 @@ from bioris.study import Study
 from bioris.study.network import ranking
 from bioris.web.config import WebSettings
 from bioris.web.network_view import MEASURE_COLUMNS, NetworkView
-from bioris.web.records import rows
-from bioris.web.runtime import LruCache
+from bioris.web.records import FrameIndex, rows
+from bioris.web.runtime import CacheBudget, LruCache
 
 __all__ = ["BUSINESS_MODEL_LABELS", "RANK_COUNTS", "Analyses"]
 
@@ -43,15 +43,23 @@ class Analyses:
         Its network: the measures job, the betweenness sampling and the graph thread.
     web_settings : WebSettings
         Cache sizes.
+    budget : CacheBudget
+        The memory its results may hold (with the network's), ``web_cache_mb``.
     """
 
-    def __init__(self, study: Study, network: NetworkView, web_settings: WebSettings) -> None:
+    def __init__(
+        self,
+        study: Study,
+        network: NetworkView,
+        web_settings: WebSettings,
+        budget: CacheBudget,
+    ) -> None:
         self._study = study
         self._network = network
         self._names = study.names()
-        self._rankings = LruCache(web_settings.web_cache_entries)
-        self._single_years = LruCache(_SINGLE_YEARS)
-        self._once = LruCache(8)
+        self._rankings = LruCache(web_settings.web_cache_entries, budget=budget)
+        self._single_years = LruCache(_SINGLE_YEARS, budget=budget)
+        self._once = LruCache(8, budget=budget)
 
     # -- measures ----------------------------------------------------------------------------
 
@@ -82,30 +90,28 @@ class Analyses:
 
     # -- business models ---------------------------------------------------------------------
 
-    def business_models(self) -> dict[str, pl.DataFrame]:
-        """Panel firm -> its labels per year (``year`` and the four labels) over the period,
-        up to its exit year."""
+    def business_models(self) -> FrameIndex:
+        """The panel firms' labels per year (``firm``, ``year`` and the four labels) over the
+        period, up to each firm's exit year, by firm."""
 
-        def compute() -> dict[str, pl.DataFrame]:
+        def compute() -> FrameIndex:
             start, end = self._network.period
             labels = self._study.business_models(start, end)
             labels = labels.select("firm", "year", *BUSINESS_MODEL_LABELS)
-            parts = labels.sort("firm", "year").partition_by("firm", as_dict=True)
-            return {key[0]: part.drop("firm") for key, part in parts.items()}
+            return FrameIndex.of(labels.sort("firm", "year"), "firm")
 
         return self._network.cached(self._once, "business_models", compute)
 
     # -- preferred partners ------------------------------------------------------------------
 
-    def ranking(self, window: int, layers: tuple[str, ...]) -> dict[int, pl.DataFrame]:
-        """Year -> the panel ranked in that year, over the study's period."""
+    def ranking(self, window: int, layers: tuple[str, ...]) -> FrameIndex:
+        """The panel ranked in every year of the study's period, by year."""
 
-        def compute() -> dict[int, pl.DataFrame]:
+        def compute() -> FrameIndex:
             start, end = self._network.period
             ranked = ranking(self._study, start, end, window=window, layers=layers,
                              sampling=self._network.sampling)  # fmt: skip
-            parts = ranked.partition_by("year", as_dict=True)
-            return {int(key[0]): part for key, part in parts.items()}
+            return FrameIndex.of(ranked, "year")
 
         return self._network.cached(self._rankings, (window, layers), compute)
 

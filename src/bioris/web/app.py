@@ -32,8 +32,10 @@ from bioris.study import VocabularyError
 from bioris.web.api import MAX_TEXT_CHARS, ApiError, build_router
 from bioris.web.config import WebSettings
 from bioris.web.safety import (
+    AllowedHosts,
     CatchAll,
     ConcurrencyLimit,
+    HostGuard,
     MethodGuard,
     ResponseGuard,
     SecurityHeaders,
@@ -54,7 +56,9 @@ PLOTLY_JS = Path(str(files("plotly") / "package_data" / "plotly.min.js"))
 PAGES = {"/": "index.html", "/deals": "deals.html", "/regions": "regions.html"}
 
 
-def create_app(store_path: str | Path, *, warm: bool = False, **overrides: int | None) -> FastAPI:
+def create_app(
+    store_path: str | Path, *, warm: bool = False, **overrides: int | str | None
+) -> FastAPI:
     """The explorer app over the store at ``store_path``.
 
     Parameters
@@ -67,9 +71,9 @@ def create_app(store_path: str | Path, *, warm: bool = False, **overrides: int |
         Compute what visitors ask for before returning: the default window's measures,
         rankings and tables, and its whole network in every year (else the first request
         that needs each does; :func:`serve` warms in the background).
-    **overrides : int or None
+    **overrides : int, str or None
         A web setting (a field of :class:`~bioris.web.config.WebSettings`: page sizes,
-        limits, cache sizes, ...) by name; ``None`` keeps the environment's
+        limits, cache sizes, allowed hosts, ...) by name; ``None`` keeps the environment's
         ``BIORIS_<NAME>`` or the default (docs/settings.md).
 
     Raises
@@ -118,6 +122,7 @@ def create_app(store_path: str | Path, *, warm: bool = False, **overrides: int |
     app.add_middleware(ConcurrencyLimit, limit=limits.max_concurrent_requests)
     app.add_middleware(MethodGuard)
     app.add_middleware(CatchAll)
+    app.add_middleware(HostGuard, allowed=AllowedHosts(limits.web_allowed_hosts))
     app.add_middleware(SecurityHeaders)
     return app
 

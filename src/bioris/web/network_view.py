@@ -3,7 +3,10 @@
 Every table comes from the :class:`~bioris.study.Study` (its ties end at the actors' exits and
 hold the deals of the layers asked for, the study's network layers by default; its actors are
 placed in its regions), and every result is computed once per window, layers and filters and
-kept in a bounded least-recently-used cache. Computations that call igraph run on the
+kept in least-recently-used caches bounded by their number of entries (``web_cache_entries``
+each) and together by their memory (``web_cache_mb``, a :class:`~bioris.web.runtime.CacheBudget`
+shared with the analyses), so that a flood of new filter combinations cannot grow the process
+without bound. Computations that call igraph run on the
 :class:`~bioris.web.runtime.GraphThread` (igraph must not run in the server's worker threads).
 Rendered snapshots are kept as :class:`~bioris.web.records.JsonBody` (escaped and
 gzip-compressed once, both forms kept), up to ``web_snapshot_cache_mb``;
@@ -27,8 +30,8 @@ from bioris.analytics.geography import CONTINENT_COLOURS, location_groups
 from bioris.analytics.layout import stable_layout
 from bioris.study import Study
 from bioris.web.config import WebSettings
-from bioris.web.records import JsonBody, finite, network_body
-from bioris.web.runtime import GraphThread, LruCache
+from bioris.web.records import FrameIndex, JsonBody, finite, network_body
+from bioris.web.runtime import CacheBudget, GraphThread, LruCache
 
 __all__ = ["JOB_MEASURES", "MEASURE_COLUMNS", "Focus", "MeasureJob", "NetworkView"]
 
@@ -75,11 +78,15 @@ class Focus(NamedTuple):
 
 @dataclass(frozen=True, slots=True)
 class MeasureJob:
-    """The yearly measures of one window and layers: ``frame`` (year, actor,
-    MEASURE_COLUMNS) and the same rows split by actor."""
+    """The yearly measures of one window and layers: (year, actor, MEASURE_COLUMNS), sorted
+    by actor and year, indexed by actor."""
 
-    frame: pl.DataFrame
-    by_actor: dict[str, pl.DataFrame]
+    by_actor: FrameIndex
+
+    @property
+    def frame(self) -> pl.DataFrame:
+        """Every row."""
+        return self.by_actor.frame
 
 
 class NetworkView:
@@ -95,6 +102,8 @@ class NetworkView:
         Cache sizes and the betweenness sampling.
     graph_thread : GraphThread
         Where igraph runs.
+    budget : CacheBudget
+        The memory its tables may hold (with the analyses'), ``web_cache_mb``.
     """
 
     def __init__(
@@ -103,6 +112,7 @@ class NetworkView:
         period: tuple[int, int],
         web_settings: WebSettings,
         graph_thread: GraphThread,
+        budget: CacheBudget,
     ) -> None:
         self._study = study
         self.period = period
@@ -111,8 +121,9 @@ class NetworkView:
         self._places = location_groups(study.actors, study.region_colours())
         self.sampling = BetweennessSampling(web_settings.web_betweenness_sources, seed=0)
         size = web_settings.web_cache_entries
-        self._ties, self._jobs, self._layouts = LruCache(size), LruCache(size), LruCache(size)
-        self._years_with_ties = LruCache(size)
+        self._ties, self._jobs, self._layouts, self._years_with_ties = (
+            LruCache(size, budget=budget) for _ in range(4)
+        )
         self._snapshot_bytes = web_settings.web_snapshot_cache_mb * _BYTES_PER_MB
         self._snapshots = LruCache(
             _SNAPSHOT_ENTRIES, max_weight=self._snapshot_bytes, weigh=lambda body: body.nbytes
@@ -269,7 +280,6 @@ class NetworkView:
             ties = self.tie_table(window, Focus(layers))
             frame = actor_year_metrics(ties, groups=self._study.inputs.groups(), options=options)
             frame = frame.select("year", "actor", *MEASURE_COLUMNS).sort("actor", "year")
-            parts = frame.partition_by("actor", as_dict=True, maintain_order=True)
-            return MeasureJob(frame, {key[0]: part for key, part in parts.items()})
+            return MeasureJob(FrameIndex.of(frame, "actor"))
 
         return self.cached(self._jobs, (window, layers), compute)

@@ -16,6 +16,7 @@ from bioris.web.schemas import NetworkOut
 
 __all__ = [
     "INT_MEASURES",
+    "FrameIndex",
     "JsonBody",
     "accepts_gzip",
     "actor_json",
@@ -79,6 +80,41 @@ def rows(frame: pl.DataFrame, columns: tuple[str, ...]) -> list[dict[str, Any]]:
             clean[key] = int(clean[key] or 0)
         found.append(clean)
     return found
+
+
+@dataclass(frozen=True, slots=True)
+class FrameIndex:
+    """The rows of one frame by the value of a column, without splitting it.
+
+    ``frame`` is sorted by that column (stably) and ``spans`` gives each value's first row
+    and number of rows; :meth:`get` slices, which shares the frame's memory. Splitting the
+    frame instead (``partition_by``) would cost about 10 kB per part: 20,000 actors' measures
+    would hold 200 MB more than their data.
+    """
+
+    frame: pl.DataFrame
+    spans: dict[Any, tuple[int, int]]
+
+    @classmethod
+    def of(cls, frame: pl.DataFrame, column: str) -> FrameIndex:
+        """``frame`` indexed by ``column`` (sorted by it first, unless it is already)."""
+        if not frame[column].is_sorted():
+            frame = frame.sort(column, maintain_order=True)
+        runs = (
+            frame.select(column).with_row_index("start")
+            .group_by(column, maintain_order=True)
+            .agg(pl.col("start").first(), pl.len().alias("rows"))
+        )  # fmt: skip
+        return cls(frame, {key: (start, n) for key, start, n in runs.iter_rows()})
+
+    def get(self, key: Any) -> pl.DataFrame | None:
+        """The rows of ``key``, or ``None``."""
+        span = self.spans.get(key)
+        return None if span is None else self.frame.slice(*span)
+
+    def keys(self) -> list[Any]:
+        """The values of the column, in order."""
+        return list(self.spans)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,9 +1,10 @@
 """What the web view's threads share: bounded caches, store connections, the graph thread.
 
-:class:`LruCache` computes each missing value once however many requests ask for it;
-:class:`StorePool` lends each request thread its own read-only connection, each query under
-``sql_time_limit_ms``; :class:`GraphThread` runs the igraph computations on the thread that
-imported igraph.
+:class:`LruCache` computes each missing value once however many requests ask for it, and
+keeps at most a number of values and, with a :class:`CacheBudget` (possibly shared by several
+caches), at most a number of bytes; :class:`StorePool` lends each request thread its own
+read-only connection, each query under ``sql_time_limit_ms``; :class:`GraphThread` runs the
+igraph computations on the thread that imported igraph.
 """
 
 from __future__ import annotations
@@ -11,11 +12,13 @@ from __future__ import annotations
 import asyncio
 import queue
 import signal
+import sys
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Callable, Hashable, Iterator, Mapping
 from concurrent.futures import Future
 from contextlib import contextmanager
+from dataclasses import fields, is_dataclass
 from pathlib import Path
 from types import FrameType
 from typing import Any, TypeVar
@@ -23,18 +26,68 @@ from typing import Any, TypeVar
 from bioris.errors import BiorisError, LimitExceeded
 from bioris.store import Store, open_store
 
-__all__ = ["GraphThread", "LruCache", "StorePool", "stop_signals"]
+__all__ = [
+    "CacheBudget",
+    "GraphThread",
+    "LruCache",
+    "StorePool",
+    "estimated_bytes",
+    "stop_signals",
+]
 
 T = TypeVar("T")
+# Memory a polars DataFrame holds besides its buffers, and per column (measured on polars
+# 2.1: 20,000 frames of 13 columns held 9.3 kB each besides their data), in bytes; and a
+# Python object's own.
+_FRAME_BYTES = 400
+_COLUMN_BYTES = 700
+_OBJECT_BYTES = 64
+
+
+class CacheBudget:
+    """A memory budget in bytes, shared by the :class:`LruCache` objects given it.
+
+    Together they keep at most ``max_bytes`` of values (by their ``weigh`` function); a new
+    value drops the least recently used values of all of them until the total fits, and a
+    value heavier than the whole budget is returned but not kept. The caches of one budget
+    share its lock.
+    """
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self.lock = threading.Lock()
+        self._order: OrderedDict[tuple[int, Hashable], LruCache] = OrderedDict()
+        self._weight = 0
+
+    @property
+    def weight(self) -> int:
+        """The bytes the caches keep now."""
+        with self.lock:
+            return self._weight
+
+    def _touch(self, cache: LruCache, key: Hashable) -> None:  # under self.lock
+        self._order.move_to_end((id(cache), key))
+
+    def _add(self, cache: LruCache, key: Hashable, weight: int) -> None:  # under self.lock
+        self._order[(id(cache), key)] = cache
+        self._weight += weight
+        while self._weight > self.max_bytes and self._order:
+            (_, dropped), owner = self._order.popitem(last=False)
+            self._weight -= owner._forget(dropped)
+
+    def _remove(self, cache: LruCache, key: Hashable, weight: int) -> None:  # under self.lock
+        self._order.pop((id(cache), key), None)
+        self._weight -= weight
 
 
 class LruCache:
     """A thread-safe least-recently-used cache of at most ``maxsize`` computed values.
 
-    With ``weigh``, values are also dropped (least recently used first) while their total
-    weight exceeds ``max_weight`` (for example their size in bytes); a single value heavier
-    than ``max_weight`` is returned but not kept. Concurrent requests for a missing key
-    compute it once: the others wait for it.
+    With ``budget`` (a :class:`CacheBudget`, possibly shared with other caches) or
+    ``max_weight`` (a budget of its own), values are also dropped, least recently used first,
+    while their total weight (``weigh(value)``, by default :func:`estimated_bytes`) exceeds
+    the budget; a single value heavier than the budget is returned but not kept. Concurrent
+    requests for a missing key compute it once: the others wait for it.
     """
 
     def __init__(
@@ -43,71 +96,105 @@ class LruCache:
         *,
         max_weight: int | None = None,
         weigh: Callable[[Any], int] | None = None,
+        budget: CacheBudget | None = None,
     ) -> None:
         self._maxsize = maxsize
-        self._max_weight = max_weight
-        self._weigh = weigh
-        self._weight = 0
+        if budget is None and max_weight is not None:
+            budget = CacheBudget(max_weight)
+        self._budget = budget
+        self._weigh = weigh or estimated_bytes
         self._data: OrderedDict[Hashable, Any] = OrderedDict()
         self._weights: dict[Hashable, int] = {}
-        self._lock = threading.Lock()
+        self._lock = budget.lock if budget is not None else threading.Lock()
         self._computing: dict[Hashable, threading.Lock] = {}
 
     def peek(self, key: Hashable) -> Any | None:
         """The cached value of ``key`` (now the most recently used), or ``None``; never
         computes."""
         with self._lock:
-            if key not in self._data:
-                return None
-            self._data.move_to_end(key)
-            return self._data[key]
+            return self._hit(key)
+
+    def _hit(self, key: Hashable) -> Any | None:  # under self._lock
+        if key not in self._data:
+            return None
+        self._data.move_to_end(key)
+        if self._budget is not None:
+            self._budget._touch(self, key)
+        return self._data[key]
 
     def get(self, key: Hashable, compute: Callable[[], T]) -> T:
         """The value of ``key``, computed (once) by ``compute()`` if missing."""
         with self._lock:
             if key in self._data:
-                self._data.move_to_end(key)
-                return self._data[key]
+                return self._hit(key)
             key_lock = self._computing.setdefault(key, threading.Lock())
         with key_lock:
             with self._lock:
                 if key in self._data:
-                    self._data.move_to_end(key)
-                    return self._data[key]
+                    return self._hit(key)
             try:
                 value = compute()
+                weight = self._weigh(value) if self._budget is not None else 0
                 with self._lock:
-                    self._keep(key, value)
+                    self._keep(key, value, weight)
             finally:
                 with self._lock:
                     self._computing.pop(key, None)
         return value
 
-    def _keep(self, key: Hashable, value: Any) -> None:  # under self._lock
-        weight = self._weigh(value) if self._weigh is not None else 0
-        if self._max_weight is not None and weight > self._max_weight:
+    def _keep(self, key: Hashable, value: Any, weight: int) -> None:  # under self._lock
+        budget = self._budget
+        if budget is not None and weight > budget.max_bytes:
             return
         if key in self._data:  # computed twice (it had been dropped meanwhile): replace
-            self._weight -= self._weights.pop(key)
-            del self._data[key]
+            self._drop(key)
         self._data[key] = value
         self._weights[key] = weight
-        self._weight += weight
-        heavy = self._max_weight is not None and self._weight > self._max_weight
-        while len(self._data) > self._maxsize or heavy:
-            dropped, _ = self._data.popitem(last=False)
-            self._weight -= self._weights.pop(dropped)
-            heavy = self._max_weight is not None and self._weight > self._max_weight
+        while len(self._data) > self._maxsize:
+            self._drop(next(iter(self._data)))
+        if budget is not None:
+            budget._add(self, key, weight)
+
+    def _drop(self, key: Hashable) -> None:  # under self._lock
+        weight = self._forget(key)
+        if self._budget is not None:
+            self._budget._remove(self, key, weight)
+
+    def _forget(self, key: Hashable) -> int:  # under self._lock; the budget's part is done
+        del self._data[key]
+        return self._weights.pop(key)
 
     @property
     def weight(self) -> int:
-        """The total weight of the kept values (0 without ``weigh``)."""
+        """The total weight of the values this cache keeps (0 without a budget)."""
         with self._lock:
-            return self._weight
+            return sum(self._weights.values())
 
     def __len__(self) -> int:
         with self._lock:
             return len(self._data)
+
+
+def estimated_bytes(value: Any) -> int:
+    """About the memory ``value`` holds: a polars frame its buffers plus a fixed cost per
+    column (measured: about 0.7 kB a column, which dominates for small frames), an object with
+    ``nbytes`` (:class:`~bioris.web.records.JsonBody`) that, containers and dataclasses the
+    sum of their parts, anything else its ``sys.getsizeof``."""
+    if isinstance(value, (str, bytes, int, float, bool)) or value is None:
+        return sys.getsizeof(value)
+    nbytes = getattr(value, "nbytes", None)
+    if isinstance(nbytes, int):
+        return nbytes + _OBJECT_BYTES
+    if hasattr(value, "estimated_size") and hasattr(value, "width"):  # a polars DataFrame
+        return int(value.estimated_size()) + _FRAME_BYTES + _COLUMN_BYTES * value.width
+    if isinstance(value, Mapping):
+        parts = (estimated_bytes(k) + estimated_bytes(v) for k, v in value.items())
+        return sys.getsizeof(value) + sum(parts)
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return sys.getsizeof(value) + sum(estimated_bytes(v) for v in value)
+    if is_dataclass(value) and not isinstance(value, type):
+        return _OBJECT_BYTES + sum(estimated_bytes(getattr(value, f.name)) for f in fields(value))
+    return sys.getsizeof(value)
 
 
 class GraphThread:

@@ -1,15 +1,20 @@
 """The web view's guards, as plain ASGI middleware (outermost first):
 
 1. :class:`SecurityHeaders`: CSP, ``X-Frame-Options: DENY``, ``nosniff``, ``no-referrer`` on
-   every response, errors and static files included.
-2. :class:`CatchAll`: an unexpected exception becomes a 500 JSON error (logged), so that even
+   every response, errors and static files included (the errors uvicorn writes below the
+   app get them from :mod:`bioris.web.protocol`).
+2. :class:`HostGuard`: a request whose ``Host`` header is not one of ``web_allowed_hosts``
+   (loopback names by default, any port) gets a 400 JSON error, so that a page of another
+   site whose name was pointed at this machine (DNS rebinding) cannot read the API; a
+   redirect's ``Location`` never names the request's host (it is made relative).
+3. :class:`CatchAll`: an unexpected exception becomes a 500 JSON error (logged), so that even
    it carries the headers and no traceback reaches the client.
-3. :class:`MethodGuard`: GET and HEAD only (HEAD is served as GET without the body); any
+4. :class:`MethodGuard`: GET and HEAD only (HEAD is served as GET without the body); any
    other method gets a 405 JSON error with ``Allow: GET, HEAD``.
-4. :class:`ConcurrencyLimit`: more than ``max_concurrent_requests`` in flight (per server
+5. :class:`ConcurrencyLimit`: more than ``max_concurrent_requests`` in flight (per server
    process) gets an immediate 503 JSON error with ``Retry-After: 1`` (never a queue, never a
    hang).
-5. :class:`ResponseGuard`: a body over ``max_response_kb`` is replaced by a 503 JSON error;
+6. :class:`ResponseGuard`: a body over ``max_response_kb`` is replaced by a 503 JSON error;
    JSON bodies have ``<``, ``>``, ``&``, U+2028 and U+2029 escaped as ``\\uXXXX`` (as Go's
    ``json.HTMLEscape`` does), so text from the data can never form markup, even if a page
    were to paste a response into HTML. Compressed bodies (a ``Content-Encoding``) are only
@@ -19,27 +24,33 @@
 The SQL time limit lives with the store connections (:class:`~bioris.web.runtime.StorePool`).
 uvicorn's own ``limit_concurrency`` is no substitute for :class:`ConcurrencyLimit` (it counts
 open connections, idle keep-alive ones too, and answers a plain-text 503 without these
-headers); :mod:`bioris.web.serving` sets it as a backstop against floods of connections.
+headers); connections are limited by :mod:`bioris.web.protocol` (``web_max_connections``).
 """
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import logging
-from collections.abc import Awaitable, Callable, MutableMapping
+import re
+from collections.abc import Awaitable, Callable, Iterable, MutableMapping
 from typing import Any
 
 __all__ = [
     "CONTENT_SECURITY_POLICY",
     "SECURITY_HEADERS",
+    "AllowedHosts",
     "CatchAll",
     "ConcurrencyLimit",
+    "HostGuard",
     "MethodGuard",
     "ResponseGuard",
     "SecurityHeaders",
     "error_body",
     "escape_json",
+    "send_error",
     "too_large_message",
+    "with_security_headers",
 ]
 
 Scope = MutableMapping[str, Any]
@@ -131,12 +142,110 @@ class SecurityHeaders:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                names = {name for name, _ in SECURITY_HEADERS}
-                kept = [(k, v) for k, v in message.get("headers", []) if k.lower() not in names]
-                message["headers"] = [*kept, *SECURITY_HEADERS]
+                message["headers"] = with_security_headers(message.get("headers", []))
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+_SECURITY_NAMES = frozenset(name for name, _ in SECURITY_HEADERS)
+
+
+def with_security_headers(headers: Iterable[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    """``headers`` with :data:`SECURITY_HEADERS` (replacing any of the same name)."""
+    kept = [(k, v) for k, v in headers if k.lower() not in _SECURITY_NAMES]
+    return [*kept, *SECURITY_HEADERS]
+
+
+# A Host header: a name or an IPv4 address, or an IPv6 address in brackets; then a port.
+_HOST = re.compile(r"(?:\[(?P<v6>[0-9A-Fa-f:.]+)\]|(?P<name>[A-Za-z0-9._-]+))(?::[0-9]{1,5})?")
+_SHOWN_CHARS = 100
+
+
+def _canonical_host(text: str, *, bare_ipv6: bool = False) -> str | None:
+    """``text`` (a host, with or without a port; IPv6 in brackets, or bare with
+    ``bare_ipv6``, as a setting may write it) as compared: lower case, without the port, a
+    trailing dot or brackets, IP addresses in their short form; ``None`` when it is not a
+    host."""
+    text = text.strip()
+    if bare_ipv6:
+        try:
+            return str(ipaddress.IPv6Address(text))
+        except ValueError:
+            pass
+    found = _HOST.fullmatch(text)
+    if found is None:
+        return None
+    host = (found["v6"] or found["name"]).lower().removesuffix(".")
+    try:
+        return str(ipaddress.ip_address(host))
+    except ValueError:
+        return host if found["name"] else None
+
+
+class AllowedHosts:
+    """The hosts of the ``web_allowed_hosts`` setting: names or addresses, comma-separated,
+    any port; ``*`` allows any."""
+
+    def __init__(self, setting: str) -> None:
+        entries = [e.strip() for e in setting.split(",") if e.strip()]
+        self.any = "*" in entries
+        names = (_canonical_host(e, bare_ipv6=True) for e in entries)
+        self.names = frozenset(name for name in names if name is not None)
+        self.setting = setting
+
+    def allows(self, host: str | None) -> bool:
+        """Whether a request with this ``Host`` header (``None``: none) is answered."""
+        if self.any:
+            return True
+        name = _canonical_host(host) if host is not None else None
+        return name is not None and name in self.names
+
+
+class HostGuard:
+    """Answer only requests whose ``Host`` is allowed (:class:`AllowedHosts`); make the
+    ``Location`` of a redirect relative, so that it never names the request's host."""
+
+    def __init__(self, app: ASGIApp, allowed: AllowedHosts) -> None:
+        self.app = app
+        self.allowed = allowed
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        hosts = [v for k, v in scope.get("headers", []) if k.lower() == b"host"]
+        raw = hosts[0] if len(hosts) == 1 else b""
+        host = raw.decode("latin-1") if len(hosts) == 1 else None
+        if not self.allowed.allows(host):
+            shown = "no Host header" if not hosts else f"host {host[:_SHOWN_CHARS]!r}"
+            if len(hosts) > 1:
+                shown = "several Host headers"
+            message = (
+                f"{shown} is not allowed: this server answers "
+                f"{self.allowed.setting} (set web_allowed_hosts to answer others)"
+            )
+            await send_error(send, 400, message)
+            return
+
+        async def send_relative(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [
+                    (k, _relative(v, raw) if k.lower() == b"location" else v)
+                    for k, v in message.get("headers", [])
+                ]
+            await send(message)
+
+        await self.app(scope, receive, send_relative)
+
+
+def _relative(location: bytes, host: bytes) -> bytes:
+    """A ``Location`` on the request's ``host`` (``http(s)://host/path?query``) as
+    ``/path?query``; one leading slash only, so that it never reads as another host."""
+    found = re.match(rb"https?://([^/?#]*)", location, re.IGNORECASE)
+    if found is None or found[1].lower() != host.lower():
+        return location
+    return b"/" + location[found.end() :].lstrip(b"/")
 
 
 class CatchAll:

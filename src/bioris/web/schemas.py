@@ -110,6 +110,10 @@ class MetaOut(BaseModel):
     layers: list[str] = Field(description="What a layer filter accepts.")
     counts: dict[str, int] = Field(description="Records per type.")
     settings: MetaSettings
+    data_changed: bool = Field(
+        description="The store changed (an import) since the server read it: what the "
+        "server shows is the store as it was; restart the server to see the new data."
+    )
 
 
 class ActorOut(BaseModel):

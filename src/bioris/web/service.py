@@ -10,19 +10,24 @@ alliances) run the store's named queries on a pool of read-only connections, eac
 least-recently-used caches (:mod:`bioris.web.network_view`, :mod:`bioris.web.analyses`).
 
 This process never writes the store. Another process may (an import): the lists then show
-the new rows, but the study's tables, the network, the measures and the totals of each
-filter stay as they were computed until the server restarts.
+the new rows, but the study's tables, the network, the measures, the names and the totals of
+each filter stay as they were computed until the server restarts; ``/api/meta`` then says
+``data_changed`` (:class:`~bioris.web.freshness.StoreChanges`) and the pages say to restart.
+
+The caches of derived tables share one memory budget, ``web_cache_mb``
+(:class:`~bioris.web.runtime.CacheBudget`); the study's own cache of derived results, which
+keeps every ranking it computes for its life, is not used (:class:`ServedStudy`).
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import polars as pl
 
@@ -40,12 +45,15 @@ from bioris.study.vocabulary import (
 from bioris.web.analyses import BUSINESS_MODEL_LABELS, Analyses
 from bioris.web.config import WebSettings
 from bioris.web.deal_bodies import DealBodies, with_raw_list
+from bioris.web.freshness import StoreChanges
 from bioris.web.network_view import MEASURE_COLUMNS, Focus, NetworkView
 from bioris.web.records import JsonBody, actor_json, cell, partner_counts, rows
-from bioris.web.runtime import GraphThread, LruCache, StorePool
+from bioris.web.runtime import CacheBudget, GraphThread, LruCache, StorePool
 from bioris.web.schemas import ActorProfile, AlliancePage
 
-__all__ = ["AllianceQuery", "ExplorerService", "ParameterError", "WebSettings"]
+__all__ = ["AllianceQuery", "ExplorerService", "ParameterError", "ServedStudy", "WebSettings"]
+
+T = TypeVar("T")
 
 CSV_COLUMNS = (
     "alliance_id", "year", "date", "deal_type", "stage_at_signing", "asset",
@@ -54,6 +62,7 @@ CSV_COLUMNS = (
 )  # fmt: skip
 # Filter totals and name look-ups kept (a few dozen bytes each).
 _COUNT_ENTRIES = 4096
+_BYTES_PER_MB = 1_000_000
 # The name resolver speaks to importers; a web client has nothing to import.
 
 
@@ -95,6 +104,21 @@ class AllianceQuery:
         )  # fmt: skip
 
 
+class ServedStudy(Study):
+    """The study as the explorer holds it: :meth:`cached` computes and keeps nothing.
+
+    A :class:`~bioris.study.Study` keeps every derived result of :meth:`Study.cached` (a
+    ranking per window, layers and firms; the business models) for its life, which is right
+    for one command and unbounded for a server that any visitor can ask for new windows and
+    layers. The explorer keeps those results in its own caches, within ``web_cache_mb``.
+    """
+
+    def cached(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """``compute()``, not kept (the explorer's caches keep what it serves)."""
+        del key
+        return compute()
+
+
 class ExplorerService:
     """The read-only explorer over one store's study: the data, the caches, the queries.
 
@@ -104,7 +128,8 @@ class ExplorerService:
     def __init__(self, store_path: str | Path, web_settings: WebSettings) -> None:
         self.settings = web_settings
         path = Path(store_path)
-        self.study = Study(open_store(path, read_only=True, create=False))
+        self.changes = StoreChanges(path)  # before reading: a write from now on is a change
+        self.study = ServedStudy(open_store(path, read_only=True, create=False))
         try:
             self._read_study()
         except BaseException:
@@ -113,8 +138,11 @@ class ExplorerService:
         self._pool = StorePool(path, web_settings.sql_time_limit_ms)
         # Network computations may hold at most half the request threads.
         self.graph_thread = GraphThread(max(1, web_settings.web_worker_threads // 2))
-        self.network = NetworkView(self.study, self.period, web_settings, self.graph_thread)
-        self.analyses = Analyses(self.study, self.network, web_settings)
+        self.cache_budget = CacheBudget(web_settings.web_cache_mb * _BYTES_PER_MB)
+        self.network = NetworkView(
+            self.study, self.period, web_settings, self.graph_thread, self.cache_budget
+        )
+        self.analyses = Analyses(self.study, self.network, web_settings, self.cache_budget)
         names = self.study.names()
         self._partners = partner_counts(self.study.inputs.parties, names)
         self._deals = DealBodies(self.study.dataset.alliances, names, self._read_alliances)
@@ -179,11 +207,13 @@ class ExplorerService:
     # -- checked parameters ------------------------------------------------------------------
 
     def layers(self, values: Iterable[str] | None) -> tuple[str, ...]:
-        """Declared layers (case ignored), the study's network layers when none is given."""
+        """Declared layers (case ignored), the study's network layers when none is given;
+        in the study's order, each once (so that one set of layers is one cache entry)."""
         given = [v for v in values or () if v.strip()]
         if not given:
             return self.network.base.layers
-        return self.study.check_layers(given, "layer")
+        chosen = set(self.study.check_layers(given, "layer"))
+        return tuple(name for name in self.study.definition.layer_names if name in chosen)
 
     def region(self, value: str | None) -> str | None:
         """A declared region, location or country code, canonical (case ignored)."""
@@ -269,6 +299,7 @@ class ExplorerService:
                 "max_page_size": self.settings.max_returned_rows,
                 "default_window": self.window,
             },
+            "data_changed": self.changes.changed(),
         }
 
     def place(self, actor_id: str, region: str | None, country: str | None) -> dict[str, Any]:

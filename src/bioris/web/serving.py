@@ -12,7 +12,15 @@ processes on it, pings them, replaces one that dies, and stops them all on Ctrl-
 SIGTERM). Each worker builds its app with :func:`worker_app` (uvicorn's ``factory=True``)
 from the environment: the store path in ``BIORIS_STORE``, the setting overrides as the
 settings' own ``BIORIS_<NAME>`` variables. Each worker reads the store and computes its own
-caches, so memory grows with the number of workers.
+caches, so memory grows with the number of workers. A worker ends with its supervisor, even
+one killed with SIGKILL (which cannot stop its workers itself): on Linux the kernel sends the
+worker SIGTERM when the supervisor dies (``prctl(PR_SET_PDEATHSIG)``), and everywhere a thread
+of the worker notices that its parent changed and stops it (:func:`end_with_supervisor`), so
+that the address is free for a new server within seconds.
+
+Both serve with :class:`~bioris.web.protocol.GuardedProtocol`: timeouts for idle and
+half-sent connections, ``web_max_connections``, and JSON errors with the security headers
+for the errors uvicorn writes itself.
 
 This module imports neither igraph nor the app at import time: a worker imports them in the
 thread that will run the network computations.
@@ -21,11 +29,13 @@ thread that will run the network computations.
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import logging
 import os
 import signal
 import sys
 import threading
+import time
 from collections.abc import Iterator, Mapping
 from concurrent.futures import Future
 from contextlib import contextmanager
@@ -43,7 +53,15 @@ if TYPE_CHECKING:
 
     from bioris.web.service import ExplorerService
 
-__all__ = ["STORE_ENV", "WARM_ENV", "WORKER_HEALTHCHECK_S", "serve", "worker_app"]
+__all__ = [
+    "STORE_ENV",
+    "SUPERVISOR_ENV",
+    "WARM_ENV",
+    "WORKER_HEALTHCHECK_S",
+    "end_with_supervisor",
+    "serve",
+    "worker_app",
+]
 
 log = logging.getLogger("bioris.web")
 
@@ -51,13 +69,18 @@ log = logging.getLogger("bioris.web")
 STORE_ENV = "BIORIS_STORE"
 #: "1" when a worker computes the default view's caches at start-up
 WARM_ENV = "BIORIS_WEB_WARM"
+#: the process id of the supervisor a worker ends with
+SUPERVISOR_ENV = "BIORIS_WEB_SUPERVISOR"
 #: how long uvicorn's supervisor waits for a worker to answer its ping before replacing it.
 #: igraph holds the GIL while it computes (a sampled betweenness of a large network takes
 #: seconds), so a busy worker cannot answer at once; uvicorn's default (5 s) would replace it.
 WORKER_HEALTHCHECK_S = 120
-# connections uvicorn accepts per process, as a multiple of max_concurrent_requests (requests
-# in flight are limited by bioris.web.safety.ConcurrencyLimit; see create_app)
-_CONNECTIONS_PER_REQUEST = 4
+# How often a worker looks whether its supervisor is still its parent, and how long it then
+# has to stop gracefully before it exits anyway, in seconds.
+_PARENT_POLL_S = 0.5
+_STOP_GRACE_S = 5.0
+# Linux's prctl option that asks for a signal when the parent dies.
+_PR_SET_PDEATHSIG = 1
 
 
 def serve(
@@ -68,16 +91,18 @@ def serve(
     workers: int | None = None,
     warm: bool = True,
     log_level: str = "info",
-    **overrides: int | None,
+    **overrides: int | str | None,
 ) -> None:
     """Serve the explorer over ``store`` with uvicorn until interrupted (Ctrl-C, SIGTERM).
 
     ``host`` is the ``web_host`` setting by default (127.0.0.1: this machine only),
     ``port`` the ``web_port`` setting (8000) and ``workers`` the ``web_workers`` setting
     (1): the number of server processes. ``overrides`` are those of
-    :func:`~bioris.web.app.create_app`. With ``warm``, the default window's measures, the
-    deals' JSON and every year's snapshot are computed while the server starts. Call it from
-    the main thread.
+    :func:`~bioris.web.app.create_app`, the connection limits (``web_keep_alive_s``,
+    ``web_header_timeout_s``, ``web_max_connections``) and ``web_allowed_hosts`` among them;
+    serving on an address its hosts do not name logs a warning. With ``warm``, the default
+    window's measures, the deals' JSON and every year's snapshot are computed while the
+    server starts. Call it from the main thread.
 
     Raises
     ------
@@ -90,6 +115,7 @@ def serve(
     count = int(settings.get("web_workers")) if workers is None else workers
     if count < 1:
         raise BiorisError(f"workers must be at least 1, not {count}")
+    _warn_about_hosts(host, WebSettings.resolve(**overrides).web_allowed_hosts)
     if count > 1:
         _serve_workers(store, host, port, count, warm=warm, log_level=log_level, **overrides)
         return
@@ -97,7 +123,13 @@ def serve(
 
 
 def _serve_one(
-    store: str | Path, host: str, port: int, *, warm: bool, log_level: str, **overrides: int | None
+    store: str | Path,
+    host: str,
+    port: int,
+    *,
+    warm: bool,
+    log_level: str,
+    **overrides: int | str | None,
 ) -> None:
     import uvicorn  # the web extra; only needed to serve
 
@@ -105,14 +137,8 @@ def _serve_one(
 
     app = create_app(store, **overrides)
     service: ExplorerService = app.state.service
-    config = uvicorn.Config(
-        app,
-        host=host,
-        port=port,
-        log_level=log_level,
-        server_header=False,
-        limit_concurrency=_CONNECTIONS_PER_REQUEST * service.settings.max_concurrent_requests,
-    )
+    config = _config(uvicorn.Config(app, host=host, port=port, log_level=log_level,
+                                    server_header=False), service.settings)  # fmt: skip
     server = uvicorn.Server(config)
     warming = threading.Thread(target=_warm, args=(service,), daemon=True)
     if threading.current_thread() is not threading.main_thread():
@@ -149,7 +175,7 @@ def _serve_workers(
     *,
     warm: bool,
     log_level: str,
-    **overrides: int | None,
+    **overrides: int | str | None,
 ) -> None:
     """Run ``workers`` processes under uvicorn's supervisor (see the module docstring)."""
     import uvicorn
@@ -159,7 +185,8 @@ def _serve_workers(
     # What every worker would refuse is refused here, once, before any process starts.
     limits = WebSettings.resolve(**overrides)
     open_store(store, read_only=True, create=False).close()
-    environment = {STORE_ENV: str(Path(store).resolve()), WARM_ENV: "1" if warm else "0"}
+    environment = {STORE_ENV: str(Path(store).resolve()), WARM_ENV: "1" if warm else "0",
+                   SUPERVISOR_ENV: str(os.getpid())}  # fmt: skip
     environment |= {f"BIORIS_{k.upper()}": str(v) for k, v in overrides.items() if v is not None}
     config = uvicorn.Config(
         f"{__name__}:worker_app",
@@ -169,9 +196,9 @@ def _serve_workers(
         workers=workers,
         log_level=log_level,
         server_header=False,
-        limit_concurrency=_CONNECTIONS_PER_REQUEST * limits.max_concurrent_requests,
         timeout_worker_healthcheck=WORKER_HEALTHCHECK_S,
     )
+    config = _config(config, limits)
     with _environment(environment), _signals_restored():
         try:
             sock = config.bind_socket()
@@ -189,9 +216,33 @@ def _serve_workers(
         )
 
 
+def _warn_about_hosts(host: str, allowed: str) -> None:
+    """Say so when clients reaching the server at ``host`` would be refused: the address is
+    not one of ``web_allowed_hosts`` (0.0.0.0: they must use a name the setting lists)."""
+    from bioris.web.safety import AllowedHosts
+
+    hosts = AllowedHosts(allowed)
+    if hosts.any or hosts.allows(host if ":" not in host else f"[{host}]"):
+        return
+    log.warning(
+        "serving on %s, but only requests to %s are answered (web_allowed_hosts): set "
+        "BIORIS_WEB_ALLOWED_HOSTS to the names clients use",
+        host,
+        allowed,
+    )
+
+
+def _config(config: Any, limits: WebSettings) -> Any:
+    """uvicorn's ``config`` with the connection settings (:mod:`bioris.web.protocol`)."""
+    from bioris.web.protocol import ConnectionLimits, configure
+
+    connections = ConnectionLimits(limits.web_header_timeout_s, limits.web_max_connections)
+    return configure(config, connections, keep_alive_s=limits.web_keep_alive_s)
+
+
 def worker_app() -> FastAPI:
     """The app of one of uvicorn's worker processes (``factory=True``), over the store in
-    ``BIORIS_STORE``.
+    ``BIORIS_STORE``; the worker ends with its supervisor (:func:`end_with_supervisor`).
 
     A thread of its own imports igraph and the app, builds the app and then runs the
     network computations (:class:`~bioris.web.runtime.GraphThread`) while this thread runs
@@ -205,6 +256,9 @@ def worker_app() -> FastAPI:
 
     store = os.environ[STORE_ENV]
     warm = os.environ.get(WARM_ENV) == "1"
+    supervisor = os.environ.get(SUPERVISOR_ENV)
+    if supervisor:
+        end_with_supervisor(int(supervisor))
     try:
         if "igraph" in sys.modules:
             return _app_on_event_loop(store, warm)
@@ -217,6 +271,41 @@ def worker_app() -> FastAPI:
     except Exception as exc:
         log.error("the explorer could not start: %s", exc)
         sys.exit(STARTUP_FAILURE)
+
+
+def end_with_supervisor(supervisor: int) -> None:
+    """Stop this process when its parent, the process ``supervisor``, ends (even killed with
+    SIGKILL): SIGTERM (uvicorn's graceful stop), then, after a few seconds, exit anyway.
+
+    On Linux the kernel sends the signal at once (``prctl(PR_SET_PDEATHSIG)``); everywhere,
+    a daemon thread compares the parent process id every half second (an orphan is adopted by
+    another process). A supervisor already gone when this runs stops this process at once.
+    """
+    _parent_death_signal(signal.SIGTERM)
+    watcher = threading.Thread(
+        target=_watch_parent, args=(supervisor,), name="bioris-supervisor-watch", daemon=True
+    )
+    watcher.start()
+
+
+def _parent_death_signal(sig: signal.Signals) -> bool:
+    """Ask Linux to send ``sig`` to this process when its parent dies; False elsewhere."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.prctl(_PR_SET_PDEATHSIG, int(sig), 0, 0, 0) == 0
+    except (OSError, AttributeError):  # no libc prctl: the watcher alone
+        return False
+
+
+def _watch_parent(supervisor: int) -> None:
+    while os.getppid() == supervisor:
+        time.sleep(_PARENT_POLL_S)
+    log.warning("the server's supervisor (process %d) ended: this worker stops", supervisor)
+    os.kill(os.getpid(), signal.SIGTERM)
+    time.sleep(_STOP_GRACE_S)
+    os._exit(1)  # still here: uvicorn did not stop in time (a long request)
 
 
 def _graph_main(store: str, warm: bool, ready: Future[FastAPI]) -> None:

@@ -1,6 +1,6 @@
 // The viewer's shell: client-side routing (history.pushState) over four views.
 
-import { getMeta } from "./api.js";
+import { getJSON, getMeta } from "./api.js";
 import { el, errorBox } from "./dom.js";
 import * as deals from "./deals.js";
 import * as network from "./network.js";
@@ -129,9 +129,37 @@ document.addEventListener("click", (event) => {
 
 window.addEventListener("popstate", () => render());
 
+// How often an open page asks whether the store changed under the server, in ms.
+const FRESHNESS_CHECK_MS = 60000;
+
+/** The note that the server shows the store as it was when it started. */
+function showDataChanged() {
+  if (document.getElementById("data-changed")) return;
+  const note = el(
+    "p",
+    { id: "data-changed", class: "data-changed", role: "status" },
+    "The store changed since the server started: restart ",
+    el("code", { text: "bioris serve" }),
+    " to see the new data.",
+  );
+  document.querySelector(".topbar")?.after(note);
+}
+
+async function checkFreshness() {
+  try {
+    const meta = await getJSON("/api/meta");
+    if (meta?.data_changed) showDataChanged();
+    else setTimeout(checkFreshness, FRESHNESS_CHECK_MS);
+  } catch {
+    setTimeout(checkFreshness, FRESHNESS_CHECK_MS);
+  }
+}
+
 async function showDataset() {
   try {
     const meta = await getMeta();
+    if (meta?.data_changed) showDataChanged();
+    else setTimeout(checkFreshness, FRESHNESS_CHECK_MS);
     const label = document.getElementById("dataset-label");
     if (label && meta) {
       // The study this store holds, and the years it covers.
