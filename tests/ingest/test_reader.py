@@ -55,6 +55,7 @@ def test_bom_crlf_and_quoted_fields() -> None:
             Row(3, ('Genentech "GNE"', "1990", "two\r\nlines")),
             Row(5, ("Novartis", "1996", "")),
         ),
+        delimiter=",",
     )
 
 
@@ -381,7 +382,7 @@ def test_xlsx_structural_errors(monkeypatch: pytest.MonkeyPatch) -> None:
     workbook.save("bad.xlsx")
     assert problems("bad.xlsx") == [
         "bad.xlsx:1:3: duplicate column name 'name' in columns 1 and 3",
-        "bad.xlsx:2:0: row has 4 fields, header has 3",
+        "bad.xlsx:2:4: 'extra' is under a column with no name in the header",
     ]
     monkeypatch.setenv("BIORIS_MAX_IMPORT_ROWS", "1")
     with pytest.raises(LimitExceeded, match=r"^bad\.xlsx:3:0: more than 1 data rows"):
