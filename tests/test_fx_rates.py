@@ -7,11 +7,16 @@ from importlib.resources import files
 
 import pytest
 
+from bioris.data import fx_table
+
 HEADER = ["year", "currency", "units_per_eur", "basis", "source"]
-YEARS = range(1987, 2021)
-CURRENCIES = ("USD", "JPY", "GBP", "CHF", "DKK", "SEK")
-# Rows FX_SOURCES.md lists as missing: none.
-MISSING: set[tuple[int, str]] = set()
+# The years of each currency, as FX_SOURCES.md lists them (only whole years the ECB quoted).
+YEARS = {
+    **{c: range(1987, 2026) for c in ("USD", "JPY", "GBP", "CHF", "DKK", "SEK")},
+    **{c: range(1999, 2026) for c in ("NOK", "KRW", "CAD", "AUD")},
+    "CNY": range(2006, 2026),
+    "ISK": [*range(1999, 2008), *range(2019, 2026)],
+}
 
 
 def _load() -> tuple[list[str], list[dict[str, str]]]:
@@ -36,8 +41,9 @@ def test_years_and_currencies_complete_and_unique():
     _, rows = _load()
     keys = [(int(r["year"]), r["currency"]) for r in rows]
     assert len(keys) == len(set(keys))
-    expected = {(y, c) for y in YEARS for c in CURRENCIES} - MISSING
+    expected = {(y, c) for c, years in YEARS.items() for y in years}
     assert set(keys) == expected
+    assert len(keys) == 378  # the count FX_SOURCES.md gives
 
 
 def test_sorted_by_year_then_currency():
@@ -70,7 +76,53 @@ def test_basis_and_source():
         (2008, "JPY", 152.45),
         (2008, "GBP", 0.7963),
         (1990, "USD", 1.2734),
+        # ECB annual averages of the euro reference rates
+        (2021, "USD", 1.1827),
+        (2022, "USD", 1.0530),
+        (2023, "USD", 1.0813),
+        (2024, "USD", 1.0824),
+        (2025, "USD", 1.1300),
     ],
 )
 def test_known_values(year, currency, expected):
     assert _rates()[(year, currency)] == pytest.approx(expected, rel=0.005)
+
+
+@pytest.mark.parametrize(
+    ("currency", "start", "end", "change_percent"),
+    [
+        # Eurostat, Statistics Explained "Exchange rates and interest rates" (ert_bil_eur_a):
+        # how much the euro moved against a currency between two years' averages
+        ("CNY", 2014, 2024, -4.9),
+        ("USD", 2014, 2024, -18.5),
+        ("CHF", 2014, 2024, -21.6),
+        ("CNY", 2013, 2023, -6.2),
+        ("USD", 2013, 2023, -18.6),
+        ("CHF", 2013, 2023, -21.1),
+        ("SEK", 2013, 2023, 32.7),
+        ("DKK", 2013, 2023, -0.1),
+        ("CNY", 2012, 2022, -12.7),
+        ("USD", 2012, 2022, -18.0),
+        ("CHF", 2012, 2022, -16.6),
+    ],
+)
+def test_changes_published_by_eurostat(currency, start, end, change_percent):
+    rates = _rates()
+    change = (rates[(end, currency)] / rates[(start, currency)] - 1) * 100
+    assert round(change, 1) == change_percent
+
+
+def test_ecb_rows_have_six_significant_digits():
+    _, rows = _load()
+    for r in rows:
+        if r["basis"] == "EUR":
+            digits = r["units_per_eur"].replace(".", "").lstrip("0")
+            assert len(digits) == 6, r
+
+
+def test_fx_table_loads_every_row():
+    table = fx_table()
+    assert len(table.rates) == 378
+    assert table.to_eur(108.127, "USD", 2023) == pytest.approx(100.0, rel=1e-5)
+    assert table.to_eur(10.0, "NOK", 2008) is not None
+    assert table.to_eur(10.0, "ISK", 2012) is None  # the ECB did not quote ISK then

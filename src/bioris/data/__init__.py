@@ -41,9 +41,11 @@ def bundled_files() -> list[Traversable]:
 
 @cache
 def fx_table() -> FxTable:
-    """Yearly average units of currency per euro (per ECU before 1999), 1987-2020.
+    """Yearly average units of currency per euro (per ECU before 1999), 1987-2025.
 
-    See ``FX_SOURCES.md`` beside the table for the source and the ECU convention.
+    USD, JPY, GBP, CHF, DKK and SEK from 1987; NOK, KRW, CAD and AUD from 1999; CNY from 2006;
+    ISK 1999-2007 and from 2019. See ``FX_SOURCES.md`` beside the table for the source, the
+    checks and the ECU convention.
     """
     with resource("fx_rates.csv").open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))

@@ -19,7 +19,6 @@ import re
 from collections.abc import Callable
 
 from bioris.domain import (
-    CURRENCIES,
     FINANCIAL_FIELDS,
     FinancialRecord,
     FxTable,
@@ -29,6 +28,7 @@ from bioris.domain import (
     SourceKind,
     split_list,
 )
+from bioris.domain.money import currency_problem
 from bioris.ingest.cells import Cells
 from bioris.ingest.raw_actors import provenance_of
 
@@ -141,16 +141,22 @@ def parse_pipeline_event(
 def parse_financial(
     cells: Cells, firm: Resolver, fx: FxTable, *, canonical: bool
 ) -> FinancialRecord | None:
-    """A financials row (raw figures are scaled from ``unit`` to millions)."""
+    """A financials row (raw figures are scaled from ``unit`` to millions).
+
+    ``currency`` is any ISO 4217 code; ``eur_per_unit`` is the canonical file's own factor,
+    else the year's average rate (:meth:`~bioris.domain.FxTable.eur_per_unit`), else ``None``:
+    such a record's figures have no euro value, and
+    :func:`~bioris.domain.money.unconverted` lists them.
+    """
     before = len(cells.errors)
     name = cells.required("firm_id" if canonical else "firm")
     firm_id = firm(name) if name else None
     year = cells.year("year")
     if year is None and cells.text("year") is None:
         cells.error("year", "is empty but required")
-    currency = (cells.required("currency") or "").upper()
-    if currency and currency not in CURRENCIES:
-        cells.error("currency", f"{currency!r} is not one of: {', '.join(sorted(CURRENCIES))}")
+    currency = (cells.required("currency") or "").strip().upper()
+    if currency and (problem := currency_problem(currency)):
+        cells.error("currency", problem)
     scale = 1.0 if canonical else _unit_scale(cells)
     values = {f: _signed(cells, f, scale) for f in FINANCIAL_FIELDS}
     kind = _source_kind(cells, canonical)
@@ -159,7 +165,7 @@ def parse_financial(
         return None
     notes = cells.text("notes")
     record_id = cells.text("record_id") if canonical else None
-    rate = fx.to_eur(1.0, currency, year)
+    rate = fx.eur_per_unit(currency, year)  # None without a rate: listed by unconverted()
     eur = cells.amount("eur_per_unit") if canonical else None
     return FinancialRecord(
         record_id=record_id or "fin-" + _digest(firm_id, year, provenance.source_urls, notes),

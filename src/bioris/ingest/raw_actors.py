@@ -18,9 +18,30 @@ __all__ = ["parse_location", "parse_raw_actor", "provenance_of"]
 
 
 def provenance_of(cells: Cells, url_column: str = "source_url") -> Provenance:
-    """A row's sources and confidence (a missing confidence means unsourced)."""
+    """A row's sources and confidence.
+
+    The ``confidence`` cell (``high``, ``medium``, ``unsourced``) wins when given. Without
+    one (an empty cell or no such column), a row with a source URL is ``medium``: a page
+    backs it, but nobody said whether it states the fact or only its context; a row without
+    a URL is ``unsourced``.
+
+    Parameters
+    ----------
+    cells : Cells
+        The row.
+    url_column : str
+        The column of its URLs (``;``-separated): ``source_url`` in raw files,
+        ``source_urls`` in canonical ones.
+
+    Returns
+    -------
+    Provenance
+        The URLs and the confidence.
+    """
     urls = split_list(cells.text(url_column) or "")
     confidence = cells.member("confidence", Confidence, required=False)
+    if confidence is None and cells.text("confidence") is None:
+        confidence = Confidence.MEDIUM if urls else Confidence.UNSOURCED
     return Provenance(urls, confidence or Confidence.UNSOURCED)
 
 

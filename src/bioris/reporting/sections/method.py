@@ -7,6 +7,7 @@ import polars as pl
 
 from bioris import __version__
 from bioris.analytics import RANKING_RULE
+from bioris.domain.money import unconverted
 from bioris.reporting.model import ReportContext, Section, Table, Text
 from bioris.reporting.sections.common import deal_coverage, panel_rule, plural
 from bioris.reporting.sections.deals import source_count
@@ -198,7 +199,8 @@ def _parameters(ctx: ReportContext) -> pl.DataFrame:
 
 
 def _coverage(ctx: ReportContext) -> list:
-    """Where the data are thin: deals per panel firm, undated deals, deals outside the period."""
+    """Where the data are thin: deals per panel firm, undated deals, deals outside the period,
+    and amounts without an exchange rate (in no euro value or total: never a silent zero)."""
     opts = ctx.options
     own = ctx.parties.filter(pl.col("actor_id").is_in(list(ctx.firms)))
     own = own.select("alliance_id", "actor_id").unique()
@@ -227,4 +229,34 @@ def _coverage(ctx: ReportContext) -> list:
         "public sources (press releases, trade press, annual reports): undisclosed terms are "
         "missing values, not zeros."
     )
-    return [text, Table("coverage_per_firm", "Recorded deals per panel firm", per_firm)]
+    blocks = [text, Table("coverage_per_firm", "Recorded deals per panel firm", per_firm)]
+    missing = sorted(
+        unconverted(ctx.dataset.alliances, ctx.dataset.financials),
+        key=lambda m: (m.year is None, m.year or 0),  # stable: record and term order kept
+    )
+    if missing:
+        years: dict[str, int] = {}
+        for m in missing:
+            key = str(m.year) if m.year is not None else "undated"
+            years[key] = years.get(key, 0) + 1
+        shown = "; ".join(m.label for m in missing[:5]) + ("; ..." if len(missing) > 5 else "")
+        blocks.append(
+            Text(
+                f"{plural(len(missing), 'amount has', 'amounts have')} no euro value (no "
+                f"exchange rate for the currency in that year, or no year): {shown}. Every "
+                "euro value and total in this report leaves them out, so the euro totals of "
+                "their years are short by these amounts; per year: "
+                + ", ".join(f"{y}: {n}" for y, n in years.items())
+                + ". A rate for the currency and year makes them count: add rates with "
+                "`bioris fx import rates.csv` (the bundled rates and their years: "
+                "FX_SOURCES.md)."
+            )
+        )
+        table = pl.DataFrame(
+            [(m.year, m.record_id, m.term, m.amount, m.currency) for m in missing],
+            schema={"year": pl.Int32, "record": pl.String, "term": pl.String,
+                    "amount_m": pl.Float64, "currency": pl.String},
+            orient="row",
+        )  # fmt: skip
+        blocks.append(Table("unconverted_amounts", "Amounts without an exchange rate", table))
+    return blocks
