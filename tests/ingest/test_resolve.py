@@ -162,3 +162,81 @@ def test_a_unit_in_brackets_is_not_a_parent():
     assert (unit.actor_id, unit.parent_id) == ("ku-leuven", None)
     parent = index.resolve("Alcon (Novartis)")
     assert (parent.actor_id, parent.parent_id) == ("alcon", "novartis")
+
+
+# -- strict before loose: generic words such as "Holdings" (issue 12) ------------------------
+
+NOVO_NORDISK = Actor("novo-nordisk", "Novo Nordisk", ActorKind.PHARMA, aliases=("Novo",))
+NOVO_HOLDINGS = Actor("novo-holdings", "Novo Holdings", ActorKind.FINANCIER)
+
+
+def test_a_generic_word_falls_back_to_the_loose_key_while_only_one_actor_is_known() -> None:
+    index = NameIndex.build([NOVO_NORDISK])
+    assert index.lookup("Novo Holdings") == {"novo-nordisk"}  # loose: as before
+    assert index.lookup_strict("Novo Holdings") == set()  # ... which the caller can tell
+    assert index.lookup_strict("Novo") == {"novo-nordisk"}
+    assert index.resolve("Novo Holdings A/S").actor_id == "novo-nordisk"
+
+
+@pytest.mark.parametrize(
+    ("reported", "actor_id"),
+    [
+        ("Novo Holdings", "novo-holdings"),
+        ("Novo Holdings A/S", "novo-holdings"),
+        ("NOVO HOLDINGS", "novo-holdings"),
+        ("novo-holdings", "novo-holdings"),
+        ("Novo", "novo-nordisk"),
+        ("Novo A/S", "novo-nordisk"),
+        ("Novo Nordisk A/S", "novo-nordisk"),
+        ("Novo Nordisk", "novo-nordisk"),
+    ],
+)
+def test_strict_match_wins_once_both_actors_are_known(reported: str, actor_id: str) -> None:
+    index = NameIndex.build([NOVO_NORDISK, NOVO_HOLDINGS])
+    assert index.resolve(reported) == Match(reported, actor_id)
+    assert index.lookup(reported) == index.lookup_strict(reported) == {actor_id}
+
+
+def test_loose_only_name_stays_ambiguous_when_the_loose_key_is() -> None:
+    # "Novo Group" matches nothing strictly, and loosely both (Novo; Novo Holdings)
+    index = NameIndex.build([NOVO_NORDISK, NOVO_HOLDINGS])
+    assert index.lookup_strict("Novo Group") == set()
+    assert index.lookup("Novo Group") == {"novo-nordisk", "novo-holdings"}
+    assert "matches several actors" in (index.resolve("Novo Group").problem or "")
+
+
+def test_added_holding_name_resolves_strictly() -> None:
+    index = NameIndex.build([NOVO_NORDISK])
+    index.add(NOVO_HOLDINGS)
+    assert index.resolve("Novo Holdings A/S").actor_id == "novo-holdings"
+
+
+@pytest.mark.parametrize(
+    ("reported", "actor_id"),
+    [
+        ("BioInvent International AB (publ)", "bioinvent"),
+        ("BioInvent International AB", "bioinvent"),
+        ("BioInvent", "bioinvent"),
+        ("H. Lundbeck A/S", "lundbeck"),
+        ("Københavns Universitet", "ku"),
+        ("Koebenhavns Universitet", "ku"),
+        ("Kobenhavns Universitet", "ku"),
+        ("Aarhus Universitet", "au"),
+    ],
+)
+def test_names_from_other_countries_resolve(reported: str, actor_id: str) -> None:
+    index = NameIndex.build(
+        [
+            Actor("bioinvent", "BioInvent", ActorKind.NBF, aliases=("BioInvent International",)),
+            Actor("lundbeck", "Lundbeck", ActorKind.PHARMA, aliases=("H. Lundbeck",)),
+            Actor(
+                "ku",
+                "University of Copenhagen",
+                ActorKind.UNIVERSITY,
+                aliases=("Københavns Universitet",),
+            ),
+            Actor("au", "Aarhus University", ActorKind.UNIVERSITY, aliases=("Århus Universitet",)),
+        ]
+    )
+    match = index.resolve(reported)
+    assert (match.actor_id, match.parent_id, match.problem) == (actor_id, None, None)

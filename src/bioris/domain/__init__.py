@@ -4,7 +4,7 @@ from bioris.domain.actor import Actor, LineageFact
 from bioris.domain.alliance import Alliance, Party, Terms
 from bioris.domain.dataset import Dataset
 from bioris.domain.money import CURRENCIES, FxTable, Money
-from bioris.domain.names import name_key, slugify, split_parent
+from bioris.domain.names import name_key, slugify, split_parent, strict_key
 from bioris.domain.pipeline import (
     FINANCIAL_FIELDS,
     FinancialRecord,
@@ -67,4 +67,5 @@ __all__ = [
     "slugify",
     "split_list",
     "split_parent",
+    "strict_key",
 ]

@@ -1,7 +1,10 @@
 """Entity resolution: from a name as reported to one actor.
 
-Names match on :func:`bioris.domain.name_key` (case, accents, punctuation and legal suffixes
-ignored) against every actor's name, aliases and dated former names. ``Name (Qualifier)`` is
+Names match against every actor's name, aliases and dated former names on two keys, strict
+first: :func:`bioris.domain.strict_key` (case, accents, punctuation and legal forms ignored),
+then, only when nothing matches strictly, the loose :func:`bioris.domain.name_key` (generic
+words such as ``Holdings`` or ``Group`` ignored too). So ``Novo Holdings`` is the financier
+once it is known, and until then falls back to ``Novo`` (Novo Nordisk). ``Name (Qualifier)`` is
 read as the actor ``Name`` and, when ``Qualifier`` is another known actor, its parent (as in
 ``Alcon (Novartis)``); when it is the same actor (``Merck & Co (MSD)``), unknown (a division,
 ``Merck KGaA (Merck Serono)``) or a unit of the named actor (an institute whose recorded
@@ -18,7 +21,14 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 
 from bioris import settings
-from bioris.domain import Actor, LineageFact, LineageRelation, name_key, split_parent
+from bioris.domain import (
+    Actor,
+    LineageFact,
+    LineageRelation,
+    name_key,
+    split_parent,
+    strict_key,
+)
 
 __all__ = ["Match", "NameIndex"]
 
@@ -38,12 +48,13 @@ class Match:
 
 
 class NameIndex:
-    """Lookup of actors by name key, with fuzzy suggestions for misses."""
+    """Lookup of actors by strict, then loose, name key, with fuzzy suggestions for misses."""
 
     def __init__(self, *, missing_hint: str = " (or import with --create-missing)") -> None:
         # what an unknown name's error adds after the suggestions (the import's way out)
         self._missing_hint = missing_hint
-        self._ids: dict[str, set[str]] = defaultdict(set)
+        self._ids: dict[str, set[str]] = defaultdict(set)  # loose key -> actor ids
+        self._strict_ids: dict[str, set[str]] = defaultdict(set)  # strict key -> actor ids
         self._display: dict[str, str] = {}  # key -> a readable name for suggestions
         self._names: dict[str, str] = {}  # actor id -> display name
         self._origins: dict[str, set[str]] = {}  # actor id -> name keys of its origins
@@ -70,7 +81,8 @@ class NameIndex:
         """Index an actor under its id, name and aliases."""
         self._names[actor.actor_id] = actor.name
         self._origins[actor.actor_id] = {name_key(split_parent(o)[0]) for o in actor.origin}
-        self._ids[name_key(actor.actor_id)].add(actor.actor_id)  # ids resolve, unsuggested
+        for keys, key in ((self._ids, name_key), (self._strict_ids, strict_key)):
+            keys[key(actor.actor_id)].add(actor.actor_id)  # ids resolve, unsuggested
         for name in (actor.name, *actor.aliases):
             self.add_name(actor.actor_id, name)
 
@@ -80,6 +92,7 @@ class NameIndex:
             key = name_key(variant)
             if key:
                 self._ids[key].add(actor_id)
+                self._strict_ids[strict_key(variant)].add(actor_id)
                 self._display.setdefault(key, variant)
 
     def display_name(self, actor_id: str) -> str:
@@ -87,8 +100,19 @@ class NameIndex:
         return self._names.get(actor_id, actor_id)
 
     def lookup(self, name: str) -> set[str]:
-        """Ids of the actors bearing ``name`` (empty, one, or several when ambiguous)."""
-        return set(self._ids.get(name_key(name), ()))
+        """Ids of the actors bearing ``name`` (empty, one, or several when ambiguous).
+
+        The actors whose strict key matches, if any; otherwise those whose loose key does.
+        """
+        return self.lookup_strict(name) or set(self._ids.get(name_key(name), ()))
+
+    def lookup_strict(self, name: str) -> set[str]:
+        """Ids of the actors whose strict key matches ``name``'s: generic words count.
+
+        ``lookup`` may find an actor only loosely (``Novo Holdings`` -> Novo Nordisk, known as
+        ``Novo``); this tells such a match from a strict one.
+        """
+        return set(self._strict_ids.get(strict_key(name), ()))
 
     def resolve(self, reported: str) -> Match:
         """Resolve a reported name, reading a bracketed qualifier as parent or alias."""
