@@ -31,7 +31,28 @@ app = typer.Typer(
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 
+
+def _store_note(value: Path | None) -> Path | None:
+    """Without --store, say on stderr which store the command uses (and why)."""
+    if value is None:
+        from bioris.workspace import default_store_path
+
+        why = "$BIORIS_STORE" if os.environ.get("BIORIS_STORE") else "the per-user store"
+        err.print(f"note: using {default_store_path()} ({why}; --store names another)",
+                  markup=False, highlight=False)  # fmt: skip
+    return value
+
+
 StoreOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--store", help="Store file (default: $BIORIS_STORE, else the per-user store).",
+        dir_okay=False, callback=_store_note,
+    ),
+]  # fmt: skip
+# The store option of a command group that also lists (bioris actors, bioris alliances): its
+# note is said only when the group itself runs, not before one of its subcommands.
+GroupStoreOpt = Annotated[
     Path | None,
     typer.Option(
         "--store", help="Store file (default: $BIORIS_STORE, else the per-user store).",
@@ -97,27 +118,42 @@ def import_(
     create_missing: Annotated[
         bool, typer.Option("--create-missing", help="Create actors for unknown party names.")
     ] = False,
+    sheet: Annotated[
+        str | None,
+        typer.Option(
+            "--sheet",
+            help="Read only this sheet of a workbook (default: every "
+            "sheet, recognised by its header).",
+        ),
+    ] = None,
+    prefer: Annotated[
+        str | None,
+        typer.Option(
+            "--prefer",
+            help="Merging another store: whose value wins a conflict, "
+            "ours (the default) or theirs; giving it decides kind conflicts too.",
+        ),
+    ] = None,
 ) -> None:
-    """Import files in one transaction: everything is imported, or nothing."""
+    """Import files in one transaction: everything is imported, or nothing. A bioris store
+    file (.sqlite) is merged into the store, with a report of every conflict."""
     from bioris.ingest.importer import import_files
+    from bioris.ingest.store_merge import is_store_file
     from bioris.workspace import open_user_store
 
+    if any(is_store_file(f) for f in files):
+        from bioris.cli_edit import merge_stores
+
+        merge_stores(files, store, prefer=prefer, dry_run=dry_run)
+        return
     with friendly_errors(), open_user_store(store) as st:
         report = import_files(
             st, list(files), encoding=encoding, dry_run=dry_run, create_missing=create_missing,
-            waiting=_say,
+            waiting=_say, sheet=sheet,
         )  # fmt: skip
-    for path, label, rows in report.files:
-        out.print(f"{path}: {label}, {rows} rows", markup=False)
-    verb = "would import" if dry_run else "imported"
-    out.print(
-        f"{verb} {report.actors} actors, {report.lineage} lineage facts, "
-        f"{report.alliances} deals; {len(report.created_actors)} actors created, "
-        f"{sum(m.startswith('deal ') for m in report.merges)} double reports merged",
-        markup=False,
-    )
-    for note in report.notes:
-        err.print(f"note: {note}", markup=False, highlight=False)
+    from bioris.cli_edit import print_import
+
+    print_import(report)
 
 
 def _say(message: str) -> None:
@@ -267,9 +303,22 @@ def export(
         out.print(str(path), markup=False)
 
 
-@app.command()
+actors_app = typer.Typer(
+    help="List actors (filtered by kind, region, panel); edit, merge or delete one.",
+    invoke_without_command=True,
+)
+app.add_typer(actors_app, name="actors")
+alliances_app = typer.Typer(
+    help="List deals (filtered by party, years, type, layer); delete one.",
+    invoke_without_command=True,
+)
+app.add_typer(alliances_app, name="alliances")
+
+
+@actors_app.callback()
 def actors(
-    store: StoreOpt = None,
+    ctx: typer.Context,
+    store: GroupStoreOpt = None,
     kind: Annotated[str | None, typer.Option(help="Actor kind, e.g. nbf, pharma.")] = None,
     region: RegionOpt = None,
     panel: Annotated[bool, typer.Option("--panel", help="Only the study's panel.")] = False,
@@ -278,6 +327,10 @@ def actors(
     """List actors, filtered by kind, region and panel membership."""
     from bioris.study import Study
 
+    if ctx.invoked_subcommand is not None:
+        return
+    _store_note(store)
+
     with friendly_errors(), Study.open(store) as study:
         rows = study.actor_list(kind=kind, region=region, panel=panel).to_dicts()
     columns = ("actor_id", "name", "kind", "location", "country", "founded", "exit_year",
@@ -285,9 +338,10 @@ def actors(
     _emit(rows, columns, as_json, title=f"{len(rows)} actors")
 
 
-@app.command()
+@alliances_app.callback()
 def alliances(
-    store: StoreOpt = None,
+    ctx: typer.Context,
+    store: GroupStoreOpt = None,
     actor: Annotated[str | None, typer.Option(help="A party (name or id).")] = None,
     partner: Annotated[str | None, typer.Option(help="Another party (name or id).")] = None,
     year_from: Annotated[int | None, typer.Option("--from", help="First year.")] = None,
@@ -302,6 +356,10 @@ def alliances(
 ) -> None:
     """List deals, filtered by party, partner, years, deal type and layer."""
     from bioris.study import Study
+
+    if ctx.invoked_subcommand is not None:
+        return
+    _store_note(store)
 
     with friendly_errors(), Study.open(store) as study:
         rows = study.alliances(
@@ -626,6 +684,10 @@ def _text(value: Any) -> str:
     if isinstance(value, list):
         return "; ".join(map(str, value))
     return str(value)
+
+
+# The commands that change a store by hand, and its history (registered on import).
+from bioris import cli_edit  # noqa: E402, F401
 
 
 def main() -> None:

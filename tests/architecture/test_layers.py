@@ -37,9 +37,11 @@ ALLOWED = {
         "__version__", "analytics", "domain", "errors", "export", "settings", "store", "study",
     },
     "cli": {
-        "__version__", "analytics", "domain", "errors", "ingest", "settings", "study", "web",
-        "workspace",
+        "__version__", "analytics", "cli_edit", "domain", "errors", "ingest", "settings",
+        "study", "web", "workspace",
     },
+    # the commands that change a store by hand (registered on the app of cli)
+    "cli_edit": {"cli", "data", "domain", "errors", "export", "ingest", "store", "workspace"},
 }  # fmt: skip
 
 

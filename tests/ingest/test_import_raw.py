@@ -149,7 +149,9 @@ def test_same_actor_in_two_files_is_merged(good: Dataset) -> None:
     assert (gimv.city, gimv.founded, gimv.kind) == ("Antwerp", 1980, ActorKind.FINANCIER)
 
 
-def test_actor_merged_into_the_store_and_disagreements_reported(tmp_path: Path) -> None:
+def test_a_later_import_corrects_the_stored_actor_and_lists_the_change(tmp_path: Path) -> None:
+    """A record reported again in a later import corrects the stored one (merge.py's rule):
+    its values win, lists and sources are united, and the diff says field: old -> new."""
     later = write(
         tmp_path,
         "name,aliases,kind,region,city,source_url,confidence\n"
@@ -161,12 +163,14 @@ def test_actor_merged_into_the_store_and_disagreements_reported(tmp_path: Path) 
         report = import_files(store, [later])
         gimv = store.actor("gimv")
         assert store.counts()["actors"] == 12
-    assert gimv.city == "Antwerp"  # the first record's value wins
+    assert gimv.city == "Ghent"  # the later report corrects the stored value
     assert gimv.aliases == (
         "Gimv Investments", "Gimv Venture Capital", "GIMV NV", "Gimv SA", "GIMV",
     )  # fmt: skip
     assert gimv.provenance.source_urls[-1] == "https://example.org/gimv-3"
-    assert report.merges == ["Gimv: city 'Antwerp' kept over 'Ghent'"]
+    assert report.merges == []
+    (change,) = report.diff.of("update", "actor")
+    assert change.label == "Gimv" and "city: Antwerp -> Ghent" in [str(f) for f in change.fields]
 
 
 def test_reimport_is_idempotent(tmp_path: Path, good: Dataset) -> None:
@@ -407,8 +411,8 @@ def test_create_missing(tmp_path: Path) -> None:
         ),
     )  # fmt: skip
     assert actors["zymo-labs"].kind is ActorKind.OTHER
-    assert actors["zymo-labs"].provenance == Provenance(
-        ("https://example.org/m2", "https://example.org/m3"), Confidence.UNSOURCED
+    assert actors["zymo-labs"].provenance == Provenance(  # URLs, no confidence: medium
+        ("https://example.org/m2", "https://example.org/m3"), Confidence.MEDIUM
     )
     assert [(f.actor_id, f.relation, f.target) for f in data.lineage] == [
         ("sandoz", LineageRelation.SUBSIDIARY_OF, "novartis")

@@ -92,7 +92,7 @@ def test_an_old_store_read_only_names_bioris_upgrade_which_upgrades_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = tmp_path / "old.sqlite"
-    monkeypatch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:-1])
+    monkeypatch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:3])
     with open_store(path) as old:  # a version-3 store, written as bioris 0.1 wrote it
         old._conn.executemany(
             "INSERT INTO actors (actor_id, name, kind, country, bioregion, confidence) "
@@ -105,10 +105,10 @@ def test_an_old_store_read_only_names_bioris_upgrade_which_upgrades_it(
         open_user_store(path, read_only=True)
     assert path.read_bytes() == before  # a read-only open changed nothing
     old_version, new_version, saved = upgrade_store(path)
-    assert (old_version, new_version) == (SCHEMA_VERSION - 1, SCHEMA_VERSION)
-    assert saved is not None and saved.name == f"old.sqlite.v{SCHEMA_VERSION - 1}.bak"
+    assert (old_version, new_version) == (3, SCHEMA_VERSION)
+    assert saved is not None and saved.name == "old.sqlite.v3.bak"
     with open_store(saved, read_only=True, check_version=False) as kept:
-        assert kept.schema_version == SCHEMA_VERSION - 1
+        assert kept.schema_version == 3
         names = {r[0] for r in kept._conn.execute("SELECT name FROM actors")}
         assert names == {"Genmab", "Amgen"}
     with open_user_store(path, read_only=True) as store:

@@ -23,7 +23,15 @@ from bioris.domain import (
 )
 from bioris.errors import RowError
 from bioris.ingest.cells import Cells
-from bioris.ingest.merge import merge_actors, merge_alliances, same_deal
+from bioris.ingest.merge import (
+    correct_actor,
+    correct_alliance,
+    kinds_conflict,
+    merge_actors,
+    merge_alliances,
+    same_deal,
+    same_stored_deal,
+)
 from bioris.ingest.raw_actors import provenance_of
 from bioris.ingest.resolve import NameIndex
 
@@ -62,6 +70,8 @@ class Batch:
     _ids: set[str] = field(default_factory=set)
     pipeline: dict[str, PipelineEvent] = field(default_factory=dict)
     financials: dict[str, FinancialRecord] = field(default_factory=dict)
+    errors: list[RowError] = field(default_factory=list)  # problems found while adding
+    actor_where: dict[str, tuple[str, int]] = field(default_factory=dict)
 
     @classmethod
     def start(
@@ -71,35 +81,75 @@ class Batch:
         *,
         create_missing: bool,
         alliances: list[Alliance] | None = None,
+        errors: list[RowError] | None = None,
     ) -> Batch:
-        """A batch over a store's current actors, lineage and (for merging) deals."""
+        """A batch over a store's current actors, lineage and (for merging) deals; problems
+        found while adding go to ``errors``."""
         index = NameIndex.build(actors, lineage)
         batch = cls({a.actor_id: a for a in actors}, index, create_missing)
+        if errors is not None:
+            batch.errors = errors
         batch.stored_lineage = {_lineage_key(f): f for f in lineage}
         for alliance in alliances or ():
             batch._stored_deals.setdefault(_deal_key(alliance), []).append(alliance)
         return batch
 
     # -- actors -------------------------------------------------------------------------
-    def add_actor(self, actor: Actor, *, by_name: bool) -> Actor:
-        """Add an actor; ``by_name`` merges it into a known actor of the same name.
+    def add_actor(
+        self, actor: Actor, *, by_name: bool, where: tuple[str, int, int] | None = None
+    ) -> Actor:
+        """Add an actor; ``by_name`` merges it into a known actor of the same name (an
+        actor of this import: the first row wins; a stored one: this row corrects it).
 
-        Returns the actor as the import will write it."""
-        target = self._same_actor(actor) if by_name else actor.actor_id
+        Two rows of one name with different kinds are an error naming both (recorded in
+        ``errors``), unless the names agree only once a generic word (``Holdings``) is
+        dropped: then they are different actors, and a note says so. ``where`` (file, line,
+        column of the kind) locates the row. Returns the actor as the import will write it."""
+        target = self._same_actor(actor, where) if by_name else actor.actor_id
         if target in self.known and by_name:
-            merged, notes = merge_actors(self.known[target], replace(actor, actor_id=target))
-            self.merge_notes.extend(notes)
+            if target in self.actors:
+                merged, notes = merge_actors(self.known[target], replace(actor, actor_id=target))
+                self.merge_notes.extend(notes)
+            else:
+                merged = correct_actor(self.known[target], replace(actor, actor_id=target))
             actor = merged
         self.known[actor.actor_id] = actor
         self.actors[actor.actor_id] = actor
+        if where is not None:
+            self.actor_where.setdefault(actor.actor_id, where[:2])
         self.index.add(actor)
         return actor
 
-    def _same_actor(self, actor: Actor) -> str:
+    def _same_actor(self, actor: Actor, where: tuple[str, int, int] | None) -> str:
         ids = self.index.lookup(actor.name) | (
             {actor.actor_id} if actor.actor_id in self.known else set()
         )
-        return next(iter(ids)) if len(ids) == 1 else self._free_id(actor.actor_id)
+        if len(ids) != 1:
+            return self._free_id(actor.actor_id)
+        found = self.known.get(next(iter(ids)))
+        if found is None or not kinds_conflict(found, actor):
+            return next(iter(ids))
+        if not self.index.lookup_strict(actor.name) & ids:
+            self.merge_notes.append(
+                f"{actor.name} ({actor.kind.value}) is not {found.name} ({found.kind.value}): "
+                "their names agree only without a generic word, and their kinds differ; "
+                "kept as two actors"
+            )
+            return self._free_id(actor.actor_id)
+        there = self.actor_where.get(found.actor_id)
+        other = f"{there[0]}:{there[1]}" if there else "the store"
+        file, line, column = where if where else ("<decisions>", 0, 0)
+        self.errors.append(
+            RowError(
+                file, line, column,
+                f"{actor.name!r} is a {actor.kind.value} here but {found.name!r} in {other} "
+                f"is a {found.kind.value}: one actor cannot have two kinds; correct one row, "
+                "use another name for a different actor, or change the stored actor with "
+                f"`bioris actors edit {found.actor_id} --set kind=...`",
+                "kind",
+            )
+        )  # fmt: skip  # fmt: skip
+        return found.actor_id
 
     def _free_id(self, wanted: str) -> str:
         candidate, number = wanted, 1
@@ -167,10 +217,14 @@ class Batch:
         store's of the same key)."""
         return list({**self.stored_lineage, **self.lineage}.values())
 
-    def add_alliance(self, alliance: Alliance, *, dedupe: bool) -> str:
-        """Add a deal; ``dedupe`` merges it into an earlier report of the same deal.
+    def add_alliance(
+        self, alliance: Alliance, *, dedupe: bool, where: tuple[str, int] | None = None
+    ) -> str | None:
+        """Add a deal; ``dedupe`` merges it into an earlier report of the same deal in this
+        import, or corrects the stored deal it reports again (:mod:`bioris.ingest.merge`).
 
-        Returns the id the deal is stored under.
+        Returns the id the deal is stored under (``None`` after recording an error: the row
+        fits several stored deals).
         """
         key = _deal_key(alliance)
         if dedupe:
@@ -178,17 +232,40 @@ class Batch:
                 earlier = self.alliances[position]
                 if same_deal(earlier, alliance):
                     return self._merge_into(position, earlier, alliance)
-            for stored in self._stored_deals.get(key, ()):
-                if same_deal(stored, alliance):
-                    self.alliances.append(stored)
-                    self._deal_index.setdefault(key, []).append(len(self.alliances) - 1)
-                    return self._merge_into(len(self.alliances) - 1, stored, alliance)
+            stored = self._stored_match(key, alliance, where)
+            if stored is False:
+                return None
+            if stored is not None:
+                corrected = correct_alliance(stored, alliance)
+                self._stored_deals[key].remove(stored)
+                self.alliances.append(corrected)
+                self._ids.add(corrected.alliance_id)
+                self._deal_index.setdefault(key, []).append(len(self.alliances) - 1)
+                return corrected.alliance_id
         if alliance.alliance_id in self._ids:
             alliance = replace(alliance, alliance_id=_next_id(alliance.alliance_id, self._ids))
         self.alliances.append(alliance)
         self._ids.add(alliance.alliance_id)
         self._deal_index.setdefault(key, []).append(len(self.alliances) - 1)
         return alliance.alliance_id
+
+    def _stored_match(
+        self, key: DealKey, alliance: Alliance, where: tuple[str, int] | None
+    ) -> Alliance | bool | None:
+        """The stored deal ``alliance`` reports again; ``None`` for none, ``False`` after
+        recording an error (several fit)."""
+        fits = [s for s in self._stored_deals.get(key, ()) if same_stored_deal(s, alliance)]
+        if len(fits) > 1:
+            fits = [s for s in fits if same_deal(s, alliance)]
+        if len(fits) <= 1:
+            return fits[0] if fits else None
+        file, line = where or ("<input>", 0)
+        ids = ", ".join(s.alliance_id for s in fits)
+        self.errors.append(
+            RowError(file, line, 0, f"this {alliance.deal_type.value} of {alliance.year} fits "
+                     f"several stored deals ({ids}); give its full date or asset", "date")
+        )  # fmt: skip
+        return False
 
     def _merge_into(self, position: int, earlier: Alliance, report: Alliance) -> str:
         merged, notes = merge_alliances(earlier, report)

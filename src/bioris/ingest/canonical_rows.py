@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bioris.domain import (
-    CURRENCIES,
     Actor,
     ActorKind,
     DealType,
@@ -21,6 +20,7 @@ from bioris.domain import (
 )
 from bioris.domain.canonical import MONEY_FIELDS
 from bioris.domain.geography import country_problem, is_country_code
+from bioris.domain.money import currency_problem
 from bioris.ingest.cells import FOUNDING_EARLIEST, Cells
 from bioris.ingest.raw_actors import provenance_of
 
@@ -140,12 +140,11 @@ def _money(cells: Cells, fx: FxTable, year: int | None, name: str) -> Money | No
         if not given and (currency is not None or eur is not None):
             cells.error(f"{name}_amount", "is empty but a currency or euro value is given")
         return None
-    allowed = ", ".join(sorted(CURRENCIES))
     if currency is None:
-        cells.error(f"{name}_currency", f"is empty but an amount is given (one of: {allowed})")
+        cells.error(f"{name}_currency", "is empty but an amount is given (an ISO 4217 code)")
         return None
-    if currency.upper() not in CURRENCIES:
-        cells.error(f"{name}_currency", f"{currency!r} is not one of: {allowed}")
+    if problem := currency_problem(currency):
+        cells.error(f"{name}_currency", problem)
         return None
     currency = currency.upper()
     return Money(amount, currency, eur if eur is not None else fx.to_eur(amount, currency, year))

@@ -91,10 +91,7 @@ class Cells:
         value = self.text(name)
         if value is None:
             return None
-        try:
-            number = float(value.replace(",", "")) if _plain_number(value) else float("nan")
-        except ValueError:
-            number = float("nan")
+        number = self.number_of(value)
         if not math.isfinite(number):
             self.error(name, f"{value!r} is not a number")
             return None
@@ -102,6 +99,11 @@ class Cells:
             self.error(name, f"amount {value} is negative")
             return None
         return number
+
+    def number_of(self, value: str) -> float:
+        """A number as the file writes it, ``nan`` when it is none (see :func:`parse_number`:
+        a semicolon-separated file, the continental Excel export, writes ``112,5``)."""
+        return parse_number(value, decimal_comma=self.table.delimiter == ";")
 
     def flag(self, name: str) -> bool | None:
         """A boolean written true/false (also 1/0, yes/no)."""
@@ -154,6 +156,26 @@ class Cells:
         return ParsedDate(year, "-".join(parts))
 
 
-def _plain_number(value: str) -> bool:
-    # Accept 12, 12.5, 1,250 and 1e3; reject inf/nan words and units such as "12M".
-    return re.fullmatch(r"[+-]?(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?([eE][+-]?\d+)?", value) is not None
+_POINT = re.compile(r"[+-]?(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?([eE][+-]?\d+)?")
+_COMMA = re.compile(r"[+-]?(\d{1,3}([. \u00a0]\d{3})+|\d+)?(,\d+)?")
+
+
+def parse_number(value: str, *, decimal_comma: bool = False) -> float:
+    """A number written ``12``, ``12.5``, ``1,250`` (a thousands comma) or ``1e3``; with
+    ``decimal_comma`` (a semicolon-separated file) also ``112,5`` and ``1.250,5`` (the comma
+    is the decimal mark, a dot or space groups thousands). ``nan`` for anything else: words
+    such as ``inf``, units such as ``12M``.
+
+    >>> parse_number("1,250"), parse_number("112,5", decimal_comma=True)
+    (1250.0, 112.5)
+    >>> parse_number("1.250,5", decimal_comma=True), parse_number("12.5", decimal_comma=True)
+    (1250.5, 12.5)
+    """
+    text = value.strip()
+    if not any(c.isdigit() for c in text):
+        return float("nan")
+    if decimal_comma and _COMMA.fullmatch(text) and not text.lstrip("+-").isdigit():
+        return float(re.sub(r"[. \u00a0]", "", text).replace(",", "."))
+    if _POINT.fullmatch(text):
+        return float(text.replace(",", ""))
+    return float("nan")

@@ -15,6 +15,7 @@ to pick one figure per firm-year (an audited filing over a results release over 
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 from collections.abc import Callable
 
@@ -193,9 +194,8 @@ def _signed(cells: Cells, name: str, scale: float) -> float | None:
     value = cells.text(name)
     if value is None:
         return None
-    try:
-        number = float(value.replace(",", ""))
-    except ValueError:
+    number = cells.number_of(value)
+    if not math.isfinite(number):
         cells.error(name, f"{value!r} is not a number")
         return None
     if name not in {"net_result"} and number < 0:

@@ -7,6 +7,7 @@ single transaction (a failure while writing rolls everything back).
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -14,7 +15,6 @@ from functools import partial
 from pathlib import Path
 
 from bioris import settings
-from bioris.data import fx_table
 from bioris.domain import (
     ActorKind,
     Alliance,
@@ -29,7 +29,9 @@ from bioris.domain import (
     parse_enum,
     split_parent,
 )
+from bioris.domain.changes import Diff
 from bioris.domain.exits import parse_exit
+from bioris.domain.money import Unconverted, unconverted
 from bioris.errors import RowError, ValidationError
 from bioris.ingest.batch import Batch
 from bioris.ingest.canonical_rows import (
@@ -41,11 +43,13 @@ from bioris.ingest.canonical_rows import (
 )
 from bioris.ingest.cells import Cells
 from bioris.ingest.decisions import Decisions, LineageDecision
+from bioris.ingest.diff import dataset_diff
 from bioris.ingest.firm_rows import parse_financial, parse_pipeline_event
-from bioris.ingest.formats import Format, detect_format
+from bioris.ingest.formats import Format, recognise
+from bioris.ingest.fx_file import rates_of
 from bioris.ingest.raw_actors import parse_raw_actor
 from bioris.ingest.raw_alliances import parse_raw_alliance
-from bioris.ingest.reader import Table, read_table
+from bioris.ingest.reader import Table
 from bioris.store import Store
 from bioris.store.writer import Waiting
 
@@ -65,32 +69,57 @@ class ImportReport:
     merges: list[str] = field(default_factory=list)
     # things the user should know that are not errors (unplaced regions, unlinked acquirers)
     notes: list[str] = field(default_factory=list)
+    # acquisitions whose direction the import read from the notes or took by default
+    inferred: list[str] = field(default_factory=list)
+    # amounts this import stores without a euro value (no rate for their currency and year)
+    unconverted: list[Unconverted] = field(default_factory=list)
     # (file, line, alliance id) for every raw deal row imported
     row_outcomes: list[tuple[str, int, str]] = field(default_factory=list)
     dry_run: bool = False
     dataset: Dataset = field(default_factory=Dataset)
+    # what the import changes in the store, record by record (the same with --dry-run)
+    diff: Diff = field(default_factory=Diff)
+    # the store's history entry of this import (None for a dry run)
+    change_id: int | None = None
+
+    def detail(self) -> dict[str, object]:
+        """What the store's history records of this import: its files (with their sha256)
+        and the counts of records added, updated and created."""
+        return {
+            "files": [
+                {"path": str(p), "format": f, "rows": n, "sha256": _sha256(p)}
+                for p, f, n in self.files
+            ],
+            "counts": self.diff.counts(),
+            "created_actors": len(self.created_actors),
+            "merged_reports": sum(m.startswith("deal ") for m in self.merges),
+        }
+
+
+def _sha256(path: str) -> str:
+    file = Path(path.split("[", 1)[0]) if not Path(path).exists() else Path(path)
+    digest = hashlib.sha256()
+    try:
+        with file.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    except OSError:
+        return ""
+    return digest.hexdigest()
 
 
 Input = tuple[Table, Format]
+# amounts without a euro value named in the import's note
+_SHOWN_AMOUNTS = 5
 
 
-def read_inputs(paths: list[str | Path], *, encoding: str | None = None) -> list[Input]:
-    """Read and recognise every file; all structural problems are raised together."""
-    errors: list[RowError] = []
-    inputs: list[Input] = []
-    for path in paths:
-        try:
-            table = read_table(path, encoding=encoding)
-        except ValidationError as exc:
-            errors.extend(exc.errors)
-            continue
-        found = detect_format(table.path, table.header)
-        if isinstance(found, RowError):
-            errors.append(found)
-        else:
-            inputs.append((table, found))
-    _raise_if(errors)
-    return inputs
+def read_inputs(
+    paths: list[str | Path], *, encoding: str | None = None, sheet: str | None = None
+) -> tuple[list[Input], list[str]]:
+    """Read and recognise every file and every sheet of a workbook (or only ``sheet``); all
+    structural problems are raised together. Returns the tables and notes on the sheets left
+    out on purpose (:func:`bioris.ingest.formats.recognise`)."""
+    return recognise(paths, encoding=encoding, sheet=sheet)
 
 
 def import_files(
@@ -104,6 +133,7 @@ def import_files(
     fx: FxTable | None = None,
     study: StudyDefinition | None = None,
     waiting: Waiting | None = None,
+    sheet: str | None = None,
 ) -> ImportReport:
     """Import CSV/XLSX files (raw or canonical format, detected from each header).
 
@@ -124,10 +154,14 @@ def import_files(
         Reviewed decisions (extra actors, aliases, lineage, row corrections); the bundled
         dataset build uses them.
     fx : FxTable, optional
-        Exchange rates for euro values (the bundled table by default).
+        Exchange rates for euro values (by default the bundled table with the store's own
+        rates, from ``bioris fx import``, over it).
     study : StudyDefinition, optional
         Its declared regions give a country to raw actors placed by a region's name alone;
         the store's study by default.
+    sheet : str, optional
+        Read only this sheet of each workbook (by default every sheet, each recognised by
+        its header).
     waiting : callable, optional
         Told once, in words, when the import waits for another process's write to the store
         (:mod:`bioris.store.writer`).
@@ -143,8 +177,9 @@ def import_files(
     LimitExceeded, EncodingError
         An input over a limit, or not decodable.
     """
-    inputs = read_inputs(paths, encoding=encoding)
+    inputs, skipped = read_inputs(paths, encoding=encoding, sheet=sheet)
     report = ImportReport(files=[(t.path, f.label, len(t.rows)) for t, f in inputs])
+    report.notes.extend(skipped)
     report.dry_run = dry_run
     importer = partial(_validate, inputs, report, create_missing, decisions, fx, study)
     if dry_run:  # reads the store as it is now; writes nothing, waits for nobody
@@ -152,8 +187,11 @@ def import_files(
         return report
     # Validation and merging read the store inside the write transaction: what they check
     # is what is written over, and no other writer can change it in between (a lost update).
-    with store.transaction(waiting=waiting):
-        store.write(importer(store))
+    # The transaction is one change set of the store's history (`bioris undo` reverts it).
+    with store.transaction(waiting=waiting, action="import") as tx:
+        tx.write(importer(tx))
+        tx.set_change_detail(report.detail())
+        report.change_id = tx.change_id
     report.notes.extend(store.checkpoint())
     return report
 
@@ -169,15 +207,19 @@ def _validate(
 ) -> Dataset:
     """Resolve and validate ``inputs`` against ``store`` as it is; the dataset to write."""
     has_raw_deals = any(f.label == "raw alliances" for _, f in inputs)
+    errors: list[RowError] = []
+    stored_actors = store.actors()
     batch = Batch.start(
-        store.actors(),
+        stored_actors,
         store.lineage(),
         create_missing=create_missing,
         alliances=store.alliances() if has_raw_deals else None,  # double reports merge
+        errors=errors,
     )
-    errors: list[RowError] = []
     study = study or _stored_study(store)
-    _Import(batch, errors, report, decisions or Decisions(), fx or fx_table(), study).run(inputs)
+    _Import(batch, errors, report, decisions or Decisions(), fx or rates_of(store), study).run(
+        inputs
+    )
     _raise_if(errors)
     dataset = Dataset(
         tuple(batch.actors.values()),
@@ -189,6 +231,19 @@ def _validate(
     report.actors, report.lineage = len(dataset.actors), len(dataset.lineage)
     report.alliances, report.dataset = len(dataset.alliances), dataset
     report.created_actors, report.merges = batch.created, batch.merge_notes
+    report.unconverted = unconverted(dataset.alliances, dataset.financials)
+    if report.unconverted:
+        shown = ", ".join(u.label for u in report.unconverted[:_SHOWN_AMOUNTS])
+        more = len(report.unconverted) - _SHOWN_AMOUNTS
+        report.notes.append(
+            f"{len(report.unconverted)} amount(s) have no exchange rate for their currency "
+            f"and year, and so no euro value: {shown}{f' and {more} more' if more > 0 else ''}"
+            "; add the rates with `bioris fx import rates.csv` (stored amounts get their euro "
+            "value then)"
+        )
+    report.diff = dataset_diff(
+        store, dataset, {a.actor_id: a for a in stored_actors}, batch.index.display_name
+    )
     return dataset
 
 
@@ -248,17 +303,21 @@ class _Import:
         for table in by_record["canonical:actors"]:
             for cells in self._rows(table):
                 if actor := parse_actor(cells):
-                    self.batch.add_actor(actor, by_name=False)
+                    self.batch.add_actor(
+                        actor, by_name=False, where=(table.path, cells.row.line, 0)
+                    )
         unplaced: list[str] = []
         for table in by_record["raw:actors"]:
             for cells in self._rows(table):
                 if actor := parse_raw_actor(cells, self.study):
-                    stored = self.batch.add_actor(actor, by_name=True)
+                    where = (table.path, cells.row.line, table.column("kind") + 1)
+                    stored = self.batch.add_actor(actor, by_name=True, where=where)
                     if actor.region and actor.country is None:
                         unplaced.append(f"{actor.name} ({actor.region})")
                     if actor.exit:
-                        where = (table.path, cells.row.line)
-                        self.exits.append((stored.actor_id, actor.exit, actor.provenance, *where))
+                        self.exits.append(
+                            (stored.actor_id, actor.exit, actor.provenance, *where[:2])
+                        )
         if unplaced:
             self.report.notes.append(
                 f"{len(unplaced)} actor(s) have a region that gives no country: "
@@ -354,10 +413,14 @@ class _Import:
     def _alliances(self, by_record: dict[str, list[Table]]) -> None:
         for table in by_record["raw:alliances"]:
             for cells in self._rows(table):
-                alliance = parse_raw_alliance(cells, self.batch.resolve_party, self.fx)
+                alliance = parse_raw_alliance(
+                    cells, self.batch.resolve_party, self.fx, inferred=self.report.inferred
+                )
                 if alliance is not None:
-                    stored_as = self.batch.add_alliance(alliance, dedupe=True)
-                    self.report.row_outcomes.append((table.path, cells.row.line, stored_as))
+                    where = (table.path, cells.row.line)
+                    stored_as = self.batch.add_alliance(alliance, dedupe=True, where=where)
+                    if stored_as is not None:
+                        self.report.row_outcomes.append((*where, stored_as))
         self._canonical_alliances(by_record["canonical:alliances"], by_record["canonical:parties"])
         decided = [a for a in self.batch.created if a in self.batch.actors]
         self.batch.give_mentions_sources(decided)

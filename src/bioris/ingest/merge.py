@@ -6,11 +6,22 @@ united, and every disagreement is reported. The kind ``other`` is what an import
 actor it created for a name it did not know (``--create-missing``): a later record's kind
 replaces it.
 
-*Deals*: two alliance rows are the same deal when they have the same deal type, the same set
-of resolved parties, and dates that agree at the coarser of their two precisions (``2016``
-agrees with ``2016-07-05``; ``2016-07`` does not agree with ``2016-08-02``). Undated rows are
-never merged. The merged deal keeps the first row's id and values, the more precise date,
-missing values filled from the other row, both rows' sources, and both notes.
+*Corrections*: a record reported again in a later import corrects the stored one: its
+values replace the stored values (an empty cell keeps the stored value), lists and sources
+are united, and the import lists every field as ``old -> new``. A deal in the store is the
+same deal as a new row when both have the same deal type and the same set of parties, were
+signed in the same year (a corrected date within the year is a correction, not a new deal),
+and name no different assets; when several stored deals fit, the one whose date agrees is
+taken, and if that is not one deal the row is an error asking for its date. An actor's kind
+is never corrected by an import (two kinds for one name is an error naming both rows: use
+``bioris actors edit``), except the placeholder ``other``.
+
+*Deals*: two alliance rows of one import are the same deal when they have the same deal
+type, the same set of resolved parties, and dates that agree at the coarser of their two
+precisions (``2016`` agrees with ``2016-07-05``; ``2016-07`` does not agree with
+``2016-08-02``). Undated rows are never merged. The merged deal keeps the first row's id
+and values, the more precise date, missing values filled from the other row, both rows'
+sources, and both notes; every disagreement is listed.
 """
 
 from __future__ import annotations
@@ -18,9 +29,18 @@ from __future__ import annotations
 from dataclasses import fields, replace
 from typing import Any
 
-from bioris.domain import Actor, ActorKind, Alliance, Terms
+from bioris.domain import Actor, ActorKind, Alliance, Terms, name_key
 
-__all__ = ["dates_agree", "merge_actors", "merge_alliances", "same_deal"]
+__all__ = [
+    "correct_actor",
+    "correct_alliance",
+    "dates_agree",
+    "kinds_conflict",
+    "merge_actors",
+    "merge_alliances",
+    "same_deal",
+    "same_stored_deal",
+]
 
 _ACTOR_LISTS = ("origin", "subsectors", "aliases")
 
@@ -109,3 +129,64 @@ def _merge_terms(first: Alliance, second: Alliance, notes: list[str]) -> Terms:
         elif a is not None and b is not None and a != b:
             notes.append(f"{first.alliance_id}: {f.name} {a} kept over {b}")
     return replace(first.terms, **changes)
+
+
+def kinds_conflict(a: Actor, b: Actor) -> bool:
+    """Whether two records of one name disagree on the kind (``other`` is a placeholder)."""
+    return a.kind is not b.kind and ActorKind.OTHER not in (a.kind, b.kind)
+
+
+def correct_actor(stored: Actor, report: Actor) -> Actor:
+    """The stored actor corrected by a later report of it (see the module docstring)."""
+    changes: dict[str, Any] = {}
+    for f in fields(Actor):
+        name = f.name
+        if name in {"actor_id", "name", "provenance", *_ACTOR_LISTS}:
+            continue
+        value = getattr(report, name)
+        if name == "kind" and value is ActorKind.OTHER:
+            continue
+        if value is not None:
+            changes[name] = value
+    merged, _ = merge_actors(stored, replace(report, actor_id=stored.actor_id))
+    for name in _ACTOR_LISTS:
+        changes[name] = getattr(merged, name)
+    changes["provenance"] = merged.provenance
+    return replace(stored, **changes)
+
+
+def same_stored_deal(stored: Alliance, report: Alliance) -> bool:
+    """Whether ``report`` corrects the stored deal: same type and parties, the same signing
+    year, no different assets (see the module docstring)."""
+    assets = {name_key(a) for a in (stored.asset, report.asset) if a}
+    return (
+        stored.deal_type == report.deal_type
+        and set(stored.actor_ids) == set(report.actor_ids)
+        and stored.year is not None
+        and stored.year == report.year
+        and len(assets) <= 1
+    )
+
+
+def correct_alliance(stored: Alliance, report: Alliance) -> Alliance:
+    """The stored deal corrected by a later report of it: the report's values win where it
+    has one; a date only coarser than the stored one keeps the stored date."""
+    changes: dict[str, Any] = {}
+    if report.date and not (dates_agree(stored.date, report.date)
+                            and len(report.date) < len(stored.date or "")):  # fmt: skip
+        changes["date"], changes["year"] = report.date, report.year
+    for name in ("asset", "therapeutic_area", "end_year", "end_reason", "notes"):
+        if getattr(report, name) is not None:
+            changes[name] = getattr(report, name)
+    if report.stage_at_signing.value != "unknown":
+        changes["stage_at_signing"] = report.stage_at_signing
+    terms = {
+        f.name: getattr(report.terms, f.name)
+        for f in fields(Terms)
+        if getattr(report.terms, f.name) is not None
+    }
+    changes["terms"] = replace(stored.terms, **terms)
+    changes["provenance"] = stored.provenance.merged(report.provenance)
+    merged, _ = merge_alliances(stored, report)
+    changes["parties"] = merged.parties
+    return replace(stored, **changes)

@@ -14,7 +14,14 @@ from __future__ import annotations
 import sqlite3
 from datetime import UTC, datetime
 
-__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "apply_pending", "latest_version", "split_statements"]
+__all__ = [
+    "MIGRATIONS",
+    "SCHEMA_VERSION",
+    "TRACKED",
+    "apply_pending",
+    "latest_version",
+    "split_statements",
+]
 
 _V1 = """
 CREATE TABLE meta (
@@ -164,7 +171,106 @@ CREATE TABLE study (
 );
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4)
+# Version 5: every write is a recorded change set that can be undone, and the user's own
+# exchange rates. A change set (``change_sets``) lists the rows it touched in order
+# (``change_rows``: table, insert/update/delete, rowid); an update or delete keeps the row as
+# it was in ``history_<table>`` (same columns, under the change row's ``seq``). Triggers do
+# the logging, so no write can forget it, while ``change_current`` names the open change set
+# (outside one, nothing is logged). The tracked tables and their columns are written out here
+# as they are at version 5: a later migration that adds a column recreates its triggers.
+_TRACKED_V5: dict[str, tuple[str, ...]] = {
+    "actors": (
+        "actor_id", "name", "kind", "country", "region", "city", "founded", "origin",
+        "subsectors", "ipo_year", "exit", "aliases", "source_urls", "confidence",
+    ),
+    "lineage": (
+        "lineage_id", "actor_id", "relation", "target", "start_year", "end_year", "notes",
+        "source_urls", "confidence",
+    ),
+    "alliances": (
+        "alliance_id", "year", "date", "deal_type", "stage_at_signing", "asset",
+        "therapeutic_area", "upfront_amount", "upfront_currency", "upfront_eur",
+        "milestones_amount", "milestones_currency", "milestones_eur", "equity_amount",
+        "equity_currency", "equity_eur", "rd_funding_amount", "rd_funding_currency",
+        "rd_funding_eur", "royalties", "end_year", "end_reason", "notes", "source_urls",
+        "confidence",
+    ),
+    "parties": ("alliance_id", "position", "actor_id", "role", "focal", "name_as_reported"),
+    "pipeline_events": (
+        "event_id", "firm_id", "asset", "stage", "year", "date", "modality", "indication",
+        "event", "operator", "operator_ids", "operator_role", "notes", "source_urls",
+        "confidence",
+    ),
+    "financials": (
+        "record_id", "firm_id", "year", "currency", "source_kind", "revenue_total",
+        "upfront_fees", "milestones", "rd_service_fees", "royalties", "product_sales",
+        "grants_and_other", "rd_expense", "net_result", "cash_end", "eur_per_unit", "notes",
+        "source_urls", "confidence",
+    ),
+    "study": ("study_id", "definition", "source", "loaded_at"),
+    "fx_rates": ("year", "currency", "units_per_eur", "source"),
+}  # fmt: skip
+
+
+def _change_log(table: str, columns: tuple[str, ...]) -> str:
+    """The history table and the three logging triggers of one tracked table."""
+    old = ", ".join(f"OLD.{c}" for c in columns)
+    changed = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in columns)
+    log = (
+        "INSERT INTO change_rows (change_id, tbl, op, row_id) "
+        f"SELECT change_id, '{table}', '{{op}}', {{row}}.rowid FROM change_current"
+    )
+    keep = (
+        f"INSERT INTO history_{table} (seq, {', '.join(columns)}) "
+        f"VALUES (last_insert_rowid(), {old})"
+    )
+    active = "EXISTS (SELECT 1 FROM change_current)"
+    return f"""
+CREATE TABLE history_{table} (seq INTEGER PRIMARY KEY, {", ".join(columns)});
+CREATE TRIGGER log_{table}_insert AFTER INSERT ON {table} WHEN {active}
+BEGIN {log.format(op="insert", row="NEW")}; END;
+CREATE TRIGGER log_{table}_update AFTER UPDATE ON {table} WHEN {active} AND ({changed})
+BEGIN {log.format(op="update", row="OLD")}; {keep}; END;
+CREATE TRIGGER log_{table}_delete AFTER DELETE ON {table} WHEN {active}
+BEGIN {log.format(op="delete", row="OLD")}; {keep}; END;
+"""
+
+
+_V5 = """
+CREATE TABLE fx_rates (
+    year INTEGER NOT NULL,
+    currency TEXT NOT NULL,
+    units_per_eur REAL NOT NULL CHECK (units_per_eur > 0),
+    source TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (year, currency)
+);
+CREATE TABLE change_sets (
+    change_id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    action TEXT NOT NULL,
+    detail TEXT NOT NULL DEFAULT '{}',
+    undoes INTEGER REFERENCES change_sets (change_id),
+    undone_by INTEGER REFERENCES change_sets (change_id)
+);
+CREATE TABLE change_rows (
+    seq INTEGER PRIMARY KEY,
+    change_id INTEGER NOT NULL REFERENCES change_sets (change_id),
+    tbl TEXT NOT NULL,
+    op TEXT NOT NULL CHECK (op IN ('insert', 'update', 'delete')),
+    row_id INTEGER NOT NULL
+);
+CREATE INDEX change_rows_set ON change_rows (change_id, seq);
+CREATE INDEX change_rows_row ON change_rows (tbl, row_id);
+CREATE TABLE change_current (
+    one INTEGER PRIMARY KEY CHECK (one = 1),
+    change_id INTEGER NOT NULL REFERENCES change_sets (change_id)
+);
+""" + "".join(_change_log(t, c) for t, c in _TRACKED_V5.items())
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5)
+
+#: the tables whose changes are recorded (:mod:`bioris.store.history`), with their columns
+TRACKED: dict[str, tuple[str, ...]] = _TRACKED_V5
 
 # The version this code writes. Code that must see a patched MIGRATIONS (the tests) calls
 # latest_version() instead.

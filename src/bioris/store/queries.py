@@ -46,12 +46,45 @@ UPSERT_PIPELINE = _upsert("pipeline_events", PIPELINE_COLUMNS, "event_id")
 UPSERT_FINANCIAL = _upsert("financials", FINANCIAL_COLUMNS, "record_id")
 SELECT_PIPELINE = f"SELECT {', '.join(PIPELINE_COLUMNS)} FROM pipeline_events ORDER BY event_id"
 SELECT_FINANCIALS = f"SELECT {', '.join(FINANCIAL_COLUMNS)} FROM financials ORDER BY record_id"
+PIPELINE_WITH_IDS = (
+    f"SELECT {', '.join(PIPELINE_COLUMNS)} FROM pipeline_events"
+    " WHERE event_id IN (SELECT value FROM json_each(?))"
+)
+FINANCIALS_WITH_IDS = (
+    f"SELECT {', '.join(FINANCIAL_COLUMNS)} FROM financials"
+    " WHERE record_id IN (SELECT value FROM json_each(?))"
+)
 
-DELETE_LINEAGE_KEY = (
+DELETE_PARTIES = "DELETE FROM parties WHERE alliance_id = ?"
+SELECT_FX = "SELECT year, currency, units_per_eur, source FROM fx_rates ORDER BY year, currency"
+UPSERT_FX = (
+    "INSERT INTO fx_rates (year, currency, units_per_eur, source) VALUES (?, ?, ?, ?)"
+    " ON CONFLICT (year, currency) DO UPDATE SET units_per_eur = excluded.units_per_eur,"
+    " source = excluded.source"
+)
+DELETE_ALLIANCE = "DELETE FROM alliances WHERE alliance_id = ?"
+DELETE_ACTOR = "DELETE FROM actors WHERE actor_id = ?"
+DELETE_LINEAGE_FACT = (
     "DELETE FROM lineage WHERE actor_id = :actor_id AND relation = :relation"
     " AND target = :target AND start_year IS :start_year"
 )
-DELETE_PARTIES = "DELETE FROM parties WHERE alliance_id = ?"
+DELETE_PIPELINE = "DELETE FROM pipeline_events WHERE event_id = ?"
+DELETE_FINANCIAL = "DELETE FROM financials WHERE record_id = ?"
+# Where an actor is used: (what, id) of every record that names it.
+ACTOR_USES = """
+SELECT 'deal', alliance_id FROM parties WHERE actor_id = :id
+UNION ALL SELECT 'lineage', actor_id || ' ' || relation || ' ' || target FROM lineage
+    WHERE actor_id = :id OR (target = :id AND relation IN ('subsidiary_of', 'acquired_by'))
+UNION ALL SELECT 'pipeline event', event_id FROM pipeline_events WHERE firm_id = :id
+UNION ALL SELECT 'financial record', record_id FROM financials WHERE firm_id = :id
+"""
+# A lineage fact of the same key gets the new values in place (an unchanged fact is not
+# rewritten, so the history records only what changed).
+UPDATE_LINEAGE_KEY = (
+    "UPDATE lineage SET end_year = :end_year, notes = :notes, source_urls = :source_urls,"
+    " confidence = :confidence WHERE actor_id = :actor_id AND relation = :relation"
+    " AND target = :target AND start_year IS :start_year"
+)
 
 DANGLING_TARGETS = """
 SELECT l.actor_id, l.relation, l.target FROM lineage AS l
@@ -72,6 +105,7 @@ SELECT_PARTIES = f"SELECT {', '.join(PARTY_COLUMNS)} FROM parties"
 PARTIES_ORDER = " ORDER BY alliance_id, position"
 # Parties of a list of alliances passed as one JSON array (no limit on the number of ids).
 PARTIES_OF = SELECT_PARTIES + " WHERE alliance_id IN (SELECT value FROM json_each(?))"
+PARTIES_OF_ONE = SELECT_PARTIES + " WHERE alliance_id = ? ORDER BY position"
 
 STUDY_GET = "SELECT definition, source, loaded_at FROM study WHERE study_id = 1"
 STUDY_SET = """

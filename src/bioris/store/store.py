@@ -12,8 +12,18 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, TypeVar
 
-from bioris.domain import Actor, Alliance, Dataset, LineageFact, Party
+from bioris.domain import (
+    Actor,
+    Alliance,
+    Dataset,
+    FinancialRecord,
+    LineageFact,
+    Party,
+    PipelineEvent,
+)
+from bioris.domain.changes import ChangeSet
 from bioris.errors import LimitExceeded, NotFound, StoreError
+from bioris.store import history
 from bioris.store import queries as q
 from bioris.store.connection import CREATED_KEY, connect, sqlite_error
 from bioris.store.firm_rows import (
@@ -106,6 +116,8 @@ class Store:
         self._time_limit_ms: int | None = None
         self._timed_out = False
         self._checked = False  # quick_check done (before the first write)
+        self._change: int | None = None  # the open transaction's change set
+        self._change_detail: dict[str, Any] | None = None
         # For the actor text search; a function, not a change to the file (fine read-only).
         conn.create_function("casefold", 1, _casefold, deterministic=True)
 
@@ -190,8 +202,21 @@ class Store:
     # -- transactions and writes -------------------------------------------------------------
 
     @contextmanager
-    def transaction(self, *, waiting: Waiting | None = None) -> Iterator[Store]:
+    def transaction(
+        self,
+        *,
+        waiting: Waiting | None = None,
+        action: str | None = "write",
+        detail: dict[str, Any] | None = None,
+    ) -> Iterator[Store]:
         """``BEGIN IMMEDIATE`` ... ``COMMIT``; any exception rolls back and is re-raised.
+
+        The transaction is one change set of the store's history (:mod:`bioris.store.history`):
+        ``action`` and ``detail`` say what it is (``import`` and its files, ``actors edit``,
+        ...; :meth:`set_change_detail` completes the detail before the commit), and every row
+        it changes is recorded so that ``bioris undo`` can revert it. An edit that changes
+        nothing leaves no change set; an import always does (its files are listed). ``action``
+        ``None`` records nothing (for :meth:`undo`, which records itself).
 
         Everything read and written inside (by :meth:`write`, :meth:`meta_set`, and every
         read) sees one state of the store and lands together or not at all: no other process
@@ -212,16 +237,49 @@ class Store:
                     with self._sql("cannot check the store"):
                         quick_check(self._conn, self._path)
                     self._checked = True
+                if action is not None:
+                    with self._sql("cannot record the change"):
+                        self._change = history.begin(self._conn, action, detail or {})
                 yield self
+                if self._change is not None:
+                    with self._sql("cannot record the change"):
+                        history.finish(self._conn, self._change, self._change_detail)
             except BaseException:
                 self._rollback()
                 raise
+            finally:
+                self._change, self._change_detail = None, None
             try:
                 with self._sql("cannot commit"):
                     self._conn.execute("COMMIT")
             except StoreError:
                 self._rollback()
                 raise
+
+    @property
+    def change_id(self) -> int | None:
+        """The id of the open transaction's change set (``None`` outside a transaction)."""
+        return self._change
+
+    def set_change_detail(self, detail: dict[str, Any]) -> None:
+        """Replace what the open transaction's change set says of itself (its counts, say)."""
+        if self._change is None:
+            raise StoreError(f"{self._path}: no open transaction to describe")
+        self._change_detail = detail
+
+    def history(self, change_id: int | None = None) -> list[ChangeSet]:
+        """The store's change sets, oldest first (or only ``change_id``)."""
+        with self._sql("cannot read the history"):
+            return history.change_sets(self._conn, change_id)
+
+    def undo(
+        self, change_id: int | None = None, *, waiting: Waiting | None = None
+    ) -> tuple[ChangeSet, int]:
+        """Revert a change set (by default the latest that stands) in its own transaction,
+        recorded as a new change set; the reverted change set and the undo's id
+        (:func:`bioris.store.history.undo`)."""
+        with self.transaction(waiting=waiting, action=None), self._sql("cannot undo"):
+            return history.undo(self._conn, self._path, change_id)
 
     def checkpoint(self) -> list[str]:
         """Fold the WAL back into the store after a large write; notes for the user
@@ -277,14 +335,56 @@ class Store:
                 self._execute_record(q.UPSERT_FINANCIAL, financial_params(record), what)
             self._check_targets()
 
+    def delete(self, dataset: Dataset, actor_ids: Iterable[str] = ()) -> None:
+        """Delete the records of ``dataset`` (by key: deals with their parties, lineage
+        facts, pipeline events, financial records), then the actors ``actor_ids``.
+
+        Raises
+        ------
+        StoreError
+            Outside :meth:`transaction`; an actor that a remaining record still names.
+        """
+        self._require_writable()
+        if not self._conn.in_transaction:
+            raise StoreError(f"{self._path}: delete() must run inside store.transaction()")
+        with self._sql("cannot delete"):
+            for alliance in dataset.alliances:
+                self._conn.execute(q.DELETE_ALLIANCE, (alliance.alliance_id,))
+            for fact in dataset.lineage:
+                self._conn.execute(q.DELETE_LINEAGE_FACT, lineage_params(fact))
+            for event in dataset.pipeline:
+                self._conn.execute(q.DELETE_PIPELINE, (event.event_id,))
+            for record in dataset.financials:
+                self._conn.execute(q.DELETE_FINANCIAL, (record.record_id,))
+            for actor_id in actor_ids:
+                uses = self.actor_uses(actor_id)
+                if uses:
+                    raise StoreError(f"{self._path}: actor {actor_id!r} is still used")
+                self._conn.execute(q.DELETE_ACTOR, (actor_id,))
+
+    def actor_uses(self, actor_id: str) -> list[tuple[str, str]]:
+        """Every record that names the actor: ``(record type, id)`` (deals, lineage facts,
+        pipeline events, financial records)."""
+        with self._sql("cannot read where an actor is used"):
+            rows = self._conn.execute(q.ACTOR_USES, {"id": actor_id}).fetchall()
+        return [(r[0], r[1]) for r in rows]
+
     def _write_fact(self, fact: LineageFact) -> None:
         params = lineage_params(fact)
-        self._conn.execute(q.DELETE_LINEAGE_KEY, params)
+        if self._conn.execute(q.UPDATE_LINEAGE_KEY, params).rowcount:
+            return  # the fact of this key, given the new values in place
         what = f"lineage fact ({fact.actor_id}, {fact.relation.value}, {fact.target})"
         self._execute_record(q.INSERT_LINEAGE, params, what)
 
     def _write_alliance(self, alliance: Alliance) -> None:
         self._conn.execute(q.UPSERT_ALLIANCE, alliance_params(alliance))
+        wanted = [
+            tuple(party_params(alliance.alliance_id, i, p).values())
+            for i, p in enumerate(alliance.parties)
+        ]
+        stored = self._conn.execute(q.PARTIES_OF_ONE, (alliance.alliance_id,)).fetchall()
+        if [tuple(r) for r in stored] == wanted:
+            return  # the same parties: not rewritten (the history records only changes)
         self._conn.execute(q.DELETE_PARTIES, (alliance.alliance_id,))
         for position, party in enumerate(alliance.parties):
             what = f"alliance {alliance.alliance_id} party {party.actor_id}"
@@ -373,6 +473,18 @@ class Store:
             rows = self._conn.execute(q.SELECT_LINEAGE + where + q.LINEAGE_ORDER, params)
             return _decoded(self._path, lineage_from_row, rows)
 
+    def pipeline_events(self, ids: Iterable[str]) -> list[PipelineEvent]:
+        """The stored pipeline events among ``ids``."""
+        with self._sql("cannot read pipeline events"):
+            rows = self._conn.execute(q.PIPELINE_WITH_IDS, (json.dumps(list(ids)),))
+            return _decoded(self._path, pipeline_from_row, rows)
+
+    def financials(self, ids: Iterable[str]) -> list[FinancialRecord]:
+        """The stored financial records among ``ids``."""
+        with self._sql("cannot read financial records"):
+            rows = self._conn.execute(q.FINANCIALS_WITH_IDS, (json.dumps(list(ids)),))
+            return _decoded(self._path, financial_from_row, rows)
+
     def alliances(self, flt: AllianceFilter | None = None) -> list[Alliance]:
         """Alliances kept by ``flt``, in its order (by default year, undated last, date, id)."""
         sql, params = q.alliance_select(flt or AllianceFilter())
@@ -422,6 +534,21 @@ class Store:
         now = datetime.now(UTC).isoformat(timespec="seconds")
         with self._sql("cannot write the study"):
             self._conn.execute(q.STUDY_SET, (definition, source, now))
+
+    # -- the user's exchange rates -----------------------------------------------------------
+
+    def fx_rates(self) -> list[tuple[int, str, float, str]]:
+        """The exchange rates added by ``bioris fx import``: (year, currency, units per
+        euro, source), by year and currency."""
+        with self._sql("cannot read exchange rates"):
+            rows = self._conn.execute(q.SELECT_FX).fetchall()
+        return [(int(r[0]), str(r[1]), float(r[2]), str(r[3])) for r in rows]
+
+    def set_fx_rates(self, rates: Iterable[tuple[int, str, float, str]]) -> None:
+        """Add or replace exchange rates (within the open transaction)."""
+        self._require_writable()
+        with self._sql("cannot write exchange rates"):
+            self._conn.executemany(q.UPSERT_FX, rates)
 
     # -- metadata ----------------------------------------------------------------------------
 
