@@ -153,7 +153,7 @@ def test_amounts_in_any_currency_and_rates_of_ones_own(store: Path, tmp_path: Pa
 
 def test_the_template_imports_sheet_by_sheet(store: Path, tmp_path: Path):
     path = tmp_path / "deals.xlsx"
-    code, out, _ = run("template", "--out", path)
+    code, _out, _ = run("template", "--out", path)
     assert code == 0 and path.exists()
     assert run("template", "--out", path)[0] == 1  # never over a file
     book = load_workbook(path)
