@@ -46,7 +46,8 @@ def load_bundled(store: Store) -> ImportReport:
         definition, text = load_study_file(study_path)
         paths = [stack.enter_context(as_file(f)) for f in bundled_files()]
         report = import_files(store, list(paths), study=definition)
-    with store.transaction():
+    detail = {"study": definition.name, "file": "the bundled study.toml"}
+    with store.transaction(action="study load", detail=detail):
         store.meta_set("dataset", DATASET_NAME)
         store.set_study(json.dumps(definition.to_dict(), ensure_ascii=False), text)
     return report

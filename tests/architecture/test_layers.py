@@ -37,11 +37,13 @@ ALLOWED = {
         "__version__", "analytics", "domain", "errors", "export", "settings", "store", "study",
     },
     "cli": {
-        "__version__", "analytics", "cli_edit", "domain", "errors", "ingest", "settings",
+        "__version__", "analytics", "cli_store", "domain", "errors", "ingest", "settings",
         "study", "web", "workspace",
     },
-    # the commands that change a store by hand (registered on the app of cli)
-    "cli_edit": {"cli", "data", "domain", "errors", "export", "ingest", "store", "workspace"},
+    # the commands that fill, change and keep the store (registered on the app of cli)
+    "cli_store": {
+        "cli", "data", "domain", "errors", "export", "ingest", "store", "study", "workspace",
+    },
 }  # fmt: skip
 
 

@@ -376,3 +376,10 @@ def test_keys_merge_no_two_bundled_actors(
     for actor_id, name in _bundled_names(table, id_column):
         ids[key_of(name)].add(actor_id)
     assert {key: owners for key, owners in ids.items() if len(owners) > 1} == already_shared
+
+
+def test_slugs_write_out_letters_without_a_decomposition():
+    from bioris.domain import slugify
+
+    assert slugify("Københavns Universitet") == "koebenhavns-universitet"
+    assert slugify("Straße AG") == "strasse-ag"

@@ -113,3 +113,35 @@ def test_a_kind_conflict_between_stores_needs_a_decision(store: Store, tmp_path:
         merge_store(store, tmp_path / "other.sqlite")
     report = merge_store(store, tmp_path / "other.sqlite", prefer="ours", decide=True)
     assert report.kept and store.actor("bioinvent-ab").kind.value == "nbf"
+
+
+def test_dry_run_prints_the_same_change_the_import_makes(store: Store, tmp_path: Path):
+    fix = write(tmp_path, "fix.csv", DEALS + "2023,2023-06-01,Genmab,AbbVie,licensing_out,,800\n"
+                "2024,2024-02-02,BioInvent,AbbVie,option,,\n")  # fmt: skip
+    dry = import_files(store, [fix], dry_run=True)
+    assert dry.change_id is None and len(store.history()) == 1  # nothing written
+    real = import_files(store, [fix])
+    assert dry.diff == real.diff and dry.diff.counts() == {"add deal": 1, "update deal": 1}
+
+
+def test_a_second_report_that_only_disagrees_is_still_listed(tmp_path: Path):
+    with open_store(tmp_path / "t.sqlite") as fresh:
+        rows = "2023,2023-06-01,Genmab,AbbVie,licensing_out,,10\n" + (
+            "2023,2023-06-01,Genmab,AbbVie,licensing_out,,12\n"
+        )
+        both = write(tmp_path, "both.csv", DEALS + rows)
+        report = import_files(fresh, [write(tmp_path, "a.csv", ACTORS), both])
+    assert any("upfront 10 USD kept over 12 USD" in note for note in report.merges)
+
+
+def test_a_rate_of_ones_own_shows_the_euro_value_it_gives(store: Store, tmp_path: Path):
+    from bioris.ingest.fx_file import import_rates
+
+    late = write(tmp_path, "late.csv", "year,date,nbf,partner,deal_type,currency,upfront_m\n"
+                 "2026,2026-01-05,BioInvent,AbbVie,licensing_out,SEK,100\n")  # fmt: skip
+    import_files(store, [late])
+    rates = write(tmp_path, "rates.csv", "year,currency,units_per_eur\n2026,SEK,10\n")
+    count, diff, change_id = import_rates(store, rates)
+    (deal,) = diff.of("update", "deal")
+    assert str(deal.fields[0]) == ("terms.upfront: 100 SEK (no euro value) -> 100 SEK (EUR 10M)")
+    assert count == 1 and change_id is not None and diff.of("add", "exchange rate")

@@ -104,7 +104,21 @@ def _text(value: Any) -> str:
         return f"{value:g}"
     if is_dataclass(value) and {f.name for f in fields(value)} >= {"amount", "currency"}:
         return f"{value.amount:g} {value.currency}"
+    if is_dataclass(value) and hasattr(value, "actor_id"):  # a party of a deal
+        role = getattr(value, "role", None)
+        return f"{value.actor_id} ({_text(role)})" if role is not None else str(value.actor_id)
     return str(value)
+
+
+def _money_change(a: Any, b: Any) -> tuple[str, str]:
+    """An amount before and after; its euro value shown when only that changed."""
+    if a is not None and b is not None and (a.amount, a.currency) == (b.amount, b.currency):
+
+        def eur(m: Any) -> str:
+            return "no euro value" if m.eur is None else f"EUR {m.eur:.6g}M"
+
+        return f"{_text(a)} ({eur(a)})", f"{_text(b)} ({eur(b)})"
+    return _text(a), _text(b)
 
 
 def field_changes(old: Any, new: Any, *, skip: tuple[str, ...] = ()) -> tuple[FieldChange, ...]:
@@ -125,6 +139,12 @@ def field_changes(old: Any, new: Any, *, skip: tuple[str, ...] = ()) -> tuple[Fi
         if nested:
             for change in field_changes(a, b):
                 found.append(FieldChange(f"{f.name}.{change.name}", change.old, change.new))
+        elif _is_money(a) or _is_money(b):
+            found.append(FieldChange(f.name, *_money_change(a, b)))
         else:
             found.append(FieldChange(f.name, _text(a), _text(b)))
     return tuple(found)
+
+
+def _is_money(value: Any) -> bool:
+    return is_dataclass(value) and {f.name for f in fields(value)} >= {"amount", "currency"}

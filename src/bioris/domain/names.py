@@ -194,9 +194,10 @@ def is_legal_form(text: str) -> bool:
 def slugify(name: str) -> str:
     """A stable, URL-safe id from a name: ``Johnson & Johnson`` -> ``johnson-and-johnson``.
 
-    Unlike the keys it keeps legal forms and does not transliterate (ids must not change).
+    Unlike the keys it keeps legal forms; letters without a decomposition are written out
+    (``Københavns Universitet`` -> ``koebenhavns-universitet``).
     """
-    return "-".join(_NON_WORD.sub(" ", _fold(name)).split()) or "actor"
+    return "-".join(_NON_WORD.sub(" ", _fold(name).translate(_LETTERS)).split()) or "actor"
 
 
 def split_parent(text: str) -> tuple[str, str | None]:

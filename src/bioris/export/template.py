@@ -72,7 +72,8 @@ def _values(enum: type[StrEnum]) -> tuple[str, ...]:
 
 _CONFIDENCE = TemplateColumn(
     "confidence",
-    "high: stated by the source; medium: inferred from it; unsourced (the default)",
+    "high: stated by the source; medium: inferred from it (the default with a source_url); "
+    "unsourced (the default without one)",
     choices=_values(Confidence),
     width=12,
 )

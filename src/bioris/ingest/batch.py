@@ -143,9 +143,10 @@ class Batch:
             RowError(
                 file, line, column,
                 f"{actor.name!r} is a {actor.kind.value} here but {found.name!r} in {other} "
-                f"is a {found.kind.value}: one actor cannot have two kinds; correct one row, "
-                "use another name for a different actor, or change the stored actor with "
-                f"`bioris actors edit {found.actor_id} --set kind=...`",
+                f"is a {found.kind.value}: one actor cannot have two kinds; correct one of "
+                "the two rows, or use another name for a different actor" + (
+                    "" if there else f", or change the stored actor first with `bioris "
+                    f"actors edit {found.actor_id} --set kind=...`"),
                 "kind",
             )
         )  # fmt: skip  # fmt: skip
@@ -269,8 +270,9 @@ class Batch:
 
     def _merge_into(self, position: int, earlier: Alliance, report: Alliance) -> str:
         merged, notes = merge_alliances(earlier, report)
-        if merged == earlier:
-            return earlier.alliance_id  # the same report again (a re-import): nothing new
+        if merged == earlier:  # nothing new (a re-import), but say what it disagreed on
+            self.merge_notes.extend(notes)
+            return earlier.alliance_id
         self.alliances[position] = merged
         self._ids.add(merged.alliance_id)
         self.merge_notes.append(

@@ -85,6 +85,8 @@ class Decisions:
 
     def for_row(self, file: str, line: int) -> RowDecision | None:
         """The decision about ``file``'s row starting at ``line``, if any."""
+        if not self.rows:
+            return None
         name = Path(file).name
         for decision in self.rows:
             if decision.file == name and decision.line == line:

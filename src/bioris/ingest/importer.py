@@ -7,7 +7,6 @@ single transaction (a failure while writing rolls everything back).
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -29,9 +28,8 @@ from bioris.domain import (
     parse_enum,
     split_parent,
 )
-from bioris.domain.changes import Diff
 from bioris.domain.exits import parse_exit
-from bioris.domain.money import Unconverted, unconverted
+from bioris.domain.money import unconverted
 from bioris.errors import RowError, ValidationError
 from bioris.ingest.batch import Batch
 from bioris.ingest.canonical_rows import (
@@ -50,62 +48,11 @@ from bioris.ingest.fx_file import rates_of
 from bioris.ingest.raw_actors import parse_raw_actor
 from bioris.ingest.raw_alliances import parse_raw_alliance
 from bioris.ingest.reader import Table
+from bioris.ingest.report import ImportReport
 from bioris.store import Store
 from bioris.store.writer import Waiting
 
 __all__ = ["ImportReport", "import_files", "read_inputs"]
-
-
-@dataclass
-class ImportReport:
-    """What an import did (or, with ``dry_run``, would do)."""
-
-    files: list[tuple[str, str, int]] = field(default_factory=list)  # path, format, rows
-    actors: int = 0
-    lineage: int = 0
-    alliances: int = 0
-    created_actors: list[str] = field(default_factory=list)
-    excluded: list[str] = field(default_factory=list)
-    merges: list[str] = field(default_factory=list)
-    # things the user should know that are not errors (unplaced regions, unlinked acquirers)
-    notes: list[str] = field(default_factory=list)
-    # acquisitions whose direction the import read from the notes or took by default
-    inferred: list[str] = field(default_factory=list)
-    # amounts this import stores without a euro value (no rate for their currency and year)
-    unconverted: list[Unconverted] = field(default_factory=list)
-    # (file, line, alliance id) for every raw deal row imported
-    row_outcomes: list[tuple[str, int, str]] = field(default_factory=list)
-    dry_run: bool = False
-    dataset: Dataset = field(default_factory=Dataset)
-    # what the import changes in the store, record by record (the same with --dry-run)
-    diff: Diff = field(default_factory=Diff)
-    # the store's history entry of this import (None for a dry run)
-    change_id: int | None = None
-
-    def detail(self) -> dict[str, object]:
-        """What the store's history records of this import: its files (with their sha256)
-        and the counts of records added, updated and created."""
-        return {
-            "files": [
-                {"path": str(p), "format": f, "rows": n, "sha256": _sha256(p)}
-                for p, f, n in self.files
-            ],
-            "counts": self.diff.counts(),
-            "created_actors": len(self.created_actors),
-            "merged_reports": sum(m.startswith("deal ") for m in self.merges),
-        }
-
-
-def _sha256(path: str) -> str:
-    file = Path(path.split("[", 1)[0]) if not Path(path).exists() else Path(path)
-    digest = hashlib.sha256()
-    try:
-        with file.open("rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(block)
-    except OSError:
-        return ""
-    return digest.hexdigest()
 
 
 Input = tuple[Table, Format]
@@ -235,11 +182,13 @@ def _validate(
     if report.unconverted:
         shown = ", ".join(u.label for u in report.unconverted[:_SHOWN_AMOUNTS])
         more = len(report.unconverted) - _SHOWN_AMOUNTS
+        undated = sum(u.year is None for u in report.unconverted)
         report.notes.append(
             f"{len(report.unconverted)} amount(s) have no exchange rate for their currency "
             f"and year, and so no euro value: {shown}{f' and {more} more' if more > 0 else ''}"
             "; add the rates with `bioris fx import rates.csv` (stored amounts get their euro "
             "value then)"
+            + (f"; {undated} of them belong to undated deals: give their year" if undated else "")
         )
     report.diff = dataset_diff(
         store, dataset, {a.actor_id: a for a in stored_actors}, batch.index.display_name

@@ -127,7 +127,9 @@ def _merge_terms(first: Alliance, second: Alliance, notes: list[str]) -> Terms:
         if a is None and b is not None:
             changes[f.name] = b
         elif a is not None and b is not None and a != b:
-            notes.append(f"{first.alliance_id}: {f.name} {a} kept over {b}")
+            notes.append(
+                f"{first.alliance_id}: {f.name} {_money_text(a)} kept over {_money_text(b)}"
+            )
     return replace(first.terms, **changes)
 
 
@@ -190,3 +192,9 @@ def correct_alliance(stored: Alliance, report: Alliance) -> Alliance:
     merged, _ = merge_alliances(stored, report)
     changes["parties"] = merged.parties
     return replace(stored, **changes)
+
+
+def _money_text(value: Any) -> str:
+    """``750 USD`` for an amount (a royalty text as it is)."""
+    amount, currency = getattr(value, "amount", None), getattr(value, "currency", None)
+    return f"{amount:g} {currency}" if amount is not None else str(value)

@@ -28,7 +28,7 @@ from bioris.domain import Actor, ActorKind, Alliance, Dataset, LineageFact
 from bioris.domain.changes import Diff
 from bioris.errors import StoreError
 from bioris.ingest.diff import dataset_diff
-from bioris.ingest.merge import same_deal, same_stored_deal
+from bioris.ingest.merge import dates_agree, same_deal, same_stored_deal
 from bioris.ingest.resolve import NameIndex
 from bioris.store import Store, open_store
 from bioris.store.writer import Waiting
@@ -185,6 +185,8 @@ def _reconcile(ours: Any, theirs: Any, label: str, report: MergeReport, prefix: 
             changes[f.name] = _reconcile(a, b, label, report, "terms.")
         elif a is None or (f.name == "kind" and a is ActorKind.OTHER):
             changes[f.name] = b
+        elif f.name == "date" and dates_agree(a, b):  # the more precise of two agreeing dates
+            changes[f.name] = b if len(b) > len(a) else a
         elif f.name == "kind" and b is ActorKind.OTHER:
             continue
         else:

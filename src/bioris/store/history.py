@@ -147,15 +147,25 @@ def _standing_later(conn: sqlite3.Connection, change_id: int) -> str:
 
 
 def _later_overlapping(conn: sqlite3.Connection, change_id: int) -> list[int]:
+    """Later standing changes that touched a row ``change_id`` touched (one pass over the
+    log: it has no index, see the migration)."""
+    mine: set[tuple[str, int]] = set()
+    later: dict[tuple[str, int], set[int]] = {}
     rows = conn.execute(
-        "SELECT DISTINCT later.change_id FROM change_rows AS mine"
-        " JOIN change_rows AS other ON other.tbl = mine.tbl AND other.row_id = mine.row_id"
-        " JOIN change_sets AS later ON later.change_id = other.change_id"
-        f" WHERE mine.change_id = ? AND {_standing_later(conn, change_id)}"
-        " ORDER BY later.change_id",
+        "SELECT r.change_id, r.tbl, r.row_id FROM change_rows AS r"
+        " JOIN change_sets AS later ON later.change_id = r.change_id"
+        f" WHERE r.change_id = ? OR ({_standing_later(conn, change_id)})",
         (change_id,),
-    ).fetchall()
-    return [int(r[0]) for r in rows]
+    )
+    for owner, table, row_id in rows:
+        if owner == change_id:
+            mine.add((table, row_id))
+        else:
+            later.setdefault((table, row_id), set()).add(int(owner))
+    found: set[int] = set()
+    for key in mine & later.keys():
+        found |= later[key]
+    return sorted(found)
 
 
 def _later_users(conn: sqlite3.Connection, change_id: int, broken: list[Any]) -> list[int]:

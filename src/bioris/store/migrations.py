@@ -259,8 +259,8 @@ CREATE TABLE change_rows (
     op TEXT NOT NULL CHECK (op IN ('insert', 'update', 'delete')),
     row_id INTEGER NOT NULL
 );
-CREATE INDEX change_rows_set ON change_rows (change_id, seq);
-CREATE INDEX change_rows_row ON change_rows (tbl, row_id);
+-- No index: a change's rows are contiguous in seq (one writer at a time), and every index
+-- would cost each logged row of a large import; undo reads the log once (history.py).
 CREATE TABLE change_current (
     one INTEGER PRIMARY KEY CHECK (one = 1),
     change_id INTEGER NOT NULL REFERENCES change_sets (change_id)

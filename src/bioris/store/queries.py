@@ -106,6 +106,9 @@ PARTIES_ORDER = " ORDER BY alliance_id, position"
 # Parties of a list of alliances passed as one JSON array (no limit on the number of ids).
 PARTIES_OF = SELECT_PARTIES + " WHERE alliance_id IN (SELECT value FROM json_each(?))"
 PARTIES_OF_ONE = SELECT_PARTIES + " WHERE alliance_id = ? ORDER BY position"
+STORED_ALLIANCE_IDS = (
+    "SELECT alliance_id FROM alliances WHERE alliance_id IN (SELECT value FROM json_each(?))"
+)
 
 STUDY_GET = "SELECT definition, source, loaded_at FROM study WHERE study_id = 1"
 STUDY_SET = """

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import ExitStack, contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
@@ -13,36 +13,26 @@ from types import TracebackType
 from typing import Any, TypeVar
 
 from bioris.domain import (
-    Actor,
     Alliance,
     Dataset,
-    FinancialRecord,
     LineageFact,
-    Party,
-    PipelineEvent,
 )
 from bioris.domain.changes import ChangeSet
-from bioris.errors import LimitExceeded, NotFound, StoreError
+from bioris.errors import LimitExceeded, StoreError
 from bioris.store import history
 from bioris.store import queries as q
 from bioris.store.connection import CREATED_KEY, connect, sqlite_error
 from bioris.store.firm_rows import (
-    financial_from_row,
     financial_params,
-    pipeline_from_row,
     pipeline_params,
 )
 from bioris.store.maintenance import backup, checkpoint, quick_check
 from bioris.store.migrations import user_version
-from bioris.store.queries import ActorFilter, AllianceFilter
+from bioris.store.reads import StoreReads
 from bioris.store.rows import (
-    actor_from_row,
     actor_params,
-    alliance_from_row,
     alliance_params,
-    lineage_from_row,
     lineage_params,
-    party_from_row,
     party_params,
 )
 from bioris.store.writer import Waiting, take_write_lock
@@ -106,8 +96,11 @@ def open_store(
     return Store(conn, path, read_only=read_only)
 
 
-class Store:
-    """A bioris store over an open SQLite connection; use :func:`open_store` to get one."""
+class Store(StoreReads):
+    """A bioris store over an open SQLite connection; use :func:`open_store` to get one.
+
+    Its reads are :class:`~bioris.store.reads.StoreReads`; this class opens, writes, records
+    and undoes changes."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path, *, read_only: bool) -> None:
         self._conn = conn
@@ -325,8 +318,7 @@ class Store:
             self._conn.executemany(q.UPSERT_ACTOR, map(actor_params, dataset.actors))
             for fact in dataset.lineage:
                 self._write_fact(fact)
-            for alliance in dataset.alliances:
-                self._write_alliance(alliance)
+            self._write_alliances(dataset.alliances)
             for event in dataset.pipeline:
                 what = f"pipeline event {event.event_id} of {event.firm_id}"
                 self._execute_record(q.UPSERT_PIPELINE, pipeline_params(event), what)
@@ -362,13 +354,6 @@ class Store:
                     raise StoreError(f"{self._path}: actor {actor_id!r} is still used")
                 self._conn.execute(q.DELETE_ACTOR, (actor_id,))
 
-    def actor_uses(self, actor_id: str) -> list[tuple[str, str]]:
-        """Every record that names the actor: ``(record type, id)`` (deals, lineage facts,
-        pipeline events, financial records)."""
-        with self._sql("cannot read where an actor is used"):
-            rows = self._conn.execute(q.ACTOR_USES, {"id": actor_id}).fetchall()
-        return [(r[0], r[1]) for r in rows]
-
     def _write_fact(self, fact: LineageFact) -> None:
         params = lineage_params(fact)
         if self._conn.execute(q.UPDATE_LINEAGE_KEY, params).rowcount:
@@ -376,8 +361,27 @@ class Store:
         what = f"lineage fact ({fact.actor_id}, {fact.relation.value}, {fact.target})"
         self._execute_record(q.INSERT_LINEAGE, params, what)
 
-    def _write_alliance(self, alliance: Alliance) -> None:
-        self._conn.execute(q.UPSERT_ALLIANCE, alliance_params(alliance))
+    def _write_alliances(self, alliances: tuple[Alliance, ...]) -> None:
+        """Upsert the deals; a new deal's parties go in at once, a stored deal's parties are
+        rewritten only when they changed."""
+        ids = json.dumps([a.alliance_id for a in alliances])
+        stored = {r[0] for r in self._conn.execute(q.STORED_ALLIANCE_IDS, (ids,))}
+        self._conn.executemany(q.UPSERT_ALLIANCE, map(alliance_params, alliances))
+        new = [a for a in alliances if a.alliance_id not in stored]
+        rows = [party_params(a.alliance_id, i, p) for a in new for i, p in enumerate(a.parties)]
+        try:
+            self._conn.executemany(q.INSERT_PARTY, rows)
+        except sqlite3.IntegrityError:  # find the row, to name it (rolled back by the caller)
+            for row in rows:
+                what = f"alliance {row['alliance_id']} party {row['actor_id']}"
+                self._execute_record(q.INSERT_PARTY.replace("INSERT", "INSERT OR IGNORE", 1),
+                                     row, what)  # fmt: skip
+            raise
+        for alliance in alliances:
+            if alliance.alliance_id in stored:
+                self._write_parties(alliance)
+
+    def _write_parties(self, alliance: Alliance) -> None:
         wanted = [
             tuple(party_params(alliance.alliance_id, i, p).values())
             for i, p in enumerate(alliance.parties)
@@ -406,126 +410,7 @@ class Store:
             more = f" and {len(rows) - _SHOWN_TARGETS} more" if len(rows) > _SHOWN_TARGETS else ""
             raise StoreError(f"{self._path}: lineage target(s) that are not actors: {shown}{more}")
 
-    # -- reads -------------------------------------------------------------------------------
-
-    def dataset(self) -> Dataset:
-        """Everything in the store, in :meth:`Dataset.sorted` order."""
-        with self._sql("cannot read the dataset"):
-            actors = self._conn.execute(q.SELECT_ACTORS + q.ACTORS_ORDER).fetchall()
-            lineage = self._conn.execute(q.SELECT_LINEAGE + q.LINEAGE_ORDER).fetchall()
-            alliances = self._conn.execute(q.SELECT_ALLIANCES + q.ALLIANCES_BY_ID).fetchall()
-            parties = self._conn.execute(q.SELECT_PARTIES + q.PARTIES_ORDER).fetchall()
-            pipeline = self._conn.execute(q.SELECT_PIPELINE).fetchall()
-            financials = self._conn.execute(q.SELECT_FINANCIALS).fetchall()
-        return Dataset(
-            tuple(_decoded(self._path, actor_from_row, actors)),
-            tuple(_decoded(self._path, lineage_from_row, lineage)),
-            _with_parties(self._path, alliances, parties),
-            tuple(_decoded(self._path, pipeline_from_row, pipeline)),
-            tuple(_decoded(self._path, financial_from_row, financials)),
-        ).sorted()
-
-    def actors(
-        self,
-        *,
-        kind: str | None = None,
-        ids: tuple[str, ...] | None = None,
-        text: str | None = None,
-        limit: int | None = None,
-        offset: int = 0,
-    ) -> list[Actor]:
-        """Actors by id, optionally of one ``kind``, among ``ids``, matching ``text``.
-
-        ``ids`` keeps only those actors (a study's region, say); ``text`` is found in the name
-        or an alias, ignoring case; ``limit`` and ``offset`` page the result (see
-        :class:`~bioris.store.queries.ActorFilter`).
-        """
-        flt = ActorFilter(kind=kind, ids=ids, text=text, limit=limit, offset=offset)
-        sql, params = q.actor_select(flt)
-        with self._sql("cannot read actors"):
-            return _decoded(self._path, actor_from_row, self._conn.execute(sql, params))
-
-    def count_actors(
-        self,
-        *,
-        kind: str | None = None,
-        ids: tuple[str, ...] | None = None,
-        text: str | None = None,
-    ) -> int:
-        """How many actors :meth:`actors` returns for these filters, without paging."""
-        sql, params = q.actor_count(ActorFilter(kind=kind, ids=ids, text=text))
-        with self._sql("cannot count actors"):
-            return int(self._conn.execute(sql, params).fetchone()[0])
-
-    def actor(self, actor_id: str) -> Actor:
-        """The actor ``actor_id``; raises :class:`NotFound` when there is none."""
-        with self._sql("cannot read actors"):
-            row = self._conn.execute(q.SELECT_ACTORS + " WHERE actor_id = ?", (actor_id,))
-            found = row.fetchone()
-        if found is None:
-            raise NotFound(f"no actor {actor_id!r} in {self._path}")
-        return _decoded(self._path, actor_from_row, [found])[0]
-
-    def lineage(self, actor_id: str | None = None) -> list[LineageFact]:
-        """Lineage facts (of one actor, if given), in :meth:`Dataset.sorted` order."""
-        where, params = (" WHERE actor_id = ?", (actor_id,)) if actor_id is not None else ("", ())
-        with self._sql("cannot read lineage"):
-            rows = self._conn.execute(q.SELECT_LINEAGE + where + q.LINEAGE_ORDER, params)
-            return _decoded(self._path, lineage_from_row, rows)
-
-    def pipeline_events(self, ids: Iterable[str]) -> list[PipelineEvent]:
-        """The stored pipeline events among ``ids``."""
-        with self._sql("cannot read pipeline events"):
-            rows = self._conn.execute(q.PIPELINE_WITH_IDS, (json.dumps(list(ids)),))
-            return _decoded(self._path, pipeline_from_row, rows)
-
-    def financials(self, ids: Iterable[str]) -> list[FinancialRecord]:
-        """The stored financial records among ``ids``."""
-        with self._sql("cannot read financial records"):
-            rows = self._conn.execute(q.FINANCIALS_WITH_IDS, (json.dumps(list(ids)),))
-            return _decoded(self._path, financial_from_row, rows)
-
-    def alliances(self, flt: AllianceFilter | None = None) -> list[Alliance]:
-        """Alliances kept by ``flt``, in its order (by default year, undated last, date, id)."""
-        sql, params = q.alliance_select(flt or AllianceFilter())
-        with self._sql("cannot read alliances"):
-            rows = self._conn.execute(sql, params).fetchall()
-            ids = json.dumps([r["alliance_id"] for r in rows])
-            parties = self._conn.execute(q.PARTIES_OF + q.PARTIES_ORDER, (ids,)).fetchall()
-        return list(_with_parties(self._path, rows, parties))
-
-    def alliance_ids(self, flt: AllianceFilter | None = None) -> list[str]:
-        """The ids of the alliances :meth:`alliances` returns, in the same order (a page of
-        ids reads the indexes only)."""
-        sql, params = q.alliance_id_select(flt or AllianceFilter())
-        with self._sql("cannot read alliances"):
-            return [row[0] for row in self._conn.execute(sql, params)]
-
-    def count_alliances(self, flt: AllianceFilter | None = None) -> int:
-        """How many alliances ``flt`` keeps, ignoring its ``limit`` and ``offset``."""
-        sql, params = q.alliance_count(flt or AllianceFilter())
-        with self._sql("cannot count alliances"):
-            return int(self._conn.execute(sql, params).fetchone()[0])
-
-    def counts(self) -> dict[str, int]:
-        """Rows per record type: ``actors``, ``lineage``, ``alliances``, ``parties``,
-        ``pipeline_events``, ``financials``."""
-        with self._sql("cannot count records"):
-            row = self._conn.execute(q.COUNTS).fetchone()
-        return {key: int(row[key]) for key in row.keys()}  # noqa: SIM118 (sqlite3.Row)
-
-    def is_empty(self) -> bool:
-        """Whether the store holds no records at all."""
-        return not any(self.counts().values())
-
     # -- the study definition ----------------------------------------------------------------
-
-    def study(self) -> tuple[str, str, str] | None:
-        """The stored study: its definition (JSON text), the TOML it was loaded from and when
-        (ISO time); ``None`` when no study was loaded."""
-        with self._sql("cannot read the study"):
-            row = self._conn.execute(q.STUDY_GET).fetchone()
-        return None if row is None else (row[0], row[1], row[2])
 
     def set_study(self, definition: str, source: str = "") -> None:
         """Store the study definition (JSON text) and its source text, replacing any earlier
@@ -537,13 +422,6 @@ class Store:
 
     # -- the user's exchange rates -----------------------------------------------------------
 
-    def fx_rates(self) -> list[tuple[int, str, float, str]]:
-        """The exchange rates added by ``bioris fx import``: (year, currency, units per
-        euro, source), by year and currency."""
-        with self._sql("cannot read exchange rates"):
-            rows = self._conn.execute(q.SELECT_FX).fetchall()
-        return [(int(r[0]), str(r[1]), float(r[2]), str(r[3])) for r in rows]
-
     def set_fx_rates(self, rates: Iterable[tuple[int, str, float, str]]) -> None:
         """Add or replace exchange rates (within the open transaction)."""
         self._require_writable()
@@ -552,46 +430,8 @@ class Store:
 
     # -- metadata ----------------------------------------------------------------------------
 
-    def meta_get(self, key: str) -> str | None:
-        """The metadata value under ``key`` (e.g. the dataset a store was initialised with)."""
-        with self._sql("cannot read metadata"):
-            row = self._conn.execute(q.META_GET, (key,)).fetchone()
-        return None if row is None else row[0]
-
     def meta_set(self, key: str, value: str) -> None:
         """Set the metadata value under ``key`` (within the open transaction, if any)."""
         self._require_writable()
         with self._sql("cannot write metadata"):
             self._conn.execute(q.META_SET, (key, value, value))
-
-
-def _decoded(path: Path, decode: Callable[..., T], rows: Iterable[sqlite3.Row]) -> list[T]:
-    """Rows as records; a row a damaged file garbled (a value outside its vocabulary, broken
-    JSON) is a :class:`StoreError` naming the table's row, never an internal error."""
-    out = []
-    for row in rows:
-        try:
-            out.append(decode(row))
-        except (ValueError, KeyError, TypeError, IndexError) as exc:
-            first = row[0] if len(row.keys()) else "?"
-            raise StoreError(
-                f"{path}: a damaged row ({first!r}: {exc}); the file is corrupt: restore a "
-                "backup, or check it with `sqlite3 FILE 'PRAGMA integrity_check'`"
-            ) from None
-    return out
-
-
-def _with_parties(
-    path: Path, alliances: list[sqlite3.Row], parties: list[sqlite3.Row]
-) -> tuple[Alliance, ...]:
-    """Alliances built from their rows and their parties' rows (ordered by position)."""
-    by_alliance: dict[str, list[Party]] = {}
-    for row, party in zip(parties, _decoded(path, party_from_row, parties), strict=True):
-        by_alliance.setdefault(row["alliance_id"], []).append(party)
-    return tuple(
-        _decoded(
-            path,
-            lambda row: alliance_from_row(row, tuple(by_alliance.get(row["alliance_id"], ()))),
-            alliances,
-        )
-    )

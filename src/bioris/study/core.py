@@ -156,7 +156,8 @@ class Study:
         checker = check_name if actors else None
         categories = self.taxonomy["category"].to_list()
         definition, text = load_study_file(path, categories=categories, check_name=checker)
-        with self._store.transaction(waiting=waiting):
+        detail = {"study": definition.name, "file": str(path)}
+        with self._store.transaction(waiting=waiting, action="study load", detail=detail):
             self._store.set_study(json.dumps(definition.to_dict(), ensure_ascii=False), text)
         self._forget()
         return definition

@@ -1,11 +1,14 @@
-"""The commands that change a store by hand, and its history: ``bioris history``, ``bioris
-undo``, ``bioris actors edit|merge|delete``, ``bioris alliances delete``, ``bioris fx import``,
-``bioris template``. Thin, like :mod:`bioris.cli`, which registers them (each is one change
-set of the store's history, printed as what it changed).
+"""The commands that fill, change and keep the store: ``init``, ``import``, ``upgrade``,
+``backup``, ``study load|show``, ``history``, ``undo``, ``actors edit|merge|delete``,
+``alliances delete``, ``fx import|show``, ``template``. Thin, like :mod:`bioris.cli`, which
+registers them (every write is one change set of the store's history, printed as what it
+changed).
 """
 
 from __future__ import annotations
 
+import json
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -145,7 +148,150 @@ def _done(diff: Diff, change_id: int | None) -> None:
 
 
 def _say(message: str) -> None:
+    """A progress note on stderr (a write waiting for another, say)."""
     err.print(f"note: {message}", markup=False, highlight=False)
+
+
+@app.command()
+def init(
+    store: StoreOpt = None,
+    empty: Annotated[bool, typer.Option("--empty", help="Create the store without data.")] = False,
+) -> None:
+    """Create a store, loaded with the bundled dataset and its study (unless --empty)."""
+    from bioris.workspace import default_store_path, init_store
+
+    with friendly_errors():
+        path, report = init_store(store or default_store_path(), empty=empty)
+    what = "empty" if report is None else f"{report.actors} actors, {report.alliances} deals"
+    out.print(f"created {path} ({what})", markup=False)
+
+
+@app.command("import")
+def import_(
+    files: Annotated[list[Path], typer.Argument(help="CSV or XLSX files (raw or canonical).")],
+    store: StoreOpt = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Validate only.")] = False,
+    encoding: Annotated[
+        str | None, typer.Option("--encoding", help="Text encoding of the files, e.g. cp1252.")
+    ] = None,
+    create_missing: Annotated[
+        bool, typer.Option("--create-missing", help="Create actors for unknown party names.")
+    ] = False,
+    sheet: Annotated[
+        str | None,
+        typer.Option(
+            "--sheet",
+            help="Read only this sheet of a workbook (default: every "
+            "sheet, recognised by its header).",
+        ),
+    ] = None,
+    prefer: Annotated[
+        str | None,
+        typer.Option(
+            "--prefer",
+            help="Merging another store: whose value wins a conflict, "
+            "ours (the default) or theirs; giving it decides kind conflicts too.",
+        ),
+    ] = None,
+) -> None:
+    """Import files in one transaction (all or nothing); merge another store (.sqlite)."""
+    from bioris.ingest.importer import import_files
+    from bioris.ingest.store_merge import is_store_file
+    from bioris.workspace import open_user_store
+
+    if any(is_store_file(f) for f in files):
+        merge_stores(files, store, prefer=prefer, dry_run=dry_run)
+        return
+    with friendly_errors(), open_user_store(store) as st:
+        report = import_files(
+            st, list(files), encoding=encoding, dry_run=dry_run, create_missing=create_missing,
+            waiting=_say, sheet=sheet,
+        )  # fmt: skip
+    print_import(report)
+
+
+def _say(message: str) -> None:
+    """A progress note on stderr (a write waiting for another, say)."""
+    err.print(f"note: {message}", markup=False, highlight=False)
+
+
+@app.command()
+def upgrade(store: StoreOpt = None) -> None:
+    """Bring a store made by an older bioris to this version's schema (after a backup)."""
+    from bioris.workspace import upgrade_store
+
+    with friendly_errors():
+        before, after, saved = upgrade_store(store)
+    if saved is None:
+        out.print(f"the store is current (schema version {before}); nothing to do", markup=False)
+    else:
+        out.print(f"upgraded the store from schema version {before} to {after}; the old store "
+                  f"is kept as {saved}", markup=False)  # fmt: skip
+
+
+@app.command()
+def backup(
+    out_file: Annotated[Path, typer.Option("--out", help="The new backup file.", dir_okay=False)],
+    store: StoreOpt = None,
+) -> None:
+    """Copy the store consistently into a new file, while others read and write it."""
+    from bioris.workspace import backup_store
+
+    with friendly_errors():
+        path = backup_store(store, out_file)
+    out.print(f"wrote {path} (checked with SQLite's quick_check)", markup=False)
+
+
+study_app = typer.Typer(help="The study definition: regions, panel, layers, period.",
+                        no_args_is_help=True)  # fmt: skip
+app.add_typer(study_app, name="study")
+
+
+@study_app.command("load")
+def study_load(
+    file: Annotated[Path, typer.Argument(help="The study file (TOML; see docs/study.md).")],
+    store: StoreOpt = None,
+) -> None:
+    """Validate a study file and store it (all or nothing)."""
+    from bioris.study import Study
+
+    with friendly_errors(), Study.open(store, read_only=False) as study:
+        definition = study.load_definition(file, waiting=_say)
+        panel = len(study.panel)
+    regions = ", ".join(definition.focal_regions) or "none declared"
+    out.print(f"loaded study {definition.name!r}: focal regions {regions}; panel of "
+              f"{panel} firms", markup=False)  # fmt: skip
+
+
+@study_app.command("show")
+def study_show(store: StoreOpt = None, as_json: JsonOpt = False) -> None:
+    """Show the study: its definition, the period in use, the panel and the exits."""
+    from bioris.study import Study
+
+    with friendly_errors(), Study.open(store) as study:
+        described = study.describe()
+        panel = study.actor_list(panel=True)
+        source = study.stored_definition[1] if study.stored_definition else ""
+        notes = study.panel_notes()
+    for note in notes:
+        err.print(f"note: {note}", markup=False, highlight=False)
+    if as_json:
+        described["panel"] |= {"members": panel["actor_id"].to_list()}
+        described["notes"] = notes
+        sys.stdout.write(json.dumps(described, ensure_ascii=False, indent=1) + "\n")
+        return
+    if source:
+        out.print(source.rstrip(), markup=False, highlight=False)
+    else:
+        out.print("no study file was loaded: actors are placed by country, every nbf actor is "
+                  "in the panel (bioris study load FILE)", markup=False)  # fmt: skip
+    period = described["period_used"]
+    out.print(
+        f"\nperiod in use: {period[0]}-{period[1]} ({described['period_source']})"
+        if period else "\nperiod in use: none (no dated deal)", markup=False,
+    )  # fmt: skip
+    _emit(panel.to_dicts(), ("name", "kind", "location", "founded", "exit_year"), False,
+          f"Panel: {panel.height} firms")  # fmt: skip
 
 
 @app.command()
@@ -218,8 +364,7 @@ def actors_edit(
     values: SetOpt,
     store: StoreOpt = None,
 ) -> None:
-    """Correct an actor's fields: name, kind, country, region, city, founded, ipo_year, exit,
-    aliases, origin, subsectors, source_urls, confidence."""
+    """Correct an actor's fields (name, kind, country, region, city, founded, ...)."""
     from bioris.errors import RowError, ValidationError
     from bioris.ingest.edits import edit_actor
     from bioris.workspace import open_user_store
@@ -243,8 +388,7 @@ def actors_merge(
     other: Annotated[str, typer.Argument(help="The actor merged into it, then deleted.")],
     store: StoreOpt = None,
 ) -> None:
-    """Merge two records of one actor: KEEP's values win, OTHER's fill its gaps, OTHER's name
-    becomes an alias, and its deals, lineage and records move to KEEP."""
+    """Merge OTHER into KEEP (its deals and records move; OTHER's name becomes an alias)."""
     from bioris.ingest.edits import merge_into
     from bioris.workspace import open_user_store
 
@@ -289,8 +433,7 @@ def fx_import(
     ],
     store: StoreOpt = None,
 ) -> None:
-    """Add yearly exchange rates (units of currency per euro); stored amounts they convert
-    get their euro value, and later imports use them."""
+    """Add yearly exchange rates; stored amounts they convert get their euro value."""
     from bioris.ingest.fx_file import import_rates
     from bioris.workspace import open_user_store
 
@@ -317,8 +460,7 @@ def fx_show(store: StoreOpt = None, as_json: JsonOpt = False) -> None:
 def template(
     out_file: Annotated[Path, typer.Option("--out", help="The workbook to write (.xlsx).")],
 ) -> None:
-    """Write an Excel workbook to fill in: one sheet per table, headers, dropdowns for the
-    vocabularies and a README sheet; `bioris import` reads it back sheet by sheet."""
+    """Write an Excel workbook to fill in (sheets, headers, dropdowns, README)."""
     from bioris.data import fx_table
     from bioris.export.template import write_template
 
