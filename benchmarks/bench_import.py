@@ -37,20 +37,20 @@ _CORRECTED_SHARE = 0.01
 
 
 def _run(bioris: str, *args: object) -> tuple[float, float, str]:
-    """Wall seconds, peak RSS in MB and stdout of one command in a fresh process."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        start = time.perf_counter()
-        # posix_spawn (close_fds=False): a forked child would count this process's memory
-        child = subprocess.Popen([bioris, *map(str, args)], stdout=out, stderr=err, close_fds=False)
-        _, status, usage = os.wait4(child.pid, 0)
-        wall = time.perf_counter() - start
-        child.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        err.seek(0)
-        if child.returncode != 0:
-            text = err.read().decode("utf-8", "replace")
-            raise SystemExit(f"bioris {' '.join(map(str, args))} failed:\n{text[-2000:]}")
-        return wall, usage.ru_maxrss / 1024, out.read().decode("utf-8", "replace")
+    """Wall seconds, peak RSS in MB and stdout of one command in a fresh process.
+
+    The peak is the child's own: it is started by a small process (``/usr/bin/time`` when
+    there is one, which reports it), never forked from this one, whose memory a fork would
+    count."""
+    timer = shutil.which("time") or "/usr/bin/time"
+    start = time.perf_counter()
+    done = subprocess.run([timer, "-f", "%M", bioris, *map(str, args)], capture_output=True,
+                          text=True, check=False)  # fmt: skip
+    wall = time.perf_counter() - start
+    if done.returncode != 0:
+        raise SystemExit(f"bioris {' '.join(map(str, args))} failed:\n{done.stderr[-2000:]}")
+    peak_kb = float(done.stderr.strip().splitlines()[-1])
+    return wall, peak_kb / 1024, done.stdout
 
 
 def _correction(folder: Path) -> Path:

@@ -145,3 +145,9 @@ def test_a_rate_of_ones_own_shows_the_euro_value_it_gives(store: Store, tmp_path
     (deal,) = diff.of("update", "deal")
     assert str(deal.fields[0]) == ("terms.upfront: 100 SEK (no euro value) -> 100 SEK (EUR 10M)")
     assert count == 1 and change_id is not None and diff.of("add", "exchange rate")
+
+
+def test_a_subdivision_code_of_no_country_is_an_error(store: Store, tmp_path: Path):
+    bad = write(tmp_path, "uk.csv", "name,kind,region\nOxford Biomedica plc,nbf,UK-ENG\n")
+    with pytest.raises(ValidationError, match=r"uk.csv:2:3: 'UK-ENG': .*GB"):
+        import_files(store, [bad])

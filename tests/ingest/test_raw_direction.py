@@ -17,7 +17,8 @@ from bioris.ingest.cells import Cells
 from bioris.ingest.raw_alliances import parse_raw_alliance
 from bioris.ingest.reader import Row, Table
 
-ACTORS = {"Bavarian Nordic": "bavarian-nordic", "GSK": "gsk", "Novo Nordisk": "novo"}
+ACTORS = {"Bavarian Nordic": "bavarian-nordic", "GSK": "gsk", "Novo Nordisk": "novo",
+          "Bavarian Nordic A/S": "bavarian-nordic", "GSK plc": "gsk"}  # fmt: skip
 
 
 def _resolve(name: str, cells: Cells, column: str) -> str | None:
@@ -144,3 +145,15 @@ def test_bracketed_parents_and_several_parties_are_names_too():
         "d.csv:2: acquisition read as 'GSK and Novo Nordisk acquire Bavarian Nordic' "
         "(no focal_role; notes say 'Novo Nordisk acquires')"
     ]
+
+
+def test_a_phrase_names_the_firm_without_its_legal_form():
+    """Notes say "Bavarian Nordic buys", the cells "Bavarian Nordic A/S" and "GSK plc"."""
+    notes = "Bavarian Nordic buys two vaccines from GSK"
+    values = {"year": "2020", "nbf": "Bavarian Nordic A/S", "partner": "GSK plc",
+              "deal_type": "acquisition", "notes": notes}  # fmt: skip
+    table = Table("deals.csv", tuple(values), (Row(7, tuple(values.values())),))
+    inferred: list[str] = []
+    cells = Cells(table, table.rows[0], [])
+    deal = parse_raw_alliance(cells, _resolve, fx_table(), inferred=inferred)
+    assert roles(deal) == BUYS and "notes say 'Bavarian Nordic buys'" in inferred[0]

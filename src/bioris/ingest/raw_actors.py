@@ -66,6 +66,9 @@ def parse_location(
         cells.error("region", country_problem(value))
         return None, None
     implied = value.upper() if is_country_code(value) else subdivision_country(value)
+    if implied and not is_country_code(implied):  # UK-ENG: the code of a country that is none
+        cells.error("region", f"{value!r}: {country_problem(implied)}")
+        return None, None
     if implied and country and implied != country:
         cells.error("region", f"{value!r} is in {implied}, but the row's country is {country}")
         return None, None

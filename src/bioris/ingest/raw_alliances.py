@@ -37,6 +37,7 @@ from bioris.domain import (
     split_parent,
 )
 from bioris.domain.money import currency_problem
+from bioris.domain.names import is_legal_form
 from bioris.ingest.cells import Cells, ParsedDate
 from bioris.ingest.raw_actors import provenance_of
 
@@ -290,12 +291,23 @@ def _says(column: str, phrase: str) -> str:
     return f"{column} {'say' if column == 'notes' else 'says'} {phrase!r}"
 
 
+def _without_legal_form(name: str) -> str:
+    """``Beta Peptides AB`` -> ``Beta Peptides``: how notes name a firm."""
+    words = name.split()
+    for size in (3, 2, 1):
+        if len(words) > size and is_legal_form(" ".join(words[-size:])):
+            return " ".join(words[:-size]).rstrip(",")
+    return name
+
+
 def _alternation(names: list[str]) -> str:
     """A regex matching any of the names or their bracketed parents, as whole words."""
     parts: set[str] = set()
     for name in names:
         base, parent = split_parent(name)
-        parts.update(p for p in (name.strip(), base, parent) if p)
+        for part in (name.strip(), base, parent):
+            if part:
+                parts.update((part, _without_legal_form(part)))
     if not parts:
         return r"(?!x)x"  # matches nothing
     words = "|".join(re.escape(p) for p in sorted(parts, key=len, reverse=True))
