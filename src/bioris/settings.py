@@ -68,6 +68,22 @@ SETTINGS: tuple[Setting, ...] = (
         5,
         "Years an alliance stays active after signing, when the study declares no window.",
     ),
+    Setting(
+        "network_min_nodes",
+        10,
+        "Whole-network measures (small-world sigma, density, ...) of a network with fewer "
+        "actors than this are withheld, with the n that withheld them.",
+    ),
+    Setting(
+        "findings_min_firms",
+        5,
+        "A finding (or a curve of a group) resting on fewer firms says 'not enough data'.",
+    ),
+    Setting(
+        "findings_min_deals",
+        10,
+        "A finding resting on fewer deals says 'not enough data'.",
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
