@@ -116,9 +116,21 @@ FIGURE_SCRIPT = "text/x-bioris-figure"
 _SCRIPT_TAG = re.compile(r"<script(\s[^>]*)?>")
 
 
+def _slim(figure: Figure) -> dict:
+    """The figure as plotly JSON, its template's trace defaults kept only for the trace types
+    it draws: the default template styles all 40-odd types, some 10 kB in every figure that
+    no figure reads; what it draws looks the same."""
+    spec = figure.figure.to_plotly_json()
+    template = spec.get("layout", {}).get("template")
+    if isinstance(template, dict) and isinstance(template.get("data"), dict):
+        used = {trace.get("type", "scatter") for trace in spec.get("data", [])}
+        template["data"] = {k: v for k, v in template["data"].items() if k in used}
+    return spec
+
+
 def _figure_html(figure: Figure) -> str:
     html = pio.to_html(
-        figure.figure,
+        _slim(figure),
         full_html=False,
         include_plotlyjs=False,
         config={"displaylogo": False, "responsive": True},
@@ -128,13 +140,49 @@ def _figure_html(figure: Figure) -> str:
     return _SCRIPT_TAG.sub(f'<script type="{FIGURE_SCRIPT}">', html)
 
 
+#: the trace types of plotly's cartesian bundle (``plotly.js-cartesian-dist-min``)
+CARTESIAN_TRACES = frozenset({
+    "bar", "box", "contour", "heatmap", "histogram", "histogram2d", "histogram2dcontour",
+    "image", "pie", "scatter", "scatterternary", "violin",
+})  # fmt: skip
+#: where ``make`` puts the cartesian bundle (scripts/fetch_plotly_bundle.py)
+CARTESIAN_BUNDLE = Path(__file__).parent / "vendor" / "plotly-cartesian.min.js"
+
+
+def plotly_bundle(traces: frozenset[str]) -> str:
+    """The plotly.js to embed for figures of these trace types: plotly's cartesian bundle (a
+    third of the size) when it holds them all and ``make`` fetched it for the plotly.js version
+    of the plotly package, else the plotly package's full bundle."""
+    full = plotly.offline.get_plotlyjs()
+    if traces <= CARTESIAN_TRACES and CARTESIAN_BUNDLE.exists():
+        partial = CARTESIAN_BUNDLE.read_text(encoding="utf-8")
+        if _js_version(partial) == _js_version(full) is not None:
+            return partial
+    return full
+
+
+def _js_version(bundle: str) -> str | None:
+    found = re.search(r"plotly\.js(?: \([^)]*\))? v(\d+\.\d+\.\d+)", bundle[:300])
+    return found.group(1) if found else None
+
+
 @cache
-def packed_plotly_js() -> str:
-    """plotly.js (from the plotly package) gzip-compressed and base64-encoded: a third of its
+def packed_plotly_js(traces: frozenset[str] = CARTESIAN_TRACES) -> str:
+    """plotly.js (:func:`plotly_bundle`) gzip-compressed and base64-encoded: a third of its
     size in the report, which unpacks it with the browser's own DecompressionStream and
     then runs the figures (offline: nothing is fetched)."""
-    raw = plotly.offline.get_plotlyjs().encode("utf-8")
+    raw = plotly_bundle(traces).encode("utf-8")
     return base64.b64encode(gzip.compress(raw, compresslevel=9, mtime=0)).decode("ascii")
+
+
+def _traces(sections: list[Section]) -> frozenset[str]:
+    return frozenset(
+        getattr(trace, "type", None) or "scatter"
+        for section in sections
+        for block in section.blocks
+        if isinstance(block, Figure)
+        for trace in block.figure.data
+    )
 
 
 def render_html(sections: list[Section], options: ReportOptions) -> str:
@@ -145,7 +193,7 @@ def render_html(sections: list[Section], options: ReportOptions) -> str:
         options=options,
         version=__version__,
         today=date.today().isoformat(),
-        plotly_packed=packed_plotly_js(),
+        plotly_packed=packed_plotly_js(_traces(sections)),
         figure_script=FIGURE_SCRIPT,
         figure_html=_figure_html,
         is_text=lambda b: isinstance(b, Text),
