@@ -77,6 +77,9 @@ def test_figures_render(page):
 
 def test_table_sorts_on_click(page):
     table = page.locator("table#tbl-deal_list")
+    folded = page.locator("details.folded", has=table)
+    assert not table.is_visible()  # a long audit table is folded under its caption
+    folded.locator("summary").click()
     header = table.locator("th", has_text="date")
     first = table.locator("tbody tr").first.locator("td").first.inner_text()
     header.click()
@@ -95,3 +98,14 @@ def test_first_screen(page, tmp_path: Path):
     assert page.locator("header h1").is_visible()
     box = page.locator("main .figure").first.bounding_box()
     assert box is not None and box["y"] < 768  # the first figure starts on the first screen
+
+
+def test_case_histories_are_parts_with_their_own_navigation(page):
+    links = page.locator("#cases nav.subnav a")
+    assert links.count() >= 2
+    part = page.locator("#cases details.part").first
+    assert part.get_attribute("open") is None
+    links.first.click()
+    page.wait_for_timeout(200)
+    assert part.get_attribute("open") is not None  # following its link opens it
+    assert part.locator(".js-plotly-plot, table").count() >= 1

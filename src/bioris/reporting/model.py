@@ -185,9 +185,10 @@ class ReportContext:
 
 @dataclass(frozen=True, slots=True)
 class Text:
-    """A paragraph (plain text, escaped when rendered)."""
+    """A paragraph (plain text, escaped when rendered); ``part`` as for :class:`Section`."""
 
     text: str
+    part: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,6 +198,7 @@ class Figure:
     name: str
     figure: go.Figure
     data: pl.DataFrame
+    part: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,6 +209,7 @@ class Table:
     caption: str
     data: pl.DataFrame
     links: tuple[str, ...] = ()
+    part: str = ""
 
 
 Block = Text | Figure | Table
@@ -214,7 +217,12 @@ Block = Text | Figure | Table
 
 @dataclass(frozen=True, slots=True)
 class Section:
-    """A titled part of the report."""
+    """A titled part of the report.
+
+    Consecutive blocks with the same ``part`` (a firm's case history, say) are one
+    collapsible part, listed in the section's own navigation; blocks without one are the
+    section's body.
+    """
 
     key: str
     title: str

@@ -185,6 +185,24 @@ def _traces(sections: list[Section]) -> frozenset[str]:
     )
 
 
+#: a table with more rows than this is folded (its caption opens it): audit lists, not prose
+FOLDED_TABLE_ROWS = 25
+
+
+def _parts(section: Section) -> list[tuple[str, str, list]]:
+    """The section's blocks in runs: ``(part title, anchor, blocks)``; the title is empty
+    for the section's body."""
+    runs: list[tuple[str, str, list]] = []
+    for block in section.blocks:
+        part = getattr(block, "part", "")
+        if runs and runs[-1][0] == part:
+            runs[-1][2].append(block)
+        else:
+            anchor = f"{section.key}-{len(runs) + 1}-" + re.sub(r"[^a-z0-9]+", "-", part.lower())
+            runs.append((part, anchor.rstrip("-"), [block]))
+    return runs
+
+
 def render_html(sections: list[Section], options: ReportOptions) -> str:
     """The report as one HTML document."""
     template = _environment().get_template("report.html.j2")
@@ -196,6 +214,8 @@ def render_html(sections: list[Section], options: ReportOptions) -> str:
         plotly_packed=packed_plotly_js(_traces(sections)),
         figure_script=FIGURE_SCRIPT,
         figure_html=_figure_html,
+        parts=_parts,
+        folded_rows=FOLDED_TABLE_ROWS,
         is_text=lambda b: isinstance(b, Text),
         is_figure=lambda b: isinstance(b, Figure),
         is_table=lambda b: isinstance(b, Table),

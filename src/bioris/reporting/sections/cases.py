@@ -253,16 +253,17 @@ def _case_blocks(facts: _Facts, firm: str, index: int) -> list:
     name = facts.names.get(firm, firm)
     slug = f"case_{index + 1:02d}_{re.sub(r'[^a-z0-9]+', '_', firm.lower()).strip('_')}"
     own = facts.deals.filter(pl.col("firm") == firm)
-    blocks: list = [Text(paragraph) for paragraph in history(facts, firm)]
+    blocks: list = [Text(paragraph, part=name) for paragraph in history(facts, firm)]
     timeline = own.select(TIMELINE_COLUMNS)
-    blocks.append(Table(f"{slug}_deals", f"{name}: deal timeline (EUR million)", timeline))
+    caption = f"{name}: deal timeline (EUR million)"
+    blocks.append(Table(f"{slug}_deals", caption, timeline, part=name))
     position = facts.position.filter(pl.col("actor") == firm).sort("year")
     if position.is_empty():
-        blocks.append(
-            Text(f"{name} has no tie in the alliance network of {facts.ctx.options.period}.")
-        )
+        period = facts.ctx.options.period
+        blocks.append(Text(f"{name} has no tie in the alliance network of {period}.", part=name))
     else:
-        blocks.append(_position_figure(position, name, f"{slug}_position"))
+        figure = _position_figure(position, name, f"{slug}_position")
+        blocks.append(Figure(figure.name, figure.figure, figure.data, part=name))
     return blocks
 
 
