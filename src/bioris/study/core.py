@@ -33,7 +33,7 @@ from bioris.ingest.study_file import load_study_file
 from bioris.store import Store
 
 # the capabilities' modules take a Study and import this module only to type it
-from bioris.study import firms, network, profile, records, regions
+from bioris.study import events, firms, network, profile, records, regions
 from bioris.study.vocabulary import (
     VocabularyError,
     check_choice,
@@ -494,6 +494,20 @@ class Study:
     def region_summary(self, start: int | None = None, end: int | None = None) -> RegionSummary:
         """The study's regions compared; see :func:`bioris.study.regions.region_summary`."""
         return regions.region_summary(self, start, end)
+
+    def big_pharma_survival(self, by: str = "all", **options: Any) -> pl.DataFrame:
+        """Time from founding to the first big-pharma alliance (Kaplan-Meier, Greenwood
+        bands) overall, by region or by cohort; see :mod:`bioris.study.events`."""
+        return events.big_pharma_survival(self, by, **options)
+
+    def big_pharma_logrank(self, by: str = "region", **options: Any) -> pl.DataFrame:
+        """Log-rank tests of :meth:`big_pharma_survival` between groups."""
+        return events.big_pharma_logrank(self, by, **options)
+
+    def exit_incidence(self, by: str = "all", **options: Any) -> pl.DataFrame:
+        """Exits as competing risks (acquisition, closure; IPO with ``ipo=True``): cumulative
+        incidence (Aalen-Johansen) with numbers at risk; see :mod:`bioris.study.events`."""
+        return events.exit_incidence(self, by, **options)
 
     def report(self, out: str | Path, **options: Any) -> Path:
         """Write the HTML report; see :func:`bioris.reporting.write_study_report`."""
