@@ -137,7 +137,12 @@ def _study_note(
 def export(
     out_dir: Annotated[Path, typer.Option("--out", help="Folder to write into.")],
     fmt: Annotated[
-        str, typer.Option("--format", help="csv, xlsx, parquet, or gexf, graphml, pajek.")
+        str,
+        typer.Option(
+            "--format",
+            help="csv, xlsx, parquet; gexf, graphml, pajek; or for modellers siena (RSiena, "
+            "statnet), ucinet (DL).",
+        ),
     ] = "csv",
     store: StoreOpt = None,
     year_from: FromOpt = None,

@@ -1,5 +1,5 @@
-"""The study's records as tables, and its exports: actors, deals, the canonical files and the
-network files."""
+"""The study's records as tables, and its exports: actors, deals, the canonical files, the
+network files and the yearly networks for modellers (RSiena, statnet, UCINET)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import polars as pl
 from bioris.domain.canonical import ALLIANCE_COLUMNS, actor_row, alliance_row
 from bioris.errors import BiorisError
 from bioris.export import EXPORT_FORMATS, NETWORK_FORMATS, export_dataset, export_network
+from bioris.export.modelling import MODELLING_FORMATS, export_modelling
 from bioris.store import AllianceFilter
 from bioris.study.network import ties
 from bioris.study.vocabulary import check_deal_type, check_kind
@@ -110,7 +111,9 @@ def export(
 ) -> list[Path]:
     """Export the store: canonical tables (csv, xlsx, parquet; with the study file, so the
     export re-creates the study) or the alliance network of ``start``-``end`` with ties
-    lasting ``window`` years (gexf, graphml, pajek)."""
+    lasting ``window`` years (gexf, graphml, pajek), or its yearly networks over a fixed
+    actor set for modellers (siena: RSiena waves and statnet spells; ucinet: DL files; see
+    :mod:`bioris.export.modelling`)."""
     if fmt in EXPORT_FORMATS:
         written = export_dataset(study.dataset, out_dir, fmt)
         stored = study.stored_definition
@@ -125,5 +128,22 @@ def export(
     if fmt in NETWORK_FORMATS:
         table = ties(study, start, end, window=window, layers=layers, rollup=rollup)
         return export_network(table, study.actors, out_dir, fmt)
-    known = ", ".join((*EXPORT_FORMATS, *NETWORK_FORMATS))
+    if fmt in MODELLING_FORMATS:
+        first, last = study.span(start, end)
+        table = ties(study, first, last, window=window, layers=layers, rollup=rollup)
+        regions = tuple(r.name for r in study.definition.regions)
+        return export_modelling(table, _modelling_actors(study), out_dir, fmt, start=first,
+                                end=last, regions=regions)  # fmt: skip
+    known = ", ".join((*EXPORT_FORMATS, *NETWORK_FORMATS, *MODELLING_FORMATS))
     raise BiorisError(f"--format: {fmt!r} is not one of: {known}")
+
+
+def _modelling_actors(study: Study) -> pl.DataFrame:
+    """The placed actors with their lifespans and panel membership, as the modelling
+    exports take them."""
+    return (
+        study.actors.select("actor_id", "name", "kind", "country", "location")
+        .join(study.lifespans.select("actor_id", "entry_year", "exit_year"), on="actor_id",
+              how="left")
+        .with_columns(pl.col("actor_id").is_in(list(study.panel)).alias("in_panel"))
+    )  # fmt: skip
