@@ -37,7 +37,10 @@ class JobOptions:
     """What the longitudinal job computes; every field is a documented choice.
 
     ``betweenness_sampling`` and ``path_sampling`` trade exactness for speed on large
-    snapshots; ``random_graphs`` and ``seed`` drive the small-world references.
+    snapshots; ``random_graphs`` and ``seed`` drive the small-world references;
+    ``min_nodes`` is the small-network guard of the year measures (a year of fewer actors
+    has them withheld, :func:`~bioris.analytics.structure.network_structure`; the study's
+    ``network_min_nodes`` setting).
     """
 
     measures: tuple[str, ...] = tuple(CENTRALITY_MEASURES)
@@ -49,6 +52,7 @@ class JobOptions:
     path_sampling: PathSampling | None = None
     random_graphs: int = 10
     seed: int = 0
+    min_nodes: int = 10
     extra: dict[str, object] = field(default_factory=dict)
 
 
@@ -159,10 +163,16 @@ def year_metrics(
 ) -> pl.DataFrame:
     """All year-level measures: structure (size, cohesion, centralisation, small world) and
     geography (shares of intra-regional, study-area and international ties, E-I index,
-    assortativity by kind and location)."""
+    assortativity by kind and location). A year of fewer than ``options.min_nodes`` actors
+    has every measure withheld (null; its counts kept) and says so in ``status``."""
     opts = options or JobOptions()
     structure = network_structure(
-        ties, random_graphs=opts.random_graphs, seed=opts.seed, path_sampling=opts.path_sampling
-    )
+        ties, random_graphs=opts.random_graphs, seed=opts.seed, path_sampling=opts.path_sampling,
+        min_nodes=opts.min_nodes,
+    )  # fmt: skip
     geography = tie_geography(ties, actors).drop("ties")
-    return structure.join(geography, on="year", how="left").sort("year")
+    small = pl.col("status") != "ok"
+    withheld = [pl.when(small).then(None).otherwise(pl.col(c)).alias(c)
+                for c in geography.columns if c != "year"]  # fmt: skip
+    joined = structure.join(geography, on="year", how="left").with_columns(withheld)
+    return joined.select(*[c for c in joined.columns if c != "status"], "status").sort("year")

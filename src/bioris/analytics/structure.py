@@ -11,7 +11,22 @@ import polars as pl
 
 from bioris.analytics.snapshot import Snapshot, snapshots
 
-__all__ = ["PathSampling", "network_structure", "random_gnm", "snapshot_structure"]
+__all__ = [
+    "WITHHELD_WHEN_SMALL",
+    "PathSampling",
+    "cohesion",
+    "network_structure",
+    "random_gnm",
+    "size_status",
+    "snapshot_structure",
+]
+
+#: the measures :func:`network_structure` withholds on a network of fewer than ``min_nodes``
+#: actors (the counts ``actors, ties, components`` are always given)
+WITHHELD_WHEN_SMALL = (
+    "density", "largest_component_share", "average_clustering", "average_path_length",
+    "degree_centralisation", "small_world_sigma",
+)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +51,39 @@ def random_gnm(n: int, m: int, rng: np.random.Generator) -> ig.Graph:
                 if len(chosen) == m:
                     break
     return ig.Graph(n=n, edges=sorted(chosen))
+
+
+def size_status(actors: int, min_nodes: int) -> str:
+    """``"ok"``, or ``"too small (n=...)"`` when a network of ``actors`` actors is smaller
+    than ``min_nodes``: its whole-network measures are then withheld (null), never printed.
+
+    Examples
+    --------
+    >>> size_status(9, 10), size_status(10, 10)
+    ('too small (n=9)', 'ok')
+    """
+    return "ok" if actors >= min_nodes else f"too small (n={actors})"
+
+
+def cohesion(g: ig.Graph) -> dict[str, float | int]:
+    """Size and cohesion of one undirected graph: ``actors, ties, density`` (2m / (n(n-1))),
+    ``components`` (connected components, isolates included) and
+    ``largest_component_share`` (actors in the largest component / n); NaN where undefined
+    (density below two actors, the share of an empty graph).
+
+    References
+    ----------
+    Wasserman, S., & Faust, K. (1994). Social Network Analysis. Cambridge UP, ch. 4.
+    """
+    n, m = g.vcount(), g.ecount()
+    sizes = g.connected_components().sizes() if n else []
+    return {
+        "actors": n,
+        "ties": m,
+        "density": 2 * m / (n * (n - 1)) if n > 1 else float("nan"),
+        "components": len(sizes),
+        "largest_component_share": max(sizes) / n if n else float("nan"),
+    }
 
 
 def _largest_component(g: ig.Graph) -> ig.Graph:
@@ -91,28 +139,25 @@ def snapshot_structure(
     random_graphs: int = 10,
     seed: int = 0,
     path_sampling: PathSampling | None = None,
-) -> dict[str, float | int]:
-    """The structural measures of one snapshot."""
+    min_nodes: int = 0,
+) -> dict[str, float | int | str | None]:
+    """The structural measures of one snapshot (see :func:`network_structure`)."""
     g = snap.graph
-    n, m = g.vcount(), g.ecount()
-    components = g.connected_components()
-    sizes = components.sizes() if n else [0]
-    clustering = g.transitivity_avglocal_undirected(mode="zero") if n else float("nan")
+    row: dict[str, float | int | str | None] = {"year": snap.year, **cohesion(g)}
+    status = size_status(g.vcount(), min_nodes)
+    if status != "ok":  # nothing is computed, so no random graph is drawn either
+        return row | dict.fromkeys(WITHHELD_WHEN_SMALL) | {"status": status}
+    clustering = g.transitivity_avglocal_undirected(mode="zero") if g.vcount() else float("nan")
     path = _average_path(g, path_sampling, snap.year)
     rng = np.random.default_rng([seed, snap.year])
-    return {
-        "year": snap.year,
-        "actors": n,
-        "ties": m,
-        "density": 2 * m / (n * (n - 1)) if n > 1 else float("nan"),
-        "components": len(components),
-        "largest_component_share": max(sizes) / n if n else float("nan"),
+    return row | {
         "average_clustering": clustering,
         "average_path_length": path,
         "degree_centralisation": _centralisation(np.asarray(g.degree(), dtype=np.float64)),
         "small_world_sigma": _small_world(
             g, clustering, path, rng, random_graphs, path_sampling, snap.year
         ),
+        "status": status,
     }
 
 
@@ -122,6 +167,7 @@ def network_structure(
     random_graphs: int = 10,
     seed: int = 0,
     path_sampling: PathSampling | None = None,
+    min_nodes: int = 0,
 ) -> pl.DataFrame:
     """Year-level structure of a tie table, one row per year.
 
@@ -135,13 +181,19 @@ def network_structure(
         Seed of those random graphs (with the year), for reproducibility.
     path_sampling : PathSampling, optional
         Estimate path lengths from sampled sources on large snapshots.
+    min_nodes : int
+        The small-network guard: a year of fewer actors gets null for every measure of
+        :data:`WITHHELD_WHEN_SMALL` and ``status`` "too small (n=...)" (the study passes its
+        ``network_min_nodes`` setting, 10 by default; 0 computes every year). A small-world
+        ratio or a density of a handful of actors says nothing about a network.
 
     Returns
     -------
     polars.DataFrame
         ``year, actors, ties, density, components, largest_component_share,
         average_clustering, average_path_length`` (in the largest component),
-        ``degree_centralisation, small_world_sigma``.
+        ``degree_centralisation, small_world_sigma, status`` (``"ok"`` or
+        ``"too small (n=...)"``).
 
     References
     ----------
@@ -153,7 +205,13 @@ def network_structure(
     for determining canonical network equivalence. PLoS ONE, 3(4), e0002051.
     """
     rows = [
-        snapshot_structure(s, random_graphs=random_graphs, seed=seed, path_sampling=path_sampling)
+        snapshot_structure(
+            s,
+            random_graphs=random_graphs,
+            seed=seed,
+            path_sampling=path_sampling,
+            min_nodes=min_nodes,
+        )
         for s in snapshots(ties)
     ]
     schema = {
@@ -161,5 +219,6 @@ def network_structure(
         "components": pl.Int64, "largest_component_share": pl.Float64,
         "average_clustering": pl.Float64, "average_path_length": pl.Float64,
         "degree_centralisation": pl.Float64, "small_world_sigma": pl.Float64,
+        "status": pl.String,
     }  # fmt: skip
     return pl.DataFrame(rows, schema=schema, orient="row")
