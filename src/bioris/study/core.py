@@ -33,7 +33,7 @@ from bioris.ingest.study_file import load_study_file
 from bioris.store import Store
 
 # the capabilities' modules take a Study and import this module only to type it
-from bioris.study import events, firms, network, profile, records, regions
+from bioris.study import events, evolution, firms, network, profile, records, regions
 from bioris.study.vocabulary import (
     VocabularyError,
     check_choice,
@@ -43,6 +43,8 @@ from bioris.study.vocabulary import (
 from bioris.workspace import open_user_store
 
 if TYPE_CHECKING:
+    from bioris.analytics.evolution import PreferentialAttachment
+    from bioris.study.evolution import PanelHoles
     from bioris.study.network import Sensitivity
     from bioris.study.profile import FirmProfile
     from bioris.study.regions import RegionSummary
@@ -508,6 +510,28 @@ class Study:
         """Exits as competing risks (acquisition, closure; IPO with ``ipo=True``): cumulative
         incidence (Aalen-Johansen) with numbers at risk; see :mod:`bioris.study.events`."""
         return events.exit_incidence(self, by, **options)
+
+    def network_evolution(self, start: int | None = None, end: int | None = None,
+                          **options: Any) -> pl.DataFrame:  # fmt: skip
+        """Density, components and giant-component share per year, of the whole network and
+        of the panel's ego networks; see :func:`bioris.study.evolution.evolution`."""
+        return evolution.evolution(self, start, end, **options)
+
+    def degree_distributions(self, start: int | None = None, end: int | None = None,
+                             **options: Any) -> pl.DataFrame:  # fmt: skip
+        """Degree distributions per period (with the complementary CDF, for log-log plots)."""
+        return evolution.degree_distributions(self, start, end, **options)
+
+    def preferential_attachment(self, start: int | None = None, end: int | None = None,
+                                **options: Any) -> PreferentialAttachment:  # fmt: skip
+        """The attachment kernel and its fitted exponent (Powell et al. 2005; Jeong, Neda &
+        Barabasi 2003); see :func:`bioris.study.evolution.attachment`."""
+        return evolution.attachment(self, start, end, **options)
+
+    def panel_structural_holes(self, start: int | None = None, end: int | None = None,
+                               **options: Any) -> PanelHoles:  # fmt: skip
+        """Burt's constraint and effective size of the panel firms per year (Burt 1992)."""
+        return evolution.structural_holes(self, start, end, **options)
 
     def report(self, out: str | Path, **options: Any) -> Path:
         """Write the HTML report; see :func:`bioris.reporting.write_study_report`."""

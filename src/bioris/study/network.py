@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import polars as pl
 from scipy.stats import kendalltau
 
+from bioris import settings
 from bioris.analytics import (
     RANKING_RULE,
     BetweennessSampling,
@@ -115,7 +116,8 @@ def metrics(
     if weight != "alliances":  # undisclosed value is 0: keep ties, weight them minimally
         table = table.with_columns(pl.col(weight).clip(lower_bound=1e-9))
     sampling = BetweennessSampling(betweenness_sources, seed) if betweenness_sources else None
-    options = JobOptions(betweenness_sampling=sampling, seed=seed, weight=weight)
+    options = JobOptions(betweenness_sampling=sampling, seed=seed, weight=weight,
+                         min_nodes=int(settings.get("network_min_nodes")))  # fmt: skip
     if level == "actor":
         frame = actor_year_metrics(table, groups=study.inputs.groups(), options=options)
     else:

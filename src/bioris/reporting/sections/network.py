@@ -5,6 +5,7 @@ from __future__ import annotations
 import plotly.express as px
 import polars as pl
 
+from bioris import settings
 from bioris.analytics import JobOptions, year_metrics
 from bioris.reporting.model import Figure, ReportContext, Section, Table, Text
 
@@ -16,7 +17,9 @@ SHOWN = ("actors", "ties", "density", "largest_component_share", "average_cluste
 def build(ctx: ReportContext) -> Section:
     """Network-level measures over time, as small multiples and a table."""
     opts = ctx.options
-    years = year_metrics(ctx.ties, ctx.actors, options=JobOptions(seed=opts.seed))
+    min_nodes = int(settings.get("network_min_nodes"))
+    options = JobOptions(seed=opts.seed, min_nodes=min_nodes)
+    years = year_metrics(ctx.ties, ctx.actors, options=options)
     blocks: list = [
         Text(
             f"Each year's network ties the parties of every deal of the study's network "
@@ -26,7 +29,10 @@ def build(ctx: ReportContext) -> Section:
             "or closure). Measures are defined in docs/network.md; the small-world ratio "
             f"compares each year with 10 random graphs of the same size (seed {opts.seed}). "
             "Intra-regional ties join two actors of one location (a region of the study, "
-            "else a country); study-area ties join two actors of the study's focal regions."
+            "else a country); study-area ties join two actors of the study's focal regions. "
+            f"Years whose network has fewer than {min_nodes} actors (the network_min_nodes "
+            "setting) have no whole-network measures: they are withheld, not computed on a "
+            "handful of actors."
         )
     ]
     if years.height:
