@@ -34,6 +34,7 @@ from bioris.store import Store
 
 # the capabilities' modules take a Study and import this module only to type it
 from bioris.study import events, evolution, firms, network, profile, records, regions
+from bioris.study.findings import findings as study_findings
 from bioris.study.vocabulary import (
     VocabularyError,
     check_choice,
@@ -45,6 +46,7 @@ from bioris.workspace import open_user_store
 if TYPE_CHECKING:
     from bioris.analytics.evolution import PreferentialAttachment
     from bioris.study.evolution import PanelHoles
+    from bioris.study.findings import Findings
     from bioris.study.network import Sensitivity
     from bioris.study.profile import FirmProfile
     from bioris.study.regions import RegionSummary
@@ -532,6 +534,12 @@ class Study:
                                **options: Any) -> PanelHoles:  # fmt: skip
         """Burt's constraint and effective size of the panel firms per year (Burt 1992)."""
         return evolution.structural_holes(self, start, end, **options)
+
+    def findings(self, start: int | None = None, end: int | None = None,
+                 **options: Any) -> Findings:  # fmt: skip
+        """The study's claims as tested hypotheses (the findings table and the evidence behind
+        each row); see :func:`bioris.study.findings.findings` and docs/findings.md."""
+        return study_findings(self, start, end, **options)
 
     def report(self, out: str | Path, **options: Any) -> Path:
         """Write the HTML report; see :func:`bioris.reporting.write_study_report`."""

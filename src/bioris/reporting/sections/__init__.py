@@ -10,6 +10,7 @@ from bioris.reporting.sections import (
     deals,
     event_history,
     evolution,
+    findings,
     method,
     network,
     network_maps,
@@ -19,6 +20,7 @@ from bioris.reporting.sections import (
 )
 
 SECTIONS = (
+    findings,
     overview,
     activity,
     network,
