@@ -14,6 +14,7 @@ from bioris.analytics.genealogy import (
     lineage_table,
     parse_exit_year,
     rejoin_brackets,
+    spinoff_counts,
     spinoff_genealogy,
 )
 from bioris.analytics.tables import actors_frame, alliances_frame, parties_frame
@@ -203,6 +204,32 @@ def test_lineage_table():
     assert lineage_table(table) is table
     with pytest.raises(BiorisError, match="lacks"):
         lineage_table(table.drop("target"))
+
+
+def test_spinoff_counts_count_firms_only():
+    """KU Leuven is named as the origin of a firm (ThromboGenics), a research centre (Rega),
+    a fund, a hospital, a network organisation and a pharma firm: only the firm counts, and
+    the pharma firm too when it is a panel firm; corporate spin-offs are not counted."""
+    more = [
+        actor("fund", "KUL Fund", "financier", origin=("KU Leuven",)),
+        actor("uz", "UZ Leuven", "research_centre", origin=("KU Leuven",)),
+        actor("org", "bio.org", "network_org", origin=("KU Leuven",)),
+        actor("ph", "Leuven Pharma", "pharma", origin=("KU Leuven",)),
+        actor("bt", "Leuven Biotech", "biotech", origin=("KU Leuven",)),
+    ]
+    frame = actors_frame([*ACTORS, *more])
+    edges = spinoff_genealogy(frame, LINEAGE, aliases=alias_frame(ACTORS))
+    named = edges.filter((pl.col("parent") == "kul") & (pl.col("relation") == "spun_out_of"))
+    assert set(named["child"]) == {"tg", "rega", "fund", "uz", "org", "ph", "bt"}
+    counts = spinoff_counts(edges, frame)
+    kul = counts.filter(pl.col("parent") == "kul").row(0, named=True)
+    assert (kul["name"], kul["spinoffs"], kul["child"]) == ("KU Leuven", 2, ["bt", "tg"])
+    with_panel = spinoff_counts(edges, frame, firms=["ph"]).filter(pl.col("parent") == "kul")
+    assert with_panel["child"].to_list() == [["bt", "ph", "tg"]]
+    # ThromboGenics' own spin-off Oncurious is a corporate spin-off: not an institution's
+    assert "tg" not in set(counts["parent"])
+    vib = counts.filter(pl.col("parent") == "vib")
+    assert vib.select("spinoffs", "child").rows() == [(2, ["abl", "onc"])]
 
 
 # --- the bundled dataset ------------------------------------------------------------------

@@ -13,6 +13,7 @@ from bioris.analytics.regional import (
     TIE_SCOPES,
     actor_counts,
     infrastructure,
+    pooled_tie_scope,
     region_network,
     tie_scope,
 )
@@ -304,6 +305,58 @@ def test_tie_scope_reads_deals_from_the_given_firms():
     # d2: f1 inter (Flanders), de European
     assert (w1_2010["alliances"], w1_2010["ties"]) == (1, 2)
     assert (w1_2010["inter_regional"], w1_2010["european"]) == (0.5, 0.5)
+
+
+def test_pooled_tie_scope_counts_ties_once_over_the_period():
+    """The local-tie share of a period is its ties pooled, not a sum of yearly shares: f1 has
+    4 placed ties in 2010 (1 intra) and 2 in 2011 (d5 read from f1 as a panel firm: w1
+    inter, ch european)."""
+    alliances, parties = deals(SCOPE_DEALS)
+    kw = dict(regions=REGIONS, home=HOME, start=2010, end=2011, firms=["f1", "f2", "w1"])
+    pooled = pooled_tie_scope(alliances, parties, PLACES, **kw)
+    flanders = row(pooled, location="Flanders")
+    # f1: d1 f2 intra, d2 w1 inter + de european, d3 us global, d4 x unknown, d5 w1 inter +
+    # ch european; f2: d1 f1 intra, d7 w1 inter -> 8 placed ties, 2 intra
+    assert (flanders["alliances"], flanders["ties"], flanders["unknown_ties"]) == (6, 8, 1)
+    assert (flanders["intra_regional"], flanders["intra_regional_share"]) == (2, 2 / 8)
+    yearly = tie_scope(alliances, parties, PLACES, by="region", **kw).filter(
+        pl.col("location") == "Flanders"
+    )
+    # yearly shares summed would give "ties" of 0.25 + 0.0 + ... : not a count of ties
+    summed = yearly["intra_regional"].sum()
+    assert summed != pytest.approx(flanders["intra_regional_share"])
+    counts = yearly.select((pl.col("intra_regional") * pl.col("ties")).sum()).item()
+    assert counts == flanders["intra_regional"]
+    assert yearly["ties"].sum() == flanders["ties"]
+    by_firm = pooled_tie_scope(alliances, parties, PLACES, by="firm", **kw)
+    assert row(by_firm, firm="f1")["ties"] == 6
+    assert by_firm["ties"].sum() == pooled["ties"].sum()
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.tuples(st.integers(2000, 2003), st.lists(
+    st.sampled_from(["f1", "f2", "w1", "de", "us", "ch", "x"]), min_size=2, max_size=4,
+    unique=True)), min_size=1, max_size=12))  # fmt: skip
+def test_pooled_tie_scope_is_the_sum_of_its_years(rows):
+    alliances, parties = deals(
+        [(f"d{i}", y, [(a, "x", j == 0) for j, a in enumerate(ps)])
+         for i, (y, ps) in enumerate(rows)]
+    )  # fmt: skip
+    kw = dict(regions=REGIONS, home=HOME, by="region")
+    pooled = pooled_tie_scope(alliances, parties, PLACES, start=2000, end=2003, **kw)
+    years = [pooled_tie_scope(alliances, parties, PLACES, start=y, end=y, **kw)
+             for y in range(2000, 2004)]  # fmt: skip
+    summed = (
+        pl.concat(years)
+        .group_by("location")
+        .agg(pl.col("alliances", "ties", "unknown_ties", *TIE_SCOPES).sum())
+    )
+    for r in summed.iter_rows(named=True):
+        whole = row(pooled, location=r["location"])
+        assert {k: whole[k] for k in r} == r
+        if whole["ties"]:
+            shares = [whole[f"{s}_share"] for s in TIE_SCOPES]
+            assert shares == pytest.approx([whole[s] / whole["ties"] for s in TIE_SCOPES])
 
 
 random_deals = st.lists(

@@ -27,6 +27,7 @@ from bioris.errors import BiorisError
 __all__ = [
     "DESCENT_RELATIONS",
     "GENEALOGY_SCHEMA",
+    "SPINOFF_FIRM_KINDS",
     "TREE_SCHEMA",
     "actor_lifespans",
     "alias_frame",
@@ -36,10 +37,15 @@ __all__ = [
     "lineage_table",
     "parse_exit_year",
     "rejoin_brackets",
+    "spinoff_counts",
     "spinoff_genealogy",
 ]
 
 FIRM_KINDS = frozenset({"nbf", "biotech", "pharma"})
+#: the kinds of actor a spin-off count counts (:func:`spinoff_counts`): new biotech firms and
+#: biotech firms, not the funds, institutes, hospitals or associations an institution is also
+#: named as the origin of
+SPINOFF_FIRM_KINDS = ("nbf", "biotech")
 DESCENT_RELATIONS = ("spun_out_of", "corporate_spinoff")
 GENEALOGY_SCHEMA = {
     "parent": pl.String,
@@ -363,6 +369,67 @@ def spinoff_genealogy(
                                                       "lineage")  # fmt: skip
     frame = pl.DataFrame(list(rows.values()), schema=GENEALOGY_SCHEMA, orient="row")
     return frame.sort("child", "relation", "parent", "year", nulls_last=True)
+
+
+def spinoff_counts(
+    edges: pl.DataFrame,
+    actors: pl.DataFrame,
+    *,
+    firms: Collection[str] = (),
+    kinds: Collection[str] = SPINOFF_FIRM_KINDS,
+) -> pl.DataFrame:
+    """How many firms each institution gave rise to: the ``spun_out_of`` edges of
+    :func:`spinoff_genealogy` whose child is a firm, counted once per institution.
+
+    A child counts when its kind is one of ``kinds`` (new biotech and biotech firms by
+    default) or it is one of ``firms`` (the study's panel, whatever its kind). A fund, a
+    research institute, a hospital or a network organisation whose origin names the
+    institution is not a spin-off firm and does not count; nor do a firm's own corporate
+    spin-offs (those are the firm's, not an institution's).
+
+    Parameters
+    ----------
+    edges : polars.DataFrame
+        :func:`spinoff_genealogy` output.
+    actors : polars.DataFrame
+        ``actor_id, name, kind, location`` (:func:`~bioris.analytics.actors_frame`).
+    firms : collection of str
+        Actor ids that count whatever their kind (the study's panel firms).
+    kinds : collection of str
+        Actor kinds that count as firms.
+
+    Returns
+    -------
+    polars.DataFrame
+        ``parent, spinoffs, child`` (the firm ids, sorted), ``name, location`` (of the
+        institution), most spin-offs first, then by name.
+
+    Examples
+    --------
+    >>> actors = pl.DataFrame({"actor_id": ["u", "f", "g", "fund"], "name": ["U", "F", "G", "Fd"],
+    ...                        "kind": ["university", "nbf", "pharma", "financier"],
+    ...                        "location": ["A"] * 4})
+    >>> edges = pl.DataFrame({"parent": ["u"] * 3, "child": ["f", "g", "fund"],
+    ...                       "relation": ["spun_out_of"] * 3})
+    >>> spinoff_counts(edges, actors).select("name", "spinoffs", "child").row(0)
+    ('U', 1, ['f'])
+    >>> spinoff_counts(edges, actors, firms=["g"]).row(0)[:3]
+    ('u', 2, ['f', 'g'])
+    """
+    chosen = actors.filter(
+        pl.col("kind").is_in(list(kinds)) | pl.col("actor_id").is_in(list(firms))
+    )["actor_id"].implode()
+    return (
+        edges.filter((pl.col("relation") == "spun_out_of") & pl.col("child").is_in(chosen))
+        .drop_nulls("parent")
+        .group_by("parent")
+        .agg(
+            pl.col("child").n_unique().cast(pl.Int64).alias("spinoffs"),
+            pl.col("child").unique().sort(),
+        )
+        .join(actors.select(pl.col("actor_id").alias("parent"), "name", "location"), on="parent")
+        .sort("spinoffs", "name", descending=[True, False])
+    )
 
 
 def _roots(edges: pl.DataFrame, root: str | Collection[str] | None) -> list[str]:

@@ -24,9 +24,11 @@ from bioris.errors import BiorisError
 __all__ = [
     "EUROPEAN_COUNTRIES",
     "INFRASTRUCTURE_KINDS",
+    "PARTNER_TIE_RULE",
     "TIE_SCOPES",
     "actor_counts",
     "infrastructure",
+    "pooled_tie_scope",
     "region_network",
     "tie_scope",
 ]
@@ -35,6 +37,14 @@ __all__ = [
 EUROPEAN_COUNTRIES = frozenset(c for c, name in CONTINENTS.items() if name == "Europe")
 TIE_SCOPES = ("intra_regional", "inter_regional", "european", "global")
 INFRASTRUCTURE_KINDS = ("network_org", "government", "financier", "research_centre")
+#: what one partner tie of :func:`tie_scope` and :func:`pooled_tie_scope` is, in words
+PARTNER_TIE_RULE = (
+    "a partner tie is one partner of one deal, counted in the deal's signing year: a deal "
+    "with two partners gives the firm two ties, and two deals with the same partner give two "
+    "(ties are neither counted once per pair nor once per year they last); a period's share "
+    "is its ties in the scope over all its placed ties, pooled over the period, not a sum or "
+    "mean of yearly shares"
+)
 
 
 def actor_counts(
@@ -186,7 +196,8 @@ def tie_scope(
 
     Each deal signed in ``start..end`` is read from each of its ``firms`` (the study's panel;
     without ``firms``, from its focal party, ``parties.focal``). Every other party of the deal
-    is one *partner tie* of the firm, classified as ``intra_regional`` (partner in the firm's
+    is one *partner tie* of the firm (:data:`PARTNER_TIE_RULE`; :func:`pooled_tie_scope` pools
+    them over a period), classified as ``intra_regional`` (partner in the firm's
     own location: its declared region, or for a firm outside them its own country),
     ``inter_regional`` (partner in another declared region, or elsewhere in a country of the
     firm's region: ``home``), ``european`` (another country of
@@ -233,6 +244,103 @@ def tie_scope(
     global pipelines and the process of knowledge creation. Progress in Human Geography,
     28(1), 31-56.
     """
+    ties = _partner_ties(alliances, parties, actors, by=by, start=start, end=end, kinds=kinds,
+                         firms=firms, regions=regions, home=home,
+                         firm_years=firm_years)  # fmt: skip
+    keys = ["firm", "firm_location", "year"] if by == "firm" else ["firm_location", "year"]
+    out = _count_scopes(ties, keys)
+    shares = [
+        pl.when(pl.col("ties") > 0).then(pl.col(s) / pl.col("ties")).alias(s) for s in TIE_SCOPES
+    ]
+    out = out.with_columns(shares).rename({"firm_location": "location"})
+    if by == "firm":
+        rest = [c for c in out.columns if c not in {"firm", "location", "year"}]
+        return out.select("firm", "location", "year", *rest).sort("location", "firm", "year")
+    return out.sort("location", "year")
+
+
+def pooled_tie_scope(
+    alliances: pl.DataFrame,
+    parties: pl.DataFrame,
+    actors: pl.DataFrame,
+    *,
+    by: Literal["firm", "region"] = "region",
+    start: int,
+    end: int,
+    kinds: Collection[str] | None = None,
+    firms: Collection[str] | None = None,
+    regions: Collection[str] = (),
+    home: Mapping[str, Collection[str]] | None = None,
+    firm_years: pl.DataFrame | None = None,
+) -> pl.DataFrame:
+    """Local buzz or global pipelines over a whole period: the partner ties of
+    :func:`tie_scope` (:data:`PARTNER_TIE_RULE`) counted once over ``start..end`` and divided
+    once, so a share is a share of the period's ties, never a sum or mean of yearly shares.
+
+    The counts add up over the years: the ties of a period are the sum of the ties of its
+    years (each deal has one signing year), and so is each scope's count.
+
+    Parameters
+    ----------
+    alliances, parties, actors, by, start, end, kinds, firms, regions, home, firm_years
+        As :func:`tie_scope`.
+
+    Returns
+    -------
+    polars.DataFrame
+        ``firm, location`` (``by="firm"``) or ``location`` (``by="region"``), then
+        ``alliances`` (distinct deals), ``ties`` (placed partner ties), ``unknown_ties``, the
+        count of ties in each of :data:`TIE_SCOPES` and its share ``<scope>_share`` (of
+        ``ties``; null when ``ties`` is 0).
+
+    Examples
+    --------
+    A firm of region A signs two deals, one with a partner in A and one with two partners in
+    the United States: three partner ties, one of them local.
+
+    >>> actors = pl.DataFrame({"actor_id": ["f", "a", "u", "v"],
+    ...                        "country": ["BE", "BE", "US", "US"],
+    ...                        "region": ["A", "A", None, None],
+    ...                        "location": ["A", "A", "US", "US"]})
+    >>> alliances = pl.DataFrame({"alliance_id": ["d1", "d2"], "year": [2001, 2003]})
+    >>> parties = pl.DataFrame({"alliance_id": ["d1", "d1", "d2", "d2", "d2"],
+    ...                         "actor_id": ["f", "a", "f", "u", "v"],
+    ...                         "focal": [True, False, True, False, False]})
+    >>> out = pooled_tie_scope(alliances, parties, actors, start=2000, end=2005, firms=["f"],
+    ...                        regions=["A"], home={"A": ["BE"]})
+    >>> out.select("location", "alliances", "ties", "intra_regional", "intra_regional_share").row(0)
+    ('A', 2, 3, 1, 0.3333333333333333)
+    """
+    ties = _partner_ties(alliances, parties, actors, by=by, start=start, end=end, kinds=kinds,
+                         firms=firms, regions=regions, home=home,
+                         firm_years=firm_years)  # fmt: skip
+    keys = ["firm", "firm_location"] if by == "firm" else ["firm_location"]
+    out = _count_scopes(ties, keys).with_columns(
+        pl.when(pl.col("ties") > 0).then(pl.col(s) / pl.col("ties")).alias(f"{s}_share")
+        for s in TIE_SCOPES
+    )
+    out = out.rename({"firm_location": "location"})
+    if by == "firm":
+        rest = [c for c in out.columns if c not in {"firm", "location"}]
+        return out.select("firm", "location", *rest).sort("location", "firm")
+    return out.sort("location")
+
+
+def _partner_ties(
+    alliances: pl.DataFrame,
+    parties: pl.DataFrame,
+    actors: pl.DataFrame,
+    *,
+    by: str,
+    start: int,
+    end: int,
+    kinds: Collection[str] | None,
+    firms: Collection[str] | None,
+    regions: Collection[str],
+    home: Mapping[str, Collection[str]] | None,
+    firm_years: pl.DataFrame | None,
+) -> pl.DataFrame:
+    """One row per partner tie (deal, firm, partner) with the deal's year and its scope."""
     if by not in {"firm", "region"}:
         raise BiorisError(f"by must be 'firm' or 'region', not {by!r}")
     dated = _dated_parties(alliances, parties, start, end)
@@ -249,7 +357,7 @@ def tie_scope(
     if kinds is not None:
         chosen = actors.filter(pl.col("kind").is_in(list(kinds)))["actor_id"].implode()
         focal = focal.filter(pl.col("firm").is_in(chosen))
-    ties = (
+    return (
         focal.join(
             dated.select("alliance_id", pl.col("actor_id").alias("partner")), on="alliance_id"
         )
@@ -261,22 +369,23 @@ def tie_scope(
             _scope(regions, home or {}).alias("scope"), pl.col("firm_location").fill_null("unknown")
         )
     )
-    keys = ["firm", "firm_location", "year"] if by == "firm" else ["firm_location", "year"]
+
+
+def _count_scopes(ties: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
+    """Distinct deals, placed and unknown partner ties and the ties of each scope per key."""
     placed = pl.col("scope") != "unknown"
-    out = ties.group_by(keys).agg(
-        pl.col("alliance_id").n_unique().cast(pl.Int64).alias("alliances"),
-        placed.sum().cast(pl.Int64).alias("ties"),
-        (~placed).sum().cast(pl.Int64).alias("unknown_ties"),
-        *[(pl.col("scope") == s).sum().alias(s) for s in TIE_SCOPES],
+    schema = {"alliances": pl.Int64, "ties": pl.Int64, "unknown_ties": pl.Int64,
+              **dict.fromkeys(TIE_SCOPES, pl.Int64)}  # fmt: skip
+    return (
+        ties.group_by(keys)
+        .agg(
+            pl.col("alliance_id").n_unique().alias("alliances"),
+            placed.sum().alias("ties"),
+            (~placed).sum().alias("unknown_ties"),
+            *[(pl.col("scope") == s).sum().alias(s) for s in TIE_SCOPES],
+        )
+        .cast(schema)
     )
-    shares = [
-        pl.when(pl.col("ties") > 0).then(pl.col(s) / pl.col("ties")).alias(s) for s in TIE_SCOPES
-    ]
-    out = out.with_columns(shares).rename({"firm_location": "location"})
-    if by == "firm":
-        rest = [c for c in out.columns if c not in {"firm", "location", "year"}]
-        return out.select("firm", "location", "year", *rest).sort("location", "firm", "year")
-    return out.sort("location", "year")
 
 
 def region_network(

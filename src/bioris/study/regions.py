@@ -7,13 +7,12 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
-from bioris.analytics.genealogy import FIRM_KINDS, alias_frame, spinoff_genealogy
+from bioris.analytics.genealogy import alias_frame, spinoff_counts, spinoff_genealogy
 from bioris.analytics.regional import (
-    TIE_SCOPES,
     actor_counts,
     infrastructure,
+    pooled_tie_scope,
     region_network,
-    tie_scope,
 )
 from bioris.analytics.specialisation import specialisation
 
@@ -32,7 +31,8 @@ class RegionSummary:
     end: int
     actors: pl.DataFrame  # active actors by kind (the panel first) and region in the last year
     specialisation: pl.DataFrame  # location quotients of the regions against the whole panel
-    scope: pl.DataFrame  # the panel's partner ties by scope (network layers), over the period
+    scope: pl.DataFrame  # the panel's partner ties by scope (network layers), pooled over the
+    # period (pooled_scope: the one local-tie share)
     links: pl.DataFrame  # the region meta-network over the period (network layers)
     infrastructure: pl.DataFrame  # network organisations, funders, financiers, centres
     spinoffs: pl.DataFrame  # firms spun out of each institution
@@ -100,34 +100,26 @@ def _specialisation(study: Study, regions: tuple[str, ...], start: int, end: int
 
 
 def pooled_scope(study: Study, start: int, end: int) -> pl.DataFrame:
-    """Per compared region, the panel's partner ties over the period, in the deals of the
-    study's network layers signed in the firms' panel years (not after an exit): ``location,
-    alliances, ties`` (placed partner ties), ``unknown_ties``, the count of each scope and its
-    share.
+    """The local-tie share, defined once: per compared region, the panel's partner ties over
+    ``start..end`` in the deals of the study's network layers signed in the firms' panel years
+    (not after an exit): ``location, alliances, ties`` (placed partner ties),
+    ``unknown_ties``, the count of each scope and its share (``intra_regional_share`` is the
+    local-tie share).
 
-    Counts are pooled first and divided once (a share of the period's ties, not a sum of
-    yearly shares)."""
+    A partner tie is :data:`~bioris.analytics.regional.PARTNER_TIE_RULE`
+    (:func:`~bioris.analytics.regional.pooled_tie_scope`): counts are pooled over the period
+    and divided once. ``bioris region summary`` and the report's regions section both read
+    this function, so they print the same numbers."""
     home = {r.name: r.countries for r in study.definition.regions}
-    yearly = tie_scope(
+    pooled = pooled_tie_scope(
         network_deals(study), study.inputs.parties, study.actors, by="region", start=start,
         end=end, firms=study.panel, regions=[r.name for r in study.definition.regions],
         home=home, firm_years=study.panel_years(start, end),
     )  # fmt: skip
     regions = list(study.compared_regions())
-    counts = yearly.filter(pl.col("location").is_in(regions)).with_columns(
-        (pl.col(s).fill_null(0.0) * pl.col("ties")).round(0).cast(pl.Int64).alias(s)
-        for s in TIE_SCOPES
-    )
-    pooled = counts.group_by("location").agg(
-        pl.col("alliances", "ties", "unknown_ties", *TIE_SCOPES).sum()
-    )
-    shares = [
-        pl.when(pl.col("ties") > 0).then(pl.col(s) / pl.col("ties")).alias(f"{s}_share")
-        for s in TIE_SCOPES
-    ]
     order = {r: i for i, r in enumerate(regions)}
     return (
-        pooled.with_columns(shares)
+        pooled.filter(pl.col("location").is_in(regions))
         .with_columns(pl.col("location").replace_strict(order, default=99).alias("_k"))
         .sort("_k")
         .drop("_k")
@@ -144,16 +136,8 @@ def _links(links: pl.DataFrame) -> pl.DataFrame:
 
 
 def _spinoffs(study: Study) -> pl.DataFrame:
-    """Firms (new biotech, biotech and pharma firms) spun out of each institution."""
-    actors = study.actors
-    edges = spinoff_genealogy(actors, study.dataset.lineage,
+    """Firms spun out of each institution: new biotech and biotech firms, and the study's
+    panel firms, whose origin names it (:func:`~bioris.analytics.genealogy.spinoff_counts`)."""
+    edges = spinoff_genealogy(study.actors, study.dataset.lineage,
                               aliases=alias_frame(study.dataset.actors))  # fmt: skip
-    firms = actors.filter(pl.col("kind").is_in(list(FIRM_KINDS)))["actor_id"].implode()
-    return (
-        edges.filter((pl.col("relation") == "spun_out_of") & pl.col("child").is_in(firms))
-        .drop_nulls("parent")
-        .group_by("parent")
-        .agg(pl.col("child").n_unique().alias("spinoffs"), pl.col("child").unique().sort())
-        .join(actors.select(pl.col("actor_id").alias("parent"), "name", "location"), on="parent")
-        .sort("spinoffs", "name", descending=[True, False])
-    )
+    return spinoff_counts(edges, study.actors, firms=study.panel)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import plotly.express as px
 import polars as pl
 
-from bioris.analytics.regional import TIE_SCOPES, actor_counts
+from bioris.analytics.regional import PARTNER_TIE_RULE, TIE_SCOPES, actor_counts
 from bioris.reporting.model import Figure, ReportContext, Section, Table, Text
 from bioris.reporting.sections.common import compared_regions, plural
 from bioris.reporting.sections.regions_links import (
@@ -284,8 +284,10 @@ def _scope_blocks(ctx: ReportContext, regions: list[str]) -> list:
     )
     whole = ctx.region_summary().scope.filter(pl.col("location").is_in(regions))
     parts = [
-        f"{loc}: {i / t:.0%} of {plural(t, 'partner tie')} local, {g / t:.0%} global"
-        for loc, t, i, g in whole.select("location", "ties", "intra_regional", "global").rows()
+        f"{loc}: {i:.0%} of {plural(t, 'partner tie')} local, {g:.0%} global"
+        for loc, t, i, g in whole.select(
+            "location", "ties", "intra_regional_share", "global_share"
+        ).rows()
         if t
     ]
     return [
@@ -294,8 +296,8 @@ def _scope_blocks(ctx: ReportContext, regions: list[str]) -> list:
             "a panel firm is read from the firm, and every other party is a partner tie, "
             "placed " + ", ".join(SCOPE_NAMES.values()) + ". A partner in one of the region's "
             "countries whose region is not recorded cannot be placed and is counted apart "
-            "(unknown_ties). Shares are of the ties pooled over the period, not sums of "
-            "yearly shares. Over the whole period " + "; ".join(parts) + "."
+            f"(unknown_ties). Local-tie share, as `bioris region summary` gives it: "
+            f"{PARTNER_TIE_RULE}. Over the whole period " + "; ".join(parts) + "."
         ),
         Figure("regions_tie_scope", fig, long),
         Table("regions_tie_scope_periods", "Shares of partner ties by region and period", pooled),

@@ -209,8 +209,9 @@ def genealogy_blocks(ctx: ReportContext) -> list:
             "data, and the lineage adds who acquired whom. Read each tree from the "
             "institution down: \u2514 marks a spin-off (a corporate spin-off when the parent "
             "is a firm), \u2192 the acquirer of the firm above. The counts are of firms "
-            "(new biotech, biotech and pharma firms) spun out of each institution, not of "
-            f"funds, institutes or associations it gave rise to: {lead_text or 'none'}. "
+            "(new biotech and biotech firms, and the study's panel firms) whose recorded "
+            "origin names the institution, not of the funds, institutes, hospitals or "
+            f"associations it gave rise to: {lead_text or 'none'}. "
             + (
                 f"{plural(unresolved.height, 'origin text')} name no actor of the data "
                 "and are left out."
