@@ -18,9 +18,13 @@ from bioris.analytics.business_model_rules import BusinessModelRules
 from bioris.analytics.business_models import business_models
 from bioris.analytics.pipeline import (
     FIPCO_RULE,
+    NO_PIPELINE_RECORD,
+    PANEL_STAGES,
+    PARTNER_RUN_ONLY,
     STAGE_LADDER,
     fipco_migration,
     highest_stage,
+    panel_stage_distribution,
     stage_distribution,
 )
 from bioris.analytics.tables import ALLIANCE_SCHEMA, PARTY_SCHEMA, PIPELINE_SCHEMA
@@ -147,6 +151,33 @@ def test_stage_distribution_own_counts_firms_without_own_stage():
     highest = highest_stage(pipeline(), firms=["reg"], start=2004, end=2004)
     own = stage_distribution(highest, own=True)
     assert one(own, stage="none")["share"] == 1.0
+
+
+def test_panel_stage_distribution_counts_every_panel_firm_by_its_own_stage():
+    """2004: lic reached preclinical itself (own); fip phase3 itself; reg only a partner's phase3
+    (partner-run only, never 'phase3'); dx has no record yet; 'new' is a panel firm without
+    any pipeline record. fip exits in 2004 and x joins in 2005: five panel firms each year."""
+    highest = highest_stage(pipeline(), start=2004, end=2005, exits=exits_of(fip=2004))
+    firm_years = pl.DataFrame(
+        {"actor_id": ["lic", "fip", "reg", "dx", "new"] * 2 + ["x"],
+         "year": [2004] * 5 + [2005] * 5 + [2005]},
+    ).filter(~((pl.col("actor_id") == "fip") & (pl.col("year") == 2005)))  # fmt: skip
+    dist = panel_stage_distribution(highest, firm_years)
+    assert dist.columns == ["year", "stage", "firms", "panel_firms", "share"]
+    assert dist.height == 2 * len(PANEL_STAGES)  # every category every year, zeros included
+    y2004 = {s: n for y, s, n in dist.select("year", "stage", "firms").rows() if y == 2004}
+    assert y2004[NO_PIPELINE_RECORD] == 2  # dx, new
+    assert y2004[PARTNER_RUN_ONLY] == 1  # reg: its phase3 was a partner's
+    assert (y2004["preclinical"], y2004["phase1"], y2004["phase3"]) == (1, 0, 1)
+    # n is always the year's panel, every firm counted once
+    sums = dist.group_by("year").agg(pl.col("firms").sum(), pl.col("panel_firms").first())
+    assert sorted(sums.rows()) == [(2004, 5, 5), (2005, 5, 5)]
+    # reg files itself in 2005: registration, its own stage
+    assert one(dist, year=2005, stage="registration")["firms"] == 1
+    assert one(dist, year=2005, stage=PARTNER_RUN_ONLY)["firms"] == 0
+    assert dist.group_by("year").agg(pl.col("share").sum())["share"].to_list() == (
+        pytest.approx([1.0, 1.0])
+    )
 
 
 def test_highest_stage_stops_at_the_exit():

@@ -25,10 +25,14 @@ from bioris.domain.pipeline import PipelineStage
 
 __all__ = [
     "FIPCO_RULE",
+    "NO_PIPELINE_RECORD",
     "OWN_ROLES",
+    "PANEL_STAGES",
+    "PARTNER_RUN_ONLY",
     "STAGE_LADDER",
     "fipco_migration",
     "highest_stage",
+    "panel_stage_distribution",
     "stage_distribution",
 ]
 
@@ -38,6 +42,12 @@ STAGE_LADDER = tuple(
 )
 #: operator roles that count as the firm running a stage itself
 OWN_ROLES = ("own", "shared")
+#: a panel firm-year without a dated stage event of the firm yet
+NO_PIPELINE_RECORD = "no pipeline record"
+#: a panel firm-year whose stage events are all of assets its partners ran
+PARTNER_RUN_ONLY = "partner-run only"
+#: the categories of :func:`panel_stage_distribution`, lowest first
+PANEL_STAGES = (NO_PIPELINE_RECORD, PARTNER_RUN_ONLY, *STAGE_LADDER)
 
 FIPCO_RULE = (
     "fipco_year is the first year the firm's value-chain label is FIPCO (rule "
@@ -215,6 +225,71 @@ def stage_distribution(highest: pl.DataFrame, *, own: bool = False) -> pl.DataFr
         .with_columns(pl.col("firms").fill_null(0))
         .with_columns((pl.col("firms") / pl.col("firms").sum().over("year")).alias("share"))
         .sort("year", "stage_order", nulls_last=True)
+    )
+
+
+def panel_stage_distribution(highest: pl.DataFrame, firm_years: pl.DataFrame) -> pl.DataFrame:
+    """Per year, every panel firm by the highest stage its own pipeline had reached.
+
+    The stage is the firm's highest own-run stage (``highest_own_stage`` of
+    :func:`highest_stage`: assets it ran itself or with a partner, :data:`OWN_ROLES`, never
+    a stage only a partner ran), else :data:`PARTNER_RUN_ONLY` when all its dated stage
+    events are of partner-run assets, else :data:`NO_PIPELINE_RECORD`. Every firm of
+    ``firm_years`` counts in each of its years, so the firms of a year add up to the panel
+    of that year.
+
+    Parameters
+    ----------
+    highest : polars.DataFrame
+        :func:`highest_stage` output (with the own columns).
+    firm_years : polars.DataFrame
+        ``actor_id, year``: each panel firm's years in the panel (from its entry, through
+        its exit year; :meth:`bioris.study.Study.panel_years`).
+
+    Returns
+    -------
+    polars.DataFrame
+        ``year, stage`` (each of :data:`PANEL_STAGES`, zero counts included), ``firms``,
+        ``panel_firms`` (the year's panel) and ``share`` (firms / panel_firms).
+
+    Examples
+    --------
+    >>> highest = pl.DataFrame({"firm": ["a", "b"], "year": [2000, 2000],
+    ...                         "highest_stage": ["phase2", "phase1"],
+    ...                         "highest_own_stage": ["preclinical", None]})
+    >>> years = pl.DataFrame({"actor_id": ["a", "b", "c"], "year": [2000] * 3})
+    >>> out = panel_stage_distribution(highest, years).filter(pl.col("firms") > 0)
+    >>> out.select("stage", "firms", "panel_firms").rows()
+    [('no pipeline record', 1, 3), ('partner-run only', 1, 3), ('preclinical', 1, 3)]
+    """
+    stage = (
+        pl.when(pl.col("highest_own_stage").is_not_null())
+        .then(pl.col("highest_own_stage"))
+        .when(pl.col("highest_stage").is_not_null())
+        .then(pl.lit(PARTNER_RUN_ONLY))
+        .otherwise(pl.lit(NO_PIPELINE_RECORD))
+    )
+    keyed = firm_years.select(pl.col("actor_id").alias("firm"), pl.col("year").cast(pl.Int32))
+    keyed = keyed.unique()
+    joined = keyed.join(
+        highest.select("firm", pl.col("year").cast(pl.Int32), "highest_stage",
+                       "highest_own_stage"),
+        on=["firm", "year"], how="left",
+    )  # fmt: skip
+    counts = joined.group_by("year", stage.alias("stage")).agg(
+        pl.len().cast(pl.Int64).alias("firms")
+    )
+    order = {name: i for i, name in enumerate(PANEL_STAGES)}
+    stages = pl.DataFrame({"stage": list(PANEL_STAGES)})
+    years = keyed.group_by("year").agg(pl.len().cast(pl.Int64).alias("panel_firms"))
+    return (
+        years.join(stages, how="cross")
+        .join(counts, on=["year", "stage"], how="left")
+        .with_columns(pl.col("firms").fill_null(0))
+        .with_columns((pl.col("firms") / pl.col("panel_firms")).alias("share"))
+        .with_columns(pl.col("stage").replace_strict(order, return_dtype=pl.Int8).alias("_k"))
+        .sort("year", "_k")
+        .select("year", "stage", "firms", "panel_firms", "share")
     )
 
 

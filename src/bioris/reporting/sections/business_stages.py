@@ -7,7 +7,15 @@ import plotly.express as px
 import plotly.graph_objects as go
 import polars as pl
 
-from bioris.analytics.pipeline import FIPCO_RULE, STAGE_LADDER, highest_stage, stage_distribution
+from bioris.analytics.pipeline import (
+    FIPCO_RULE,
+    NO_PIPELINE_RECORD,
+    PANEL_STAGES,
+    PARTNER_RUN_ONLY,
+    STAGE_LADDER,
+    highest_stage,
+    panel_stage_distribution,
+)
 from bioris.reporting.model import Figure, ReportContext, Table, Text
 from bioris.reporting.sections.common import plural, scope_note, with_names
 
@@ -15,8 +23,8 @@ __all__ = ["stage_blocks"]
 
 
 def stage_blocks(ctx: ReportContext, firms: list[str], names: dict[str, str]) -> list:
-    """The panel's highest stage per year (up to each firm's exit) and its FIPCO migration."""
-    opts = ctx.options
+    """The panel's highest own stage per year (every panel firm, up to its exit) and its
+    FIPCO migration."""
     if ctx.pipeline.is_empty():
         return [
             Text(
@@ -24,40 +32,60 @@ def stage_blocks(ctx: ReportContext, firms: list[str], names: dict[str, str]) ->
                 "stage of each panel firm and its migration toward FIPCO cannot be shown."
             )
         ]
+    return [*_stage_chart_blocks(ctx, firms), *_fipco_blocks(ctx, firms, names)]
+
+
+def _stage_chart_blocks(ctx: ReportContext, firms: list[str]) -> list:
+    """Every panel firm of each year by the highest stage its own pipeline reached."""
+    opts = ctx.options
     highest = highest_stage(
         ctx.pipeline, firms=firms, start=opts.start_year, end=opts.end_year, exits=ctx.exits
     )
-    blocks: list = []
-    if highest.height:
-        dist = stage_distribution(highest)
-        fig = px.area(
-            dist.with_columns(pl.col("share") * 100),
-            x="year",
-            y="share",
-            color="stage",
-            category_orders={"stage": list(STAGE_LADDER)},
-            color_discrete_sequence=px.colors.sequential.Viridis,
-            title="Highest development stage reached by the panel firms with pipeline records",
-            labels={"year": "Year", "share": "Share of panel firms (%)", "stage": "Highest stage"},
-        )
-        fig.update_layout(height=420)
-        fig.update_yaxes(range=[0, 100])
-        blocks += [
-            Text(
-                f"{plural(highest['firm'].n_unique(), 'panel firm has', 'panel firms have')} "
-                "dated pipeline records. A stage counts from the year an asset first reaches "
-                "it, for good (accumulated development experience, not the current "
-                "pipeline), whoever ran it; the share is of the panel firms with a record by "
-                "that year and still independent."
-            ),
-            Figure("bm_stage_distribution", fig, dist),
-        ]
-    else:
-        blocks.append(
-            Text(f"No panel firm has a dated development-stage event up to {opts.end_year}.")
-        )
-    blocks += _fipco_blocks(ctx, firms, names)
-    return blocks
+    firm_years = ctx.study.panel_years(opts.start_year, opts.end_year)
+    firm_years = firm_years.filter(pl.col("actor_id").is_in(firms))
+    dist = panel_stage_distribution(highest, firm_years)
+    if dist.is_empty():
+        return [Text(f"No panel firm is in the panel in {opts.period}: no stage to show.")]
+    sizes = dist.group_by("year").agg(pl.col("panel_firms").first()).sort("year")
+    first, last = sizes.row(0), sizes.row(-1)
+    n_text = (
+        f"n = {last[1]} panel firms"
+        if sizes["panel_firms"].n_unique() == 1
+        else f"n = the year's panel firms, {first[1]} in {first[0]} to {last[1]} in {last[0]}"
+    )
+    colours = ["#d9d9d9", "#9e9e9e", *px.colors.sequential.Viridis[: len(STAGE_LADDER)]]
+    fig = px.bar(
+        dist,
+        x="year",
+        y="firms",
+        color="stage",
+        category_orders={"stage": list(PANEL_STAGES)},
+        color_discrete_sequence=colours,
+        hover_data=["panel_firms", "share"],
+        title=f"Highest stage reached by each panel firm's own pipeline ({n_text})",
+        labels={"year": "Year", "firms": "Panel firms (count)", "stage": "Highest own stage",
+                "panel_firms": "Panel firms that year", "share": "Share of the panel"},
+    )  # fmt: skip
+    fig.update_layout(barmode="stack", height=440)
+    at_end = dist.filter(pl.col("year") == last[0])
+    counts = dict(at_end.select("stage", "firms").iter_rows())
+    late = sum(counts.get(s, 0) for s in ("phase3", "registration", "marketed"))
+    return [
+        Text(
+            "Every panel firm counts in every year it is in the panel (from its entry "
+            "through its exit year), by the highest development stage its own pipeline had "
+            "reached: assets it ran itself or with a partner (operator own or shared), "
+            "never a stage only a partner ran. A stage counts from the year an asset first "
+            "reaches it, for good (accumulated development experience, not the current "
+            f"pipeline). '{PARTNER_RUN_ONLY}' firms have stage records of partner-run "
+            f"assets only; '{NO_PIPELINE_RECORD}' firms have no dated stage record yet, so "
+            f"the bars add up to the panel ({n_text}). In {last[0]}, {late} of {last[1]} "
+            "panel firms had taken an asset of their own to phase III or beyond, "
+            f"{counts.get(NO_PIPELINE_RECORD, 0)} had no pipeline record and "
+            f"{counts.get(PARTNER_RUN_ONLY, 0)} had partner-run records only."
+        ),
+        Figure("bm_stage_distribution", fig, dist),
+    ]
 
 
 def _fipco_blocks(ctx: ReportContext, firms: list[str], names: dict[str, str]) -> list:
