@@ -19,6 +19,7 @@ from bioris.analytics.pipeline import OWN_ROLES
 from bioris.analytics.temporal import with_top_parent
 from bioris.reporting.model import Figure, ReportContext, Section, Table, Text
 from bioris.reporting.sections.common import display_names, scope_note
+from bioris.reporting.sections.partners import min_network_nodes, network_sizes, withheld
 
 MIN_DEALS = 2
 MAX_CASES = 40
@@ -96,7 +97,8 @@ def _intro(ctx: ReportContext, eligible: int, shown: int) -> str:
         "from the actor record and the lineage. Big-pharma partners are those on the bundled "
         "list or owned by one when the deal was signed. Network ranks are among the panel "
         f"firms of each year's network ({opts.window_years}-year ties of the network layers), "
-        f"up to the firm's exit.{gaps}"
+        "up to the firm's exit; they are withheld in a year whose network has fewer than "
+        f"{min_network_nodes()} actors.{gaps}"
     )
 
 
@@ -179,13 +181,17 @@ def _collect(
     )
 
 
-def _positions(ctx: ReportContext) -> pl.DataFrame:
+def _positions(ctx: ReportContext, min_nodes: int | None = None) -> pl.DataFrame:
     """Degree and betweenness per panel firm-year, with ranks among the year's panel firms
-    (a firm drops out after its exit year)."""
+    (a firm drops out after its exit year). In a year whose network has fewer than
+    ``min_nodes`` actors (the ``network_min_nodes`` setting by default) the measures and
+    ranks are withheld (null) and ``status`` says so (``withheld: n=9 < 10``)."""
+    least = min_network_nodes(min_nodes)
     ranks = centrality(ctx.ties, measures=("degree", "betweenness"))
     firms = ranks.filter(pl.col("actor").is_in(list(ctx.firms)))
     firms = ctx.while_independent(firms, "actor")
-    return firms.with_columns(
+    sizes = network_sizes(ctx.ties).rename({"actors": "network_actors"})
+    ranked = firms.with_columns(
         pl.col("degree")
         .rank("min", descending=True)
         .over("year")
@@ -197,6 +203,13 @@ def _positions(ctx: ReportContext) -> pl.DataFrame:
         .cast(pl.Int32)
         .alias("betweenness_rank"),
         pl.len().over("year").cast(pl.Int32).alias("panel_firms_in_network"),
+    ).join(sizes, on="year", how="left")
+    status = pl.col("network_actors").map_elements(
+        lambda n: withheld(n, least) or "ok", return_dtype=pl.String
+    )
+    measures = ("degree", "betweenness", "degree_rank", "betweenness_rank")
+    return ranked.with_columns(status.alias("status")).with_columns(
+        pl.when(pl.col("status") == "ok").then(pl.col(c)).alias(c) for c in measures
     )
 
 
@@ -448,9 +461,11 @@ def _position_figure(position: pl.DataFrame, name: str, figure_name: str) -> Fig
         "betweenness",
         "betweenness_rank",
         "panel_firms_in_network",
+        "network_actors",
+        "status",
     )
     long = data.unpivot(
-        index=["year", "panel_firms_in_network"],
+        index=["year", "panel_firms_in_network", "status"],
         on=["degree_rank", "betweenness_rank"],
         variable_name="measure",
         value_name="rank",
@@ -465,8 +480,9 @@ def _position_figure(position: pl.DataFrame, name: str, figure_name: str) -> Fig
         y="rank",
         color="measure",
         markers=True,
-        hover_data=["panel_firms_in_network"],
-        title=f"{name}: network position among panel firms (rank 1 = most central)",
+        hover_data=["panel_firms_in_network", "status"],
+        title=f"{name}: network position among panel firms (rank 1 = most central; gaps: "
+        "withheld years of a small network)",
         labels={
             "year": "Year",
             "rank": "Rank among panel firms",
@@ -474,6 +490,7 @@ def _position_figure(position: pl.DataFrame, name: str, figure_name: str) -> Fig
             "panel_firms_in_network": "Panel firms in the network",
         },
     )
+    fig.update_traces(connectgaps=False)
     worst = int(long["rank"].max() or 1)
     fig.update_yaxes(range=[worst + 0.5, 0.5], tick0=1, dtick=max(1, (worst + 4) // 5))
     fig.update_layout(height=280, margin={"t": 50, "b": 40})

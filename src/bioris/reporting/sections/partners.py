@@ -9,7 +9,9 @@ import plotly.express as px
 import plotly.graph_objects as go
 import polars as pl
 
+from bioris import settings
 from bioris.analytics import RANKING_RULE, brokerage, top_k_persistence
+from bioris.analytics.evolution import panel_structural_holes
 from bioris.analytics.temporal import with_top_parent
 from bioris.reporting.model import Figure, ReportContext, Section, Table, Text
 from bioris.study import Sensitivity
@@ -53,6 +55,7 @@ def build(ctx: ReportContext) -> Section:
     )
     blocks += _matrix_blocks(ctx)
     blocks += _brokerage_blocks(ctx, names)
+    blocks += structural_holes_blocks(ctx)
     return Section("partners", "Most preferred partners", blocks)
 
 
@@ -65,10 +68,12 @@ def _rank_blocks(ranking: pl.DataFrame, end: int, top: int) -> list:
     leaders = ranking.filter(pl.col("rank") <= 3)["actor"].unique().to_list()
     trajectory = ranking.filter(pl.col("actor").is_in(leaders))
     fig = px.line(
-        trajectory, x="year", y="rank", color="name", markers=True,
-        title="Rank of the panel firms that reached the top 3 (1 = most preferred partner)",
+        with_gaps(trajectory), x="year", y="rank", color="name", markers=True,
+        title="Rank of the panel firms that reached the top 3 (1 = most preferred partner; "
+        "a line breaks in the years a firm is not ranked)",
         labels={"year": "Year", "rank": "Rank", "name": "Panel firm"},
     )  # fmt: skip
+    fig.update_traces(connectgaps=False)
     fig.update_yaxes(autorange="reversed")
     fig.update_layout(height=460)
     return [
@@ -79,6 +84,25 @@ def _rank_blocks(ranking: pl.DataFrame, end: int, top: int) -> list:
             shown.select([c for c in RANKING_COLUMNS if c in shown.columns]),
         ),
     ]
+
+
+def with_gaps(trajectory: pl.DataFrame) -> pl.DataFrame:
+    """Each firm's ranks from its first to its last ranked year, with a null rank in the
+    years between in which it is not ranked (no active alliance that year), so that a line
+    drawn through them breaks there instead of joining the ranks around the gap."""
+    if trajectory.is_empty():
+        return trajectory.select("year", "actor", "name", "rank")
+    spans = trajectory.group_by("actor").agg(
+        pl.col("name").first(),
+        pl.int_ranges(pl.col("year").min(), pl.col("year").max() + 1).alias("year"),
+    )
+    grid = spans.explode("year").with_columns(pl.col("year").cast(trajectory["year"].dtype))
+    ranks = trajectory.select("actor", "year", "rank")
+    return (
+        grid.join(ranks, on=["actor", "year"], how="left")
+        .sort("name", "year")
+        .select("year", "actor", "name", "rank")
+    )
 
 
 def big_pharma_panel_deals(ctx: ReportContext) -> pl.DataFrame:
@@ -337,3 +361,74 @@ def stability_table(result: Sensitivity) -> pl.DataFrame:
         data[scenario] = names + [None] * (places - len(names))
     schema = {"place": pl.Int64, **dict.fromkeys(scenarios, pl.String)}
     return pl.DataFrame(data, schema=schema)
+
+
+# -- small networks and structural holes ----------------------------------------------------
+
+
+def min_network_nodes(min_nodes: int | None = None) -> int:
+    """The smallest network whose measures the report prints: ``min_nodes``, else the
+    ``network_min_nodes`` setting (10 by default)."""
+    return int(settings.get("network_min_nodes")) if min_nodes is None else min_nodes
+
+
+def withheld(actors: int, min_nodes: int) -> str | None:
+    """``"withheld: n=9 < 10"`` for a network of fewer than ``min_nodes`` actors, else None:
+    what the report prints in place of a measure of a network too small to mean anything."""
+    return f"withheld: n={actors} < {min_nodes}" if actors < min_nodes else None
+
+
+def network_sizes(ties: pl.DataFrame) -> pl.DataFrame:
+    """``year, actors``: the actors tied in each year's network (tie table)."""
+    ends = pl.concat([ties.select("year", pl.col(c).alias("actor")) for c in ("source", "target")])
+    return ends.group_by("year").agg(pl.col("actor").n_unique().cast(pl.Int64).alias("actors"))
+
+
+def structural_holes_blocks(ctx: ReportContext, min_nodes: int | None = None) -> list:
+    """The panel firms' Burt constraint and effective size in the last year they have ties,
+    beside their brokerage roles (the panel's series over time is in the section on how the
+    network grew, from the same :func:`~bioris.analytics.evolution.panel_structural_holes`).
+    A network of fewer than ``min_nodes`` actors (the ``network_min_nodes`` setting by
+    default) has its values withheld."""
+    opts, least = ctx.options, min_network_nodes(min_nodes)
+    firm_years = ctx.study.panel_years(opts.start_year, opts.end_year)
+    firm_years = firm_years.filter(pl.col("actor_id").is_in(list(ctx.firms)))
+    holes = panel_structural_holes(ctx.ties, firm_years)
+    if holes.is_empty():
+        return [Text(f"No panel firm has a tie in {opts.period}: no structural holes to show.")]
+    year = int(holes["year"].max())
+    actors = int(network_sizes(ctx.ties).filter(pl.col("year") == year)["actors"].sum())
+    note = withheld(actors, least)
+    names = ctx.actors.select(pl.col("actor_id").alias("actor"), "name", "location")
+    last = (
+        holes.filter(pl.col("year") == year)
+        .join(names, on="actor", how="left")
+        .with_columns(
+            pl.when(pl.lit(note is None)).then(pl.col(c).round(3)).alias(c)
+            for c in ("constraint", "effective_size")
+        )
+        .with_columns(pl.lit(note or "ok").alias("status"))
+        .sort("constraint", "name", nulls_last=True)
+        .select("name", "location", "degree", "constraint", "effective_size", "status")
+    )
+    shown = (
+        f"{note}: the network of {year} is too small for them"
+        if note
+        else f"lowest constraint first; {year}'s network has {actors} actors"
+    )
+    return [
+        Text(
+            f"Structural holes (Burt 1992) in {year}: a panel firm's constraint is high (up "
+            "to 1 and beyond) when its partners are tied to one another or all to one, low "
+            "when it alone bridges them; its effective size is its number of partners less "
+            "their redundancy (Borgatti 1997). Computed on the year's whole network of the "
+            "study's network layers, ties weighted by alliances, for the panel firms tied that "
+            f"year ({shown}); the panel's constraint and effective size over time are in 'How "
+            f"the network grew'. A network of fewer than {least} actors has them withheld."
+        ),
+        Table(
+            "panel_structural_holes_last_year",
+            f"Constraint and effective size of the panel firms, {year}",
+            last,
+        ),
+    ]
