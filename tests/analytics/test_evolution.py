@@ -112,7 +112,7 @@ def test_panel_by_year_and_missing_years():
     assert (ego[2002]["actors"], ego[2002]["panel_firms"]) == (2, 1)
     guarded = network_evolution(ties, panel=panel_years, years=range(2000, 2003))
     assert guarded.filter(pl.col("year") == 2001)["status"].unique().to_list() == [
-        "too small (n=0)"
+        "withheld: n=0 < 10"
     ]
 
 
@@ -124,7 +124,7 @@ def test_small_networks_are_withheld_with_their_n():
     ten = nx.relabel_nodes(nx.cycle_graph(10), str)
     ties = pl.concat([ties_of(nine, 2000), ties_of(ten, 2001)])
     rows = {r["year"]: r for r in network_evolution(ties).iter_rows(named=True)}
-    assert rows[2000]["status"] == "too small (n=9)"
+    assert rows[2000]["status"] == "withheld: n=9 < 10"
     assert rows[2000]["density"] is None and rows[2000]["mean_degree"] is None
     assert (rows[2000]["actors"], rows[2000]["ties"], rows[2000]["components"]) == (9, 9, 1)
     assert rows[2001]["status"] == "ok" and rows[2001]["density"] == pytest.approx(2 / 9)
@@ -138,7 +138,7 @@ def test_small_world_sigma_on_nine_nodes_is_never_a_number():
     ties = pl.concat([ties_of(nine, 2000), ties_of(big, 2001)])
     guarded = network_structure(ties, random_graphs=3, min_nodes=10)
     small = guarded.row(0, named=True)
-    assert small["status"] == "too small (n=9)"
+    assert small["status"] == "withheld: n=9 < 10"
     assert all(small[c] is None for c in WITHHELD_WHEN_SMALL)
     assert (small["actors"], small["ties"]) == (9, nine.number_of_edges())
     assert math.isfinite(guarded.row(1, named=True)["small_world_sigma"])
@@ -372,4 +372,4 @@ def test_bundled_study_never_prints_sigma_of_a_small_year(bundled: Study):
     small = years.filter(pl.col("actors") < 10)
     assert small.height > 0  # the 1990s network has a handful of actors
     assert small["small_world_sigma"].null_count() == small.height
-    assert small["status"].str.starts_with("too small (n=").all()
+    assert small["status"].str.starts_with("withheld: n=").all()

@@ -24,4 +24,4 @@ def test_small_years_are_withheld_not_computed(bundled: ReportContext):
     years = next(b for b in section.blocks if getattr(b, "name", "") == "evolution_years").data
     small = years.filter((pl.col("network") == "whole") & (pl.col("actors") < 10))
     assert small.height and small["density"].is_null().all()
-    assert small["status"].str.starts_with("too small").all()
+    assert small["status"].str.starts_with("withheld: n=").all()

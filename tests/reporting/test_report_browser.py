@@ -110,3 +110,21 @@ def test_case_histories_are_parts_with_their_own_navigation(page):
     page.wait_for_timeout(200)
     assert part.get_attribute("open") is not None  # following its link opens it
     assert part.locator(".js-plotly-plot, table").count() >= 1
+
+
+def test_every_unfolded_figure_is_drawn_soon_after_the_first_screen(page):
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('script[type=\"text/x-bioris-figure\"]')]"
+        ".every((s) => s.closest('details:not([open])'))",
+        timeout=30_000,
+    )
+    assert page.locator(".figure svg.main-svg").count() >= 20
+
+
+def test_the_file_is_under_3_mb_with_the_cartesian_bundle(report: Path):
+    from bioris.reporting.render import CARTESIAN_BUNDLE
+
+    if not CARTESIAN_BUNDLE.exists():
+        pytest.skip("plotly's cartesian bundle is fetched by make (npm)")
+    assert report.stat().st_size < 3_000_000
+    assert "(cartesian - minified)" not in report.read_text()  # packed, not plain

@@ -216,4 +216,4 @@ def test_write_study_report(bundled_study: Study, tmp_path: Path):
     )  # fmt: skip
     html = out.read_text(encoding="utf-8")
     assert "Period 2010–2012" in html and "focus Flanders" in html
-    assert seen[0] == "The system at a glance" and seen[-1] == "Data and method"
+    assert seen[0] == "Findings" and seen[-1] == "Data and method"

@@ -80,7 +80,7 @@ def network_evolution(
         small). By default the years of ``ties``.
     min_nodes : int
         The small-network guard: a network of fewer actors has the measures of
-        :data:`EVOLUTION_WITHHELD` set to null and ``status`` "too small (n=...)".
+        :data:`EVOLUTION_WITHHELD` set to null and ``status`` "withheld: n=... < min_nodes".
 
     Returns
     -------
@@ -89,8 +89,8 @@ def network_evolution(
         ``density`` (2m / (n(n-1))), ``components`` (connected components),
         ``largest_component_share`` (share of the actors in the giant component),
         ``mean_degree`` (2m / n), ``panel_firms`` (panel firms in the network; null without a
-        panel) and ``status`` (``"ok"`` or ``"too small (n=...)"``). The first five measures
-        are those of :func:`~bioris.analytics.structure.cohesion`, the same kernel as the
+        panel) and ``status`` (``"ok"`` or ``"withheld: n=... < min_nodes"``). The first five
+        measures are those of :func:`~bioris.analytics.structure.cohesion`, the same kernel as the
         year measures of :func:`~bioris.analytics.network_structure`.
 
     References

@@ -54,15 +54,15 @@ def random_gnm(n: int, m: int, rng: np.random.Generator) -> ig.Graph:
 
 
 def size_status(actors: int, min_nodes: int) -> str:
-    """``"ok"``, or ``"too small (n=...)"`` when a network of ``actors`` actors is smaller
+    """``"ok"``, or ``"withheld: n=... < min_nodes"`` when a network of ``actors`` actors is smaller
     than ``min_nodes``: its whole-network measures are then withheld (null), never printed.
 
     Examples
     --------
     >>> size_status(9, 10), size_status(10, 10)
-    ('too small (n=9)', 'ok')
+    ('withheld: n=9 < 10', 'ok')
     """
-    return "ok" if actors >= min_nodes else f"too small (n={actors})"
+    return "ok" if actors >= min_nodes else f"withheld: n={actors} < {min_nodes}"
 
 
 def cohesion(g: ig.Graph) -> dict[str, float | int]:
@@ -183,8 +183,8 @@ def network_structure(
         Estimate path lengths from sampled sources on large snapshots.
     min_nodes : int
         The small-network guard: a year of fewer actors gets null for every measure of
-        :data:`WITHHELD_WHEN_SMALL` and ``status`` "too small (n=...)" (the study passes its
-        ``network_min_nodes`` setting, 10 by default; 0 computes every year). A small-world
+        :data:`WITHHELD_WHEN_SMALL` and ``status`` "withheld: n=... < min_nodes" (the study passes
+        its ``network_min_nodes`` setting, 10 by default; 0 computes every year). A small-world
         ratio or a density of a handful of actors says nothing about a network.
 
     Returns
@@ -193,7 +193,7 @@ def network_structure(
         ``year, actors, ties, density, components, largest_component_share,
         average_clustering, average_path_length`` (in the largest component),
         ``degree_centralisation, small_world_sigma, status`` (``"ok"`` or
-        ``"too small (n=...)"``).
+        ``"withheld: n=... < min_nodes"``).
 
     References
     ----------

@@ -8,7 +8,12 @@ import plotly.express as px
 import plotly.graph_objects as go
 import polars as pl
 
-from bioris.analytics.genealogy import alias_frame, genealogy_tree, spinoff_genealogy
+from bioris.analytics.genealogy import (
+    SPINOFF_FIRM_KINDS,
+    alias_frame,
+    genealogy_tree,
+    spinoff_genealogy,
+)
 from bioris.analytics.regional import infrastructure
 from bioris.reporting.model import Figure, ReportContext, Table, Text
 from bioris.reporting.sections.common import plural
@@ -219,40 +224,59 @@ def genealogy_blocks(ctx: ReportContext) -> list:
                 else ""
             )
         ),
-        _sunburst(tree, names),
+        _spinoff_generations(tree, names, _firm_ids(ctx)),
         Table("regions_spinoffs_per_institution", "Firms spun out of each institution", counts),
         Table("regions_spinoff_genealogy", "Spin-off genealogy per institution", table),
     ]
 
 
-def _sunburst(tree: pl.DataFrame, names: dict[str, str]) -> Figure:
-    """Institution -> spin-offs -> their spin-offs (acquisitions left out)."""
-    descent = tree.filter(pl.col("relation") != "acquired_by").unique(
-        "path", keep="first", maintain_order=True
-    )
+def _firm_ids(ctx: ReportContext) -> set[str]:
+    """The actors a spin-off count counts: new biotech and biotech firms, and the panel."""
+    kinds = ctx.actors.filter(pl.col("kind").is_in(list(SPINOFF_FIRM_KINDS)))["actor_id"]
+    return set(kinds.to_list()) | set(ctx.firms)
+
+
+def _spinoff_generations(tree: pl.DataFrame, names: dict[str, str], firms: set[str]) -> Figure:
+    """Per institution, the firms spun out of it and their own spin-off firms (acquisitions,
+    funds, institutes and associations left out), as stacked bars by generation; hovering a
+    bar names the firms."""
+    descent = tree.filter(
+        (pl.col("relation") != "acquired_by") & pl.col("child").is_in(list(firms))
+    ).unique("path", keep="first", maintain_order=True)
     big = descent.group_by("root").len().filter(pl.col("len") >= MIN_SUNBURST_DESCENDANTS)
     if big.height >= 2:  # leave out one-spin-off institutions: they stay in the table
         descent = descent.filter(pl.col("root").is_in(big["root"].implode()))
-    ids, labels, parents = [], [], []
-    for root in dict.fromkeys(descent["root"].to_list()):
-        ids.append(root)
-        labels.append(names.get(root, root))
-        parents.append("")
-    for path, child in descent.select("path", "child").rows():
-        parent = path.rsplit(" > ", 1)[0]
-        ids.append(path)
-        labels.append(names.get(child, child))
-        parents.append(parent)
-    fig = go.Figure(
-        go.Sunburst(
-            ids=ids, labels=labels, parents=parents, maxdepth=3, insidetextorientation="radial"
-        )
+    rows = descent.with_columns(
+        pl.col("path").str.count_matches(" > ").alias("generation"),
+        pl.col("root").replace_strict(names, default=pl.col("root")).alias("institution"),
+        pl.col("child").replace_strict(names, default=pl.col("child")).alias("firm"),
     )
+    data = (
+        rows.group_by("institution", "generation")
+        .agg(pl.len().alias("firms"), pl.col("firm").sort().str.join("; ").alias("names"))
+        .sort("institution", "generation")
+    )
+    order = (
+        data.group_by("institution").agg(pl.col("firms").sum()).sort("firms")["institution"]
+    ).to_list()
+    fig = go.Figure()
+    labels = {1: "spin-offs", 2: "their spin-offs", 3: "third generation"}
+    for generation in sorted(set(data["generation"].to_list())):
+        part = data.filter(pl.col("generation") == generation)
+        fig.add_trace(
+            go.Bar(
+                y=part["institution"], x=part["firms"], orientation="h",
+                name=labels.get(generation, f"generation {generation}"),
+                customdata=part["names"], hovertemplate="%{y}: %{x} (%{customdata})",
+            )
+        )  # fmt: skip
     fig.update_layout(
-        title="Spin-offs of the institutions with at least "
-        f"{MIN_SUNBURST_DESCENDANTS} descendants (click a sector to zoom)",
-        height=620,
-        margin={"t": 60, "l": 10, "r": 10, "b": 10},
+        title=f"Spin-offs of the institutions with at least {MIN_SUNBURST_DESCENDANTS} "
+        "descendants, by generation",
+        barmode="stack",
+        xaxis_title="Firms",
+        yaxis_title="Institution",
+        yaxis={"categoryorder": "array", "categoryarray": order},
+        height=max(320, 28 * len(order) + 140),
     )
-    data = pl.DataFrame({"id": ids, "label": labels, "parent": parents})
-    return Figure("regions_spinoff_sunburst", fig, data)
+    return Figure("regions_spinoff_generations", fig, data)
