@@ -25,3 +25,17 @@ def test_small_years_are_withheld_not_computed(bundled: ReportContext):
     small = years.filter((pl.col("network") == "whole") & (pl.col("actors") < 10))
     assert small.height and small["density"].is_null().all()
     assert small["status"].str.starts_with("withheld: n=").all()
+
+
+def test_structural_holes_of_small_years_are_withheld(bundled: ReportContext):
+    section = evolution.build(bundled)
+    firms = next(
+        b for b in section.blocks if getattr(b, "name", "") == "evolution_structural_holes_firms"
+    ).data
+    small = firms.filter(pl.col("status") != "ok")
+    assert small.height and small["constraint"].is_null().all()
+    assert small["status"].str.starts_with("withheld: n=").all()
+    summary = next(
+        b for b in section.blocks if getattr(b, "name", "") == "evolution_structural_holes"
+    )
+    assert set(summary.data["year"]) <= set(firms.filter(pl.col("status") == "ok")["year"])

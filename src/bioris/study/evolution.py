@@ -149,18 +149,38 @@ def structural_holes(
     layers: Iterable[str] | None = None,
     rollup: bool = False,
     weight: str = "alliances",
+    min_nodes: int | None = None,
 ) -> PanelHoles:
     """Burt's constraint and effective size of each panel firm per year (ties weighted by
     ``weight``, as ``network metrics``), and the panel's quartiles per year; see
-    :func:`~bioris.analytics.evolution.panel_structural_holes`."""
+    :func:`~bioris.analytics.evolution.panel_structural_holes`. A year whose network has fewer
+    actors than ``min_nodes`` (the ``network_min_nodes`` setting by default) has its values
+    withheld (null, ``status`` "withheld: n=... < 10") and is left out of the quartiles."""
     if weight not in network.WEIGHTS:
         raise BiorisError(f"--weight: {weight!r} is not one of: {', '.join(network.WEIGHTS)}")
     first, last, ties = _ties(study, start, end, window, layers, rollup)
     if weight != "alliances":  # undisclosed value is 0: keep ties, weight them minimally
         ties = ties.with_columns(pl.col(weight).clip(lower_bound=1e-9))
     holes = panel_structural_holes(ties, study.panel_years(first, last), weight=weight)
+    least = int(settings.get("network_min_nodes")) if min_nodes is None else min_nodes
+    ends = pl.concat([ties.select("year", pl.col(c).alias("a")) for c in ("source", "target")])
+    sizes = ends.group_by("year").agg(pl.col("a").n_unique().alias("network_actors"))
+    holes = holes.join(sizes, on="year", how="left").with_columns(
+        pl.col("network_actors").fill_null(0)
+    )
+    small = pl.col("network_actors") < least
+    holes = holes.with_columns(
+        pl.when(small).then(None).otherwise(pl.col(c)).alias(c)
+        for c in ("constraint", "effective_size")
+    ).with_columns(
+        pl.when(small)
+        .then(pl.format("withheld: n={} < " + str(least), pl.col("network_actors")))
+        .otherwise(pl.lit("ok"))
+        .alias("status")
+    )
     names = study.actors.select(pl.col("actor_id").alias("actor"), "name")
     firms = holes.join(names, on="actor", how="left").select(
-        "actor", "name", "year", "constraint", "effective_size", "degree"
+        "actor", "name", "year", "constraint", "effective_size", "degree", "status"
     )
-    return PanelHoles(firms, structural_holes_summary(holes))
+    kept = holes.filter(pl.col("status") == "ok").drop("network_actors", "status")
+    return PanelHoles(firms, structural_holes_summary(kept))
