@@ -34,9 +34,10 @@ from bioris.analytics.findings.common import (
     _row,
     _short,
 )
+from bioris.analytics.pipeline import NO_PIPELINE_RECORD, panel_stage_distribution
 
 _LATE = ("phase3", "registration", "marketed")
-_NO_RECORD = "no pipeline record"  # the label of pipeline.panel_stage_distribution too
+_NO_RECORD = NO_PIPELINE_RECORD
 
 
 # -- claim 3: early stages --------------------------------------------------------------------
@@ -87,7 +88,7 @@ def early_stage_claim(
     stages = stages.with_columns(
         pl.when(known).then(pl.col("deals") / max(n, 1)).alias("share_of_known")
     )
-    pipeline = _pipeline_stages(highest, firm_years)
+    pipeline = panel_stage_distribution(highest, firm_years).filter(pl.col("firms") > 0)
     evidence = {sources[0]: stages, sources[1]: pipeline}
     early = _and(rules.early_stages).replace(" and ", " or ")
     common = dict(
@@ -132,30 +133,6 @@ def early_stage_claim(
         **common,
     )
     return ClaimResult(row, evidence)
-
-
-def _pipeline_stages(highest: pl.DataFrame, firm_years: pl.DataFrame) -> pl.DataFrame:
-    """``year, stage, firms, share``: every panel firm-year by its highest own-run stage,
-    ``partner-run only`` (records, none own-run) or ``no pipeline record``."""
-    stage = (
-        pl.when(pl.col("highest_own_stage").is_not_null())
-        .then(pl.col("highest_own_stage"))
-        .when(pl.col("highest_stage").is_not_null())
-        .then(pl.lit("partner-run only"))
-        .otherwise(pl.lit(_NO_RECORD))
-    )
-    keyed = firm_years.select(pl.col("actor_id").alias("firm"), pl.col("year").cast(pl.Int32))
-    joined = keyed.join(
-        highest.select("firm", pl.col("year").cast(pl.Int32), "highest_stage", "highest_own_stage"),
-        on=["firm", "year"],
-        how="left",
-    )
-    return (
-        joined.group_by("year", stage.alias("stage"))
-        .agg(pl.len().cast(pl.Int64).alias("firms"))
-        .with_columns((pl.col("firms") / pl.col("firms").sum().over("year")).alias("share"))
-        .sort("year", "firms", "stage", descending=[False, True, False])
-    )
 
 
 # -- claim 4: portfolios of business models ---------------------------------------------------
