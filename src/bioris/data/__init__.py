@@ -17,6 +17,7 @@ __all__ = [
     "bundled_files",
     "fx_table",
     "resource",
+    "card_section",
     "study_file",
     "table_rows",
 ]
@@ -27,6 +28,18 @@ DATASET_NAME = "belgian-red-biotech"  # the bundled example; nothing else assume
 def resource(name: str) -> Traversable:
     """A file shipped in ``bioris/data``."""
     return files("bioris") / "data" / name
+
+
+def card_section(heading: str) -> str:
+    """The text of one ``## heading`` section of the bundled dataset's data card (README.md),
+    or ``""``: e.g. its known biases, which the report states beside the figures."""
+    text = resource("README.md").read_text(encoding="utf-8")
+    start = text.find(f"\n## {heading}\n")
+    if start < 0:
+        return ""
+    body = text[start + len(heading) + 5 :]
+    end = body.find("\n## ")
+    return (body if end < 0 else body[:end]).strip()
 
 
 def study_file() -> Traversable:

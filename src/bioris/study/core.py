@@ -25,7 +25,7 @@ from bioris.analytics.panel import panel_members, panel_years
 from bioris.analytics.specialisation import classify_subsectors, validate_taxonomy
 from bioris.analytics.subset import region_subset
 from bioris.analytics.tables import financials_frame, pipeline_frame
-from bioris.data import big_pharma_names, study_file, table_rows
+from bioris.data import DATASET_NAME, big_pharma_names, card_section, study_file, table_rows
 from bioris.domain import Dataset, StudyDefinition
 from bioris.errors import BiorisError, ResolutionError
 from bioris.ingest.resolve import NameIndex
@@ -430,6 +430,13 @@ class Study(Capabilities):
             return self.definition.focal_regions
         panel = self.actors.filter(pl.col("actor_id").is_in(list(self.panel)))
         return tuple(sorted(set(panel["location"].drop_nulls()) - {"unknown"}))
+
+    def known_biases(self) -> str:
+        """The known biases of the store's dataset, from its data card: the bundled dataset's
+        card (src/bioris/data/README.md); ``""`` for a user's own data (their card is theirs)."""
+        if self._store.meta_get("dataset") != DATASET_NAME:
+            return ""
+        return card_section("Known biases")
 
     def describe(self) -> dict[str, Any]:
         """What the study decides, for the outputs to state: its definition, the period and

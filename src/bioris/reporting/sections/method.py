@@ -92,11 +92,17 @@ def _regions_blocks(ctx: ReportContext) -> list:
             )
             for r in regions
         ],
-        schema={"region": pl.String, "countries": pl.String, "codes": pl.String,
-                "focal": pl.Boolean, "colour": pl.String, "actors": pl.Int64,
-                "panel_firms": pl.Int64},
+        schema={
+            "region": pl.String,
+            "countries": pl.String,
+            "codes": pl.String,
+            "focal": pl.Boolean,
+            "colour": pl.String,
+            "actors": pl.Int64,
+            "panel_firms": pl.Int64,
+        },
         orient="row",
-    )  # fmt: skip
+    )
     focal = ", ".join(ctx.definition.focal_regions) or "none"
     return [
         Text(
@@ -144,14 +150,24 @@ def _layer_blocks(ctx: ReportContext) -> list:
     period_counts = dict(in_period.group_by("layer").len().iter_rows())
     table = pl.DataFrame(
         [
-            (name, ", ".join(types), name in network, all_counts.get(name, 0),
-             period_counts.get(name, 0))
+            (
+                name,
+                ", ".join(types),
+                name in network,
+                all_counts.get(name, 0),
+                period_counts.get(name, 0),
+            )
             for name, types in definition.layers
         ],
-        schema={"layer": pl.String, "deal_types": pl.String, "ties_of_the_network": pl.Boolean,
-                "deals": pl.Int64, "deals_in_period": pl.Int64},
+        schema={
+            "layer": pl.String,
+            "deal_types": pl.String,
+            "ties_of_the_network": pl.Boolean,
+            "deals": pl.Int64,
+            "deals_in_period": pl.Int64,
+        },
         orient="row",
-    )  # fmt: skip
+    )
     others = [f"{name} ({', '.join(t)})" for name, t in definition.layers if name not in network]
     return [
         Text(
@@ -230,6 +246,26 @@ def _coverage(ctx: ReportContext) -> list:
         "missing values, not zeros."
     )
     blocks = [text, Table("coverage_per_firm", "Recorded deals per panel firm", per_firm)]
+    blocks.append(
+        Table(
+            "coverage_per_year",
+            "Records per year: deals, and panel firms with a deal, a pipeline event or a "
+            "financial record (what the yearly figures rest on)",
+            _records_per_year(ctx),
+        )
+    )
+    biases = ctx.study.known_biases()
+    blocks.append(
+        Text(
+            "Known biases of the data (from the data card): "
+            + " ".join(line.lstrip("- ").strip() for line in biases.splitlines() if line.strip())
+            if biases
+            else "Known biases: the study's own data card states them (the bundled example's "
+            "are in its README); in any deal data collected from public sources, announced "
+            "deals, listed firms and recent years are better covered than quiet research ties, "
+            "private firms and early years, and undisclosed terms are missing values."
+        )
+    )
     missing = sorted(
         unconverted(ctx.dataset.alliances, ctx.dataset.financials),
         key=lambda m: (m.year is None, m.year or 0),  # stable: record and term order kept
@@ -254,9 +290,57 @@ def _coverage(ctx: ReportContext) -> list:
         )
         table = pl.DataFrame(
             [(m.year, m.record_id, m.term, m.amount, m.currency) for m in missing],
-            schema={"year": pl.Int32, "record": pl.String, "term": pl.String,
-                    "amount_m": pl.Float64, "currency": pl.String},
+            schema={
+                "year": pl.Int32,
+                "record": pl.String,
+                "term": pl.String,
+                "amount_m": pl.Float64,
+                "currency": pl.String,
+            },
             orient="row",
-        )  # fmt: skip
+        )
         blocks.append(Table("unconverted_amounts", "Amounts without an exchange rate", table))
     return blocks
+
+
+def _records_per_year(ctx: ReportContext) -> pl.DataFrame:
+    """Per year of the period: deals signed, panel firms in the panel, and how many of them
+    have a deal, a pipeline event or a financial record that year."""
+    opts = ctx.options
+    years = pl.DataFrame(
+        {"year": list(range(opts.start_year, opts.end_year + 1))}, schema={"year": pl.Int32}
+    )
+    deals = (
+        ctx.alliances.filter(pl.col("year").is_not_null())
+        .group_by(pl.col("year").cast(pl.Int32))
+        .agg(pl.len().alias("deals"))
+    )
+    firms = list(ctx.firms)
+    dealing = (
+        ctx.parties.filter(pl.col("actor_id").is_in(firms))
+        .join(ctx.alliances.select("alliance_id", "year"), on="alliance_id")
+        .filter(pl.col("year").is_not_null())
+        .group_by(pl.col("year").cast(pl.Int32))
+        .agg(pl.col("actor_id").n_unique().alias("panel_firms_with_a_deal"))
+    )
+    panel = (
+        ctx.study.panel_years(opts.start_year, opts.end_year)
+        .filter(pl.col("actor_id").is_in(firms))
+        .group_by(pl.col("year").cast(pl.Int32))
+        .agg(pl.len().alias("panel_firms"))
+    )
+    out = years.join(deals, on="year", how="left").join(panel, on="year", how="left")
+    out = out.join(dealing, on="year", how="left")
+    for name, frame, column in (
+        ("with_a_pipeline_event", ctx.study.pipeline, "firm"),
+        ("with_a_financial_record", ctx.study.financials, "firm"),
+    ):
+        counted = (
+            frame.filter(pl.col(column).is_in(firms))
+            .group_by(pl.col("year").cast(pl.Int32))
+            .agg(pl.col(column).n_unique().alias(f"panel_firms_{name}"))
+            if frame.height and "year" in frame.columns
+            else pl.DataFrame(schema={"year": pl.Int32, f"panel_firms_{name}": pl.UInt32})
+        )
+        out = out.join(counted, on="year", how="left")
+    return out.fill_null(0).sort("year")
