@@ -15,9 +15,9 @@ __all__ = [
     "DATASET_NAME",
     "big_pharma_names",
     "bundled_files",
+    "card_section",
     "fx_table",
     "resource",
-    "card_section",
     "study_file",
     "table_rows",
 ]
