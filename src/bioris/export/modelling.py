@@ -63,6 +63,7 @@ import polars as pl
 from bioris.domain import ActorKind
 from bioris.errors import BiorisError
 from bioris.export.canonical import neutralise
+from bioris.export.network import _folder, _stem
 
 __all__ = [
     "ACTOR_FILE_COLUMNS",
@@ -529,18 +530,3 @@ def _write_lines(path: Path, lines: Iterable[str]) -> Path:
     except OSError as exc:
         raise BiorisError(f"cannot write {path}: {exc}") from None
     return path
-
-
-def _folder(out_dir: str | Path) -> Path:
-    folder = Path(out_dir)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise BiorisError(f"{folder}: cannot create the output folder: {exc}") from None
-    return folder
-
-
-def _stem(name: str) -> str:
-    if not name or name in {".", ".."} or Path(name).name != name or "\\" in name:
-        raise BiorisError(f"{name!r} is not a plain file name")
-    return name

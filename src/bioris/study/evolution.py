@@ -162,7 +162,7 @@ def structural_holes(
     if weight != "alliances":  # undisclosed value is 0: keep ties, weight them minimally
         ties = ties.with_columns(pl.col(weight).clip(lower_bound=1e-9))
     holes = panel_structural_holes(ties, study.panel_years(first, last), weight=weight)
-    least = int(settings.get("network_min_nodes")) if min_nodes is None else min_nodes
+    least = _min_nodes(min_nodes)
     ends = pl.concat([ties.select("year", pl.col(c).alias("a")) for c in ("source", "target")])
     sizes = ends.group_by("year").agg(pl.col("a").n_unique().alias("network_actors"))
     holes = holes.join(sizes, on="year", how="left").with_columns(
