@@ -63,7 +63,7 @@ import polars as pl
 from bioris.domain import ActorKind
 from bioris.errors import BiorisError
 from bioris.export.canonical import neutralise
-from bioris.export.network import _folder, _stem
+from bioris.export.network import Run, _folder, _runs, _stem
 
 __all__ = [
     "ACTOR_FILE_COLUMNS",
@@ -86,8 +86,6 @@ _ACTOR_INPUT = ("actor_id", "name", "kind", "country", "location", "in_panel", "
 _TIE_INPUT = ("year", "source", "target", "alliances")
 _DL_SPECIAL = set(",=:!")
 _UNKNOWN = "unknown"
-
-Run = tuple[int, int]
 
 
 @dataclass(frozen=True)
@@ -283,18 +281,6 @@ def _actor_set(
         pl.col("entry_year").cast(pl.Int64),
         pl.col("exit_year").cast(pl.Int64),
     )
-
-
-def _runs(years: Iterable[int]) -> list[Run]:
-    """Consecutive years merged into closed runs: 1995, 1996, 1998 -> (1995, 1996),
-    (1998, 1998)."""
-    merged: list[list[int]] = []
-    for year in sorted(set(years)):
-        if merged and year == merged[-1][1] + 1:
-            merged[-1][1] = year
-        else:
-            merged.append([year, year])
-    return [(first, last) for first, last in merged]
 
 
 # ---------------------------------------------------------------- siena

@@ -25,12 +25,17 @@ def deal_label(alliance: Alliance, name: Callable[[str], str]) -> str:
 
 
 def dataset_diff(
-    store: Store, dataset: Dataset, stored_actors: dict[str, Actor], name: Callable[[str], str]
+    store: Store,
+    dataset: Dataset,
+    stored_actors: dict[str, Actor],
+    name: Callable[[str], str],
+    stored_lineage: Iterable[LineageFact] | None = None,
 ) -> Diff:
     """The changes writing ``dataset`` (an upsert of each record) makes to ``store``.
 
-    ``stored_actors`` are the store's actors by id (read once by the import); ``name`` gives
-    an actor id's display name for labels.
+    ``stored_actors`` (and ``stored_lineage``, read from the store when not given) are the
+    store's records as the caller read them already; ``name`` gives an actor id's display
+    name for labels.
     """
     diff = Diff()
     for actor in dataset.actors:
@@ -43,7 +48,9 @@ def dataset_diff(
             actor,
             skip=("actor_id",),
         )
-    stored_facts = {_fact_key(f): f for f in store.lineage()} if dataset.lineage else {}
+    if dataset.lineage and stored_lineage is None:
+        stored_lineage = store.lineage()
+    stored_facts = {_fact_key(f): f for f in stored_lineage or ()}
     for fact in dataset.lineage:
         label = f"{name(fact.actor_id)} {fact.relation.value} {_target(fact, name)}"
         key = "/".join(str(k) for k in _fact_key(fact))

@@ -191,7 +191,11 @@ def _validate(
             + (f"; {undated} of them belong to undated deals: give their year" if undated else "")
         )
     report.diff = dataset_diff(
-        store, dataset, {a.actor_id: a for a in stored_actors}, batch.index.display_name
+        store,
+        dataset,
+        {a.actor_id: a for a in stored_actors},
+        batch.index.display_name,
+        stored_lineage=batch.stored_lineage.values(),
     )
     return dataset
 

@@ -14,7 +14,8 @@ signed in the same year (a corrected date within the year is a correction, not a
 and name no different assets; when several stored deals fit, the one whose date agrees is
 taken, and if that is not one deal the row is an error asking for its date. An actor's kind
 is never corrected by an import (two kinds for one name is an error naming both rows: use
-``bioris actors edit``), except the placeholder ``other``.
+``bioris actors edit``), except ``other``, the kind an import gives an actor it created for a
+name it did not know.
 
 *Deals*: two alliance rows of one import are the same deal when they have the same deal
 type, the same set of resolved parties, and dates that agree at the coarser of their two
@@ -55,7 +56,7 @@ def merge_actors(first: Actor, second: Actor) -> tuple[Actor, list[str]]:
             continue
         a, b = getattr(first, name), getattr(second, name)
         if name == "kind" and a is ActorKind.OTHER and b is not ActorKind.OTHER:
-            changes[name] = b  # a placeholder's kind gives way to a record's
+            changes[name] = b  # the kind of a created actor gives way to a record's
         elif a is None and b is not None:
             changes[name] = b
         elif a is not None and b is not None and a != b:
@@ -96,9 +97,7 @@ def merge_alliances(first: Alliance, second: Alliance) -> tuple[Alliance, list[s
         changes["date"] = second.date
     for name in ("asset", "therapeutic_area", "end_year", "end_reason"):
         a, b = getattr(first, name), getattr(second, name)
-        if name == "kind" and a is ActorKind.OTHER and b is not ActorKind.OTHER:
-            changes[name] = b  # a placeholder's kind gives way to a record's
-        elif a is None and b is not None:
+        if a is None and b is not None:
             changes[name] = b
     if first.stage_at_signing.value == "unknown":
         changes["stage_at_signing"] = second.stage_at_signing
@@ -134,7 +133,8 @@ def _merge_terms(first: Alliance, second: Alliance, notes: list[str]) -> Terms:
 
 
 def kinds_conflict(a: Actor, b: Actor) -> bool:
-    """Whether two records of one name disagree on the kind (``other`` is a placeholder)."""
+    """Whether two records of one name disagree on the kind (``other``, the kind of an actor
+    an import created for an unknown name, agrees with any)."""
     return a.kind is not b.kind and ActorKind.OTHER not in (a.kind, b.kind)
 
 

@@ -9,9 +9,9 @@ united, and every field both give with different values is a *conflict*, listed 
 
 * ``prefer="ours"`` (the default): this store's value is **kept**;
 * ``prefer="theirs"``: the other store's value **overwrites** it;
-* an actor's kind (other than the placeholder ``other``) is never decided silently: the
-  merge stops, listing the conflicts that **need a decision**, unless ``prefer`` was given
-  explicitly (``decide=True``).
+* an actor's kind (unless one store has ``other``, the kind of a created actor) is never
+  decided silently: the merge stops, listing the conflicts that **need a decision**, unless
+  ``prefer`` was given explicitly (``decide=True``).
 
 Nothing is ever overwritten without being listed; the merge is one change set of the history
 (``bioris undo`` reverts it).

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import plotly.graph_objects as go
 import polars as pl
 
 from bioris.reporting.model import ReportContext
@@ -102,3 +103,16 @@ def panel_rule(ctx: ReportContext) -> str:
     if panel.exclude:
         rule += f"; never in: {', '.join(panel.exclude)}"
     return rule
+
+
+def band(x: object, low: object, high: object, fill: str, **line: object) -> list[go.Scatter]:
+    """A shaded band between ``low`` and ``high`` (a confidence interval, quartiles): two
+    borderless traces, the second filled to the first, out of the legend and the hover.
+    ``line`` adds line options (``shape="hv"`` for a step function; ``legendgroup``)."""
+    group = line.pop("legendgroup", None)
+    style = {"width": 0, **line}
+    common = {"mode": "lines", "showlegend": False, "hoverinfo": "skip", "legendgroup": group}
+    return [
+        go.Scatter(x=x, y=high, line=style, **common),
+        go.Scatter(x=x, y=low, line=style, fill="tonexty", fillcolor=fill, **common),
+    ]

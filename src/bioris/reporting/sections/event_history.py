@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 import polars as pl
 
 from bioris.reporting.model import Figure, ReportContext, Section, Table, Text
-from bioris.reporting.sections.common import plural
+from bioris.reporting.sections.common import band, plural
 
 KEY, TITLE = "event-history", "Event history"
 #: colours of groups that are no region of the study (all firms, cohorts, causes)
@@ -67,30 +67,15 @@ def _survival(ctx: ReportContext, curves: pl.DataFrame, by: str, title: str) -> 
             rows = shown.filter(pl.col("group") == group).sort("time")
             colour = ctx.colours.get(group) or _NEUTRAL[index % len(_NEUTRAL)]
             n = int(rows["n_firms"][0])
-            fig.add_trace(
-                go.Scatter(
-                    x=rows["time"],
-                    y=rows["ci_high"],
-                    mode="lines",
-                    line={"width": 0, "shape": "hv"},
-                    showlegend=False,
-                    hoverinfo="skip",
-                    legendgroup=group,
-                )
-            )
-            fig.add_trace(
-                go.Scatter(
-                    x=rows["time"],
-                    y=rows["ci_low"],
-                    mode="lines",
-                    line={"width": 0, "shape": "hv"},
-                    fill="tonexty",
-                    fillcolor=_faint(colour),
-                    showlegend=False,
-                    hoverinfo="skip",
-                    legendgroup=group,
-                )
-            )
+            for trace in band(
+                rows["time"],
+                rows["ci_low"],
+                rows["ci_high"],
+                _faint(colour),
+                shape="hv",
+                legendgroup=group,
+            ):
+                fig.add_trace(trace)
             fig.add_trace(
                 go.Scatter(
                     x=rows["time"],

@@ -14,6 +14,7 @@ import polars as pl
 from plotly.subplots import make_subplots
 
 from bioris.reporting.model import Figure, ReportContext, Section, Table, Text
+from bioris.reporting.sections.common import band
 
 KEY, TITLE = "evolution", "How the network grew"
 
@@ -138,32 +139,9 @@ def _holes(summary: pl.DataFrame, firms: pl.DataFrame) -> list:
         return [Text("The panel firms have no ties in the period: no brokerage positions.")]
     fig = make_subplots(rows=1, cols=2, subplot_titles=("Constraint (Burt)", "Effective size"))
     for col, measure in enumerate(("constraint", "effective_size"), 1):
-        fig.add_trace(
-            go.Scatter(
-                x=summary["year"],
-                y=summary[f"{measure}_q3"],
-                mode="lines",
-                line={"width": 0},
-                showlegend=False,
-                hoverinfo="skip",
-            ),
-            row=1,
-            col=col,
-        )
-        fig.add_trace(
-            go.Scatter(
-                x=summary["year"],
-                y=summary[f"{measure}_q1"],
-                mode="lines",
-                line={"width": 0},
-                fill="tonexty",
-                showlegend=False,
-                fillcolor="rgba(31,111,139,0.15)",
-                hoverinfo="skip",
-            ),
-            row=1,
-            col=col,
-        )
+        low, high = summary[f"{measure}_q1"], summary[f"{measure}_q3"]
+        for trace in band(summary["year"], low, high, "rgba(31,111,139,0.15)"):
+            fig.add_trace(trace, row=1, col=col)
         fig.add_trace(
             go.Scatter(
                 x=summary["year"],
