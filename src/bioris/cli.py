@@ -336,50 +336,6 @@ def partners(
               f"Agreement with the ranking ({stability.baseline}): Kendall's tau-b")  # fmt: skip
 
 
-network_app = typer.Typer(help="Longitudinal network measures.", no_args_is_help=True)
-app.add_typer(network_app, name="network")
-
-
-@network_app.command("metrics")
-def network_metrics_command(
-    out_file: Annotated[Path, typer.Option("--out", help="Parquet (or .csv) file to write.")],
-    year_from: FromOpt = None,
-    year_to: ToOpt = None,
-    window: WindowOpt = None,
-    level: Annotated[str, typer.Option(help="actor (actor-year rows) or year.")] = "actor",
-    sample: Annotated[
-        int | None, typer.Option(help="Estimate betweenness from this many sampled sources.")
-    ] = None,
-    seed: Annotated[int, typer.Option(help="Seed of every random choice.")] = 0,
-    weight: Annotated[
-        str, typer.Option(help="Tie weight: alliances, committed_eur or headline_eur.")
-    ] = "alliances",
-    deal_type: Annotated[
-        list[str] | None, typer.Option("--deal-type", help="Keep only this deal type (repeat).")
-    ] = None,
-    layer: LayerOpt = None,
-    rollup: RollupOpt = False,
-    store: StoreOpt = None,
-) -> None:
-    """Compute every network measure for each year and write a tidy table."""
-    from rich.progress import Progress
-
-    from bioris.study import Study
-    from bioris.study.vocabulary import check_deal_type
-
-    with friendly_errors(), Study.open(store) as study:
-        types = [check_deal_type(t) for t in deal_type] if deal_type else None
-        _study_note(study, layer, types)
-        with Progress(console=err, transient=True) as progress:
-            progress.add_task("computing network measures", total=None)
-            frame = study.network_metrics(
-                start=year_from, end=year_to, window=window, level=level, out=out_file,
-                betweenness_sources=sample, seed=seed, weight=weight, layers=layer,
-                deal_types=types, rollup=rollup,
-            )  # fmt: skip
-    out.print(f"wrote {out_file}: {frame.height} rows x {frame.width} columns", markup=False)
-
-
 firms_app = typer.Typer(help="One firm's story over time.", no_args_is_help=True)
 app.add_typer(firms_app, name="firms")
 
@@ -548,7 +504,7 @@ def _text(value: Any) -> str:
 
 
 # The commands that fill, change and keep the store (registered on import).
-from bioris import cli_store  # noqa: E402, F401
+from bioris import cli_network, cli_store  # noqa: E402, F401
 
 
 def main() -> None:

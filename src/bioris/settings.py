@@ -84,6 +84,24 @@ SETTINGS: tuple[Setting, ...] = (
         10,
         "A finding resting on fewer deals says 'not enough data'.",
     ),
+    Setting(
+        "betweenness_exact_max_actors",
+        5000,
+        "Network metrics with `--sample auto`: betweenness and harmonic closeness are exact "
+        "in years with at most this many actors, estimated from sampled sources above.",
+    ),
+    Setting(
+        "betweenness_sources",
+        1000,
+        "Sampled sources (pivots) per year for betweenness and harmonic closeness above "
+        "betweenness_exact_max_actors.",
+    ),
+    Setting(
+        "network_parallel_min_ties",
+        50_000,
+        "Network metrics run years in parallel processes only when the years hold at least "
+        "this many ties in all (below it, starting processes costs more than it saves).",
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

@@ -29,17 +29,19 @@ ALLOWED = {
     # the application object; it imports reporting only inside Study.report (lazily), the
     # one capability built on top of it, so that the web view never loads the report
     "study": {
-        "analytics", "data", "domain", "errors", "export", "ingest", "reporting", "settings",
-        "store", "workspace",
+        "__version__", "analytics", "data", "domain", "errors", "export", "ingest", "reporting",
+        "settings", "store", "workspace",
     },
     "reporting": {"analytics", "domain", "errors", "settings", "export", "study", "__version__"},
     "web": {
         "__version__", "analytics", "domain", "errors", "export", "settings", "store", "study",
     },
     "cli": {
-        "__version__", "analytics", "cli_store", "domain", "errors", "ingest", "settings",
-        "study", "web", "workspace",
+        "__version__", "analytics", "cli_network", "cli_store", "domain", "errors", "ingest",
+        "settings", "study", "web", "workspace",
     },
+    # the network job's command, with its progress bar (registered on the app of cli)
+    "cli_network": {"cli", "study"},
     # the commands that fill, change and keep the store (registered on the app of cli)
     "cli_store": {
         "cli", "data", "domain", "errors", "export", "ingest", "store", "study", "workspace",

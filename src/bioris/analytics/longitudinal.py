@@ -8,6 +8,7 @@ same for the network-level measures. Both return tidy polars tables.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
@@ -18,18 +19,27 @@ from bioris.analytics.brokerage import BROKERAGE_ROLES, brokerage_counts
 from bioris.analytics.centrality import (
     CENTRALITY_MEASURES,
     BetweennessSampling,
+    betweenness_estimate,
     snapshot_centrality,
 )
-from bioris.analytics.coreness import coreness
+from bioris.analytics.coreness import coreness_arrays
 from bioris.analytics.geography import tie_geography
-from bioris.analytics.snapshot import Snapshot, snapshots
+from bioris.analytics.snapshot import Snapshot, SnapshotArrays, build_snapshot, snapshot_arrays
 from bioris.analytics.structural_holes import constraint_arrays
 from bioris.analytics.structure import PathSampling, network_structure
 from bioris.errors import BiorisError
 
-__all__ = ["JobOptions", "actor_year_metrics", "year_metrics"]
-
-Progress = Callable[[int], None]
+__all__ = [
+    "JobOptions",
+    "Reporter",
+    "SnapshotResult",
+    "SnapshotTask",
+    "actor_year_metrics",
+    "assemble",
+    "run_snapshot",
+    "snapshot_tasks",
+    "year_metrics",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,16 +66,6 @@ class JobOptions:
     extra: dict[str, object] = field(default_factory=dict)
 
 
-def _per_year(
-    ties: pl.DataFrame, function: Callable[[pl.DataFrame], pl.DataFrame]
-) -> pl.DataFrame | None:
-    frames = []
-    for (year,), part in ties.partition_by("year", as_dict=True, maintain_order=True).items():
-        result = function(part)
-        frames.append(result.with_columns(pl.lit(year, dtype=pl.Int32).alias("year")))
-    return pl.concat(frames) if frames else None
-
-
 def _group_codes(groups: Mapping[str, str]) -> Callable[[list[str]], np.ndarray]:
     """Actor names -> integer group codes (the same code for the same group in every year)."""
     codes = {g: i for i, g in enumerate(sorted(set(groups.values())))}
@@ -78,6 +78,132 @@ def _group_codes(groups: Mapping[str, str]) -> Callable[[list[str]], np.ndarray]
         return np.fromiter((by_actor[n] for n in names), dtype=np.int64, count=len(names))
 
     return lookup
+
+
+@dataclass(frozen=True, slots=True)
+class SnapshotTask:
+    """One year of the longitudinal job: its ties, its actors' group codes, what to compute.
+
+    Tasks are independent and cheap to pickle, so years can run in other processes
+    (:func:`run_snapshot`) and the results be put together in year order (:func:`assemble`).
+    """
+
+    arrays: SnapshotArrays
+    groups: np.ndarray | None
+    options: JobOptions
+
+    @property
+    def year(self) -> int:
+        """The snapshot's year."""
+        return self.arrays.year
+
+
+@dataclass(frozen=True, slots=True)
+class SnapshotResult:
+    """One year's actor rows, the seconds each measure took, and how betweenness was
+    computed (``betweenness_sources`` None when exact; ``betweenness_relative_se`` as in
+    :class:`~bioris.analytics.centrality.BetweennessEstimate`)."""
+
+    year: int
+    actors: int
+    ties: int
+    frame: pl.DataFrame
+    seconds: dict[str, float]
+    betweenness_sources: int | None = None
+    betweenness_relative_se: float | None = None
+
+
+#: called with (year, measure) as each measure of a snapshot starts
+Reporter = Callable[[int, str], None]
+
+
+def snapshot_tasks(
+    ties: pl.DataFrame,
+    *,
+    groups: Mapping[str, str] | None = None,
+    options: JobOptions | None = None,
+) -> list[SnapshotTask]:
+    """The yearly tasks of :func:`actor_year_metrics`, in year order."""
+    opts = options or JobOptions()
+    codes = _group_codes(groups) if opts.brokerage and groups is not None else None
+    return [
+        SnapshotTask(arrays, codes(arrays.names) if codes is not None else None, opts)
+        for arrays in snapshot_arrays(ties, weight=opts.weight)
+    ]
+
+
+def run_snapshot(task: SnapshotTask, report: Reporter | None = None) -> SnapshotResult:
+    """Every actor measure of one year (see :func:`actor_year_metrics`)."""
+    opts, year = task.options, task.year
+    seconds: dict[str, float] = {}
+    clock = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        seconds[name] = seconds.get(name, 0.0) + now - clock
+        clock = now
+
+    snap = build_snapshot(task.arrays)
+    lap("graph")
+    values: dict[str, np.ndarray] = {}
+    estimate = None
+    for measure in opts.measures:
+        if report is not None:
+            report(year, measure)
+        if measure == "betweenness":
+            estimate = betweenness_estimate(snap.graph, year, opts.betweenness_sampling)
+            values[measure] = estimate.values
+        else:
+            values |= snapshot_centrality(snap, (measure,), opts.betweenness_sampling)
+        lap(measure)
+    _structural_measures(snap, task, values, report, lap)
+    frame = _frame(snap, values)
+    lap("frames")
+    return SnapshotResult(
+        year, snap.graph.vcount(), task.arrays.edges, frame, seconds,
+        estimate.sources if estimate else None, estimate.relative_se if estimate else None,
+    )  # fmt: skip
+
+
+def _structural_measures(
+    snap: Snapshot,
+    task: SnapshotTask,
+    values: dict[str, np.ndarray],
+    report: Reporter | None,
+    lap: Callable[[str], None],
+) -> None:
+    """Structural holes, brokerage and coreness of one snapshot, into ``values``."""
+    opts, year = task.options, task.year
+    if opts.structural_holes:
+        if report is not None:
+            report(year, "structural holes")
+        weights = "weight" if opts.weight else None
+        values["constraint"], values["effective_size"] = constraint_arrays(snap.graph, weights)
+        lap("structural holes")
+    if task.groups is not None:
+        if report is not None:
+            report(year, "brokerage")
+        # a copy: an array unpickled in another process may sit on the message's read-only
+        # bytes while its own flag says writeable, which scipy's indexing trips over
+        counts = brokerage_counts(snap.pairs[:, 0], snap.pairs[:, 1], task.groups.copy())
+        values |= {role: counts[:, r] for r, role in enumerate(BROKERAGE_ROLES)}
+        values["brokerage_total"] = counts.sum(axis=1)
+        lap("brokerage")
+    if opts.core_periphery:
+        if report is not None:
+            report(year, "coreness")
+        pairs = snap.pairs
+        values["coreness"] = coreness_arrays(len(snap.names), pairs[:, 0], pairs[:, 1])[0]
+        lap("coreness")
+
+
+def assemble(results: list[SnapshotResult], options: JobOptions | None = None,
+             *, with_brokerage: bool = False) -> pl.DataFrame:  # fmt: skip
+    """The yearly results as one table sorted by year and actor (empty: the job's schema)."""
+    if not results:
+        return _empty(options or JobOptions(), with_brokerage)
+    return pl.concat([r.frame for r in sorted(results, key=lambda r: r.year)]).sort("year", "actor")
 
 
 def actor_year_metrics(
@@ -110,30 +236,14 @@ def actor_year_metrics(
     -----
     Each year's graph is built once, from integer arrays, and every kernel reads it: the same
     functions as :func:`centrality`, :func:`constraint` and :func:`brokerage` compute, without
-    rebuilding the graph per measure.
+    rebuilding the graph per measure. Years are independent: :func:`snapshot_tasks`,
+    :func:`run_snapshot` and :func:`assemble` are this function in three steps, so that the
+    years can run in parallel (:mod:`bioris.study.execution`) with the same result.
     """
     opts = options or JobOptions()
-    codes = _group_codes(groups) if opts.brokerage and groups is not None else None
-    weights = "weight" if opts.weight else None
-    frames = []
-    for snap in snapshots(ties, weight=opts.weight):
-        values: dict[str, np.ndarray] = snapshot_centrality(
-            snap, opts.measures, opts.betweenness_sampling
-        )
-        if opts.structural_holes:
-            values["constraint"], values["effective_size"] = constraint_arrays(snap.graph, weights)
-        if codes is not None:
-            group = codes(snap.names)
-            counts = brokerage_counts(snap.pairs[:, 0], snap.pairs[:, 1], group)
-            values |= {role: counts[:, r] for r, role in enumerate(BROKERAGE_ROLES)}
-            values["brokerage_total"] = counts.sum(axis=1)
-        frames.append(_frame(snap, values))
-    result = pl.concat(frames) if frames else _empty(opts, codes is not None)
-    if opts.core_periphery and frames:
-        edges = ties.select("year", "source", "target")
-        core = _per_year(edges, lambda e: coreness(e))
-        result = result.join(core, on=["year", "actor"], how="left")  # type: ignore[arg-type]
-    return result.sort("year", "actor")
+    tasks = snapshot_tasks(ties, groups=groups, options=opts)
+    with_brokerage = opts.brokerage and groups is not None
+    return assemble([run_snapshot(t) for t in tasks], opts, with_brokerage=with_brokerage)
 
 
 def _frame(snap: Snapshot, values: dict[str, np.ndarray]) -> pl.DataFrame:

@@ -13,7 +13,7 @@ import igraph as ig
 import numpy as np
 import polars as pl
 
-__all__ = ["Snapshot", "snapshots"]
+__all__ = ["Snapshot", "SnapshotArrays", "build_snapshot", "snapshot_arrays", "snapshots"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +31,23 @@ class Snapshot:
         return self.graph.vs["name"] if self.graph.vcount() else []
 
 
+@dataclass(frozen=True, slots=True)
+class SnapshotArrays:
+    """One year's ties as plain arrays, cheap to send to another process: vertex ``i`` is
+    ``names[i]``; row ``k`` of ``pairs`` ties two vertices (first < second) with strength
+    ``weights[k]`` (None when no weight was chosen)."""
+
+    year: int
+    names: list[str]
+    pairs: np.ndarray
+    weights: np.ndarray | None
+
+    @property
+    def edges(self) -> int:
+        """Number of ties."""
+        return len(self.pairs)
+
+
 def snapshots(ties: pl.DataFrame, *, weight: str | None = None) -> Iterator[Snapshot]:
     """Yield one :class:`Snapshot` per year of a :func:`~bioris.analytics.tie_table`.
 
@@ -41,6 +58,12 @@ def snapshots(ties: pl.DataFrame, *, weight: str | None = None) -> Iterator[Snap
     weight : str, optional
         Column to store as the edge attribute ``weight`` (e.g. ``alliances``).
     """
+    for arrays in snapshot_arrays(ties, weight=weight):
+        yield build_snapshot(arrays)
+
+
+def snapshot_arrays(ties: pl.DataFrame, *, weight: str | None = None) -> Iterator[SnapshotArrays]:
+    """Yield each year's ties as :class:`SnapshotArrays`, in year order (see :func:`snapshots`)."""
     if ties.height == 0:
         return
     codes = pl.concat([ties["source"], ties["target"]]).unique().sort()
@@ -52,15 +75,18 @@ def snapshots(ties: pl.DataFrame, *, weight: str | None = None) -> Iterator[Snap
     )
     names = codes.to_numpy()
     for (year,), part in coded.partition_by("year", as_dict=True, maintain_order=True).items():
-        yield _snapshot(int(year), part, names, weight)
+        ends = np.concatenate([part["s"].to_numpy(), part["t"].to_numpy()])
+        used, local = np.unique(ends, return_inverse=True)
+        weights = part[weight].cast(pl.Float64).to_numpy() if weight is not None else None
+        yield SnapshotArrays(int(year), names[used].tolist(), local.reshape(2, -1).T, weights)
 
 
-def _snapshot(year: int, part: pl.DataFrame, names: np.ndarray, weight: str | None) -> Snapshot:
-    ends = np.concatenate([part["s"].to_numpy(), part["t"].to_numpy()])
-    used, local = np.unique(ends, return_inverse=True)
-    pairs = local.reshape(2, -1).T
-    graph = ig.Graph(n=len(used), edges=pairs, directed=False)
-    graph.vs["name"] = names[used].tolist()
-    if weight is not None:
-        graph.es["weight"] = part[weight].cast(pl.Float64).to_list()
-    return Snapshot(year, graph, pairs)
+def build_snapshot(arrays: SnapshotArrays) -> Snapshot:
+    """The igraph graph of one year's :class:`SnapshotArrays`."""
+    # a copy: arrays unpickled in another process may sit on the message's read-only bytes
+    pairs = np.array(arrays.pairs, dtype=np.int64)
+    graph = ig.Graph(n=len(arrays.names), edges=pairs, directed=False)
+    graph.vs["name"] = arrays.names
+    if arrays.weights is not None:
+        graph.es["weight"] = arrays.weights.tolist()
+    return Snapshot(arrays.year, graph, pairs)

@@ -17,13 +17,13 @@ from bioris.analytics import (
     BetweennessSampling,
     JobOptions,
     TiePolicy,
-    actor_year_metrics,
     centrality,
     partner_profile,
     preferred_partner_ranking,
     year_metrics,
 )
 from bioris.errors import BiorisError
+from bioris.study.network_job import WEIGHTS, betweenness_sampling, network_job, write_table
 
 if TYPE_CHECKING:
     from bioris.study.core import Study
@@ -40,7 +40,6 @@ __all__ = [
     "ties",
 ]
 
-WEIGHTS = ("alliances", "committed_eur", "headline_eur")
 #: the tie lifetimes (years) the sensitivity of the ranking is read under
 SENSITIVITY_LIFETIMES = (3, 5, 7)
 _FINANCING = "financing"
@@ -94,51 +93,49 @@ def metrics(
     window: int | None = None,
     level: str = "actor",
     out: Path | None = None,
-    betweenness_sources: int | None = None,
+    sample: int | str = "auto",
     seed: int = 0,
     weight: str = "alliances",
     layers: Iterable[str] | None = None,
     deal_types: Iterable[str] | None = None,
     rollup: bool = False,
+    jobs: int | None = None,
+    scheduler: str | None = None,
 ) -> pl.DataFrame:
     """Actor-year (``level="actor"``) or year (``level="year"``) network measures, with
-    brokerage by location; written to ``out`` (Parquet or CSV by suffix) when given.
+    brokerage by location; written to ``out`` (Parquet or CSV by suffix, with the job's
+    metadata) when given.
 
     ``weight`` (alliances, committed_eur or headline_eur) weights strength and structural
-    holes; ``betweenness_sources`` estimates betweenness from that many sampled sources.
+    holes; ``sample`` is the betweenness rule (``auto``, ``exact`` or a number of sources,
+    :func:`~bioris.study.network_job.betweenness_sampling`); ``jobs`` and ``scheduler`` say
+    where the actor-level years run (:func:`~bioris.study.network_job.network_job`, which
+    also returns the per-year metadata and timings).
     """
-    if weight not in WEIGHTS:
-        raise BiorisError(f"--weight: {weight!r} is not one of: {', '.join(WEIGHTS)}")
     if level not in {"actor", "year"}:
         raise BiorisError(f"--level: {level!r} is not one of: actor, year")
+    if level == "actor":
+        job = network_job(
+            study, start=start, end=end, window=window, sample=sample, seed=seed,
+            weight=weight, layers=layers, deal_types=deal_types, rollup=rollup, jobs=jobs,
+            scheduler=scheduler,
+        )  # fmt: skip
+        if out is not None:
+            write_table(job.frame, out, job.metadata())
+        return job.frame
+    if weight not in WEIGHTS:
+        raise BiorisError(f"--weight: {weight!r} is not one of: {', '.join(WEIGHTS)}")
     table = ties(study, start, end, window=window, layers=layers, deal_types=deal_types,
                  rollup=rollup)  # fmt: skip
     if weight != "alliances":  # undisclosed value is 0: keep ties, weight them minimally
         table = table.with_columns(pl.col(weight).clip(lower_bound=1e-9))
-    sampling = BetweennessSampling(betweenness_sources, seed) if betweenness_sources else None
+    sampling = betweenness_sampling(sample, seed)[0]
     options = JobOptions(betweenness_sampling=sampling, seed=seed, weight=weight,
                          min_nodes=int(settings.get("network_min_nodes")))  # fmt: skip
-    if level == "actor":
-        frame = actor_year_metrics(table, groups=study.inputs.groups(), options=options)
-    else:
-        frame = year_metrics(table, study.actors, options=options)
+    frame = year_metrics(table, study.actors, options=options)
     if out is not None:
         write_table(frame, out)
     return frame
-
-
-def write_table(frame: pl.DataFrame, out: Path) -> None:
-    """Write ``frame`` as Parquet or CSV, by the suffix of ``out``."""
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        if out.suffix == ".csv":
-            frame.write_csv(out)
-        elif out.suffix == ".parquet":
-            frame.write_parquet(out)
-        else:
-            raise BiorisError(f"{out}: write .parquet or .csv")
-    except OSError as exc:
-        raise BiorisError(f"cannot write {out}: {exc}") from None
 
 
 def ranking(
