@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import polars as pl
-from scipy.stats import kendalltau
 
 from bioris import settings
 from bioris.analytics import (
@@ -260,6 +259,8 @@ def partner_sensitivity(
     ----------
     Kendall, M. G. (1938). A new measure of rank correlation. Biometrika 30(1-2), 81-93.
     """
+    from scipy.stats import kendalltau  # scipy.stats takes 0.4 s to import: only when asked
+
     year = study.period[1] if year is None else year
     lifetime = window or study.window
     base, _ = study.tie_layers(layers)
