@@ -152,11 +152,12 @@ def export(
     rollup: RollupOpt = False,
 ) -> None:
     """Export the store (canonical tables and the study file) or its alliance network."""
+    from bioris.cli_progress import share_bar
     from bioris.study import Study
 
-    with friendly_errors(), Study.open(store) as study:
+    with friendly_errors(), Study.open(store) as study, share_bar("export") as on_share:
         written = study.export(out_dir, fmt, start=year_from, end=year_to, window=window,
-                               layers=layer, rollup=rollup)  # fmt: skip
+                               layers=layer, rollup=rollup, progress=on_share)  # fmt: skip
     for path in written:
         out.print(str(path), markup=False)
 

@@ -23,6 +23,7 @@ from bioris.cli import (
     friendly_errors,
     out,
 )
+from bioris.cli_progress import bar
 
 if TYPE_CHECKING:
     from rich.progress import Progress
@@ -87,7 +88,7 @@ def network_metrics_command(
             out.print(f"wrote {out_file}: {frame.height} rows x {frame.width} columns",
                       markup=False)  # fmt: skip
             return
-        with _progress() as progress:
+        with bar("years") as progress:
             job = study.network_job(
                 start=year_from, end=year_to, window=window, sample=chosen_sample, seed=seed,
                 weight=weight, layers=layer, deal_types=types, rollup=rollup, jobs=jobs,
@@ -101,31 +102,15 @@ def network_metrics_command(
               f"({job.years.height} years; {ran})", markup=False)  # fmt: skip
 
 
-def _progress() -> Progress:
-    from rich.progress import (
-        BarColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
-    )
-
-    return Progress(
-        TextColumn("{task.description}"), BarColumn(), TextColumn("years {task.fields[years]}"),
-        TimeElapsedColumn(), TextColumn("left"), TimeRemainingColumn(),
-        console=err, transient=True,
-    )  # fmt: skip
-
-
 def _tracker(progress: Progress) -> Callable[[ProgressEvent], None]:
     """A progress callback: the bar advances by each finished year's ties, and says which
     measure of which year is running."""
-    task = progress.add_task("network measures", total=None, years="")
+    task = progress.add_task("network measures", total=None, years="years 0")
 
     def on_progress(event: ProgressEvent) -> None:
         text = f"{event.year}: {event.measure}" if event.measure else f"{event.year}: done"
         progress.update(task, description=text, total=event.ties_total,
                         completed=event.ties_done,
-                        years=f"{event.years_done}/{event.years_total}")  # fmt: skip
+                        years=f"years {event.years_done}/{event.years_total}")  # fmt: skip
 
     return on_progress

@@ -25,6 +25,7 @@ from bioris.cli import (
     friendly_errors,
     out,
 )
+from bioris.cli_progress import share_bar
 from bioris.domain.changes import ChangeSet, Diff
 
 if TYPE_CHECKING:
@@ -202,10 +203,10 @@ def import_(
     if any(is_store_file(f) for f in files):
         merge_stores(files, store, prefer=prefer, dry_run=dry_run)
         return
-    with friendly_errors(), open_user_store(store) as st:
+    with friendly_errors(), open_user_store(store) as st, share_bar("import") as on_share:
         report = import_files(
             st, list(files), encoding=encoding, dry_run=dry_run, create_missing=create_missing,
-            waiting=_say, sheet=sheet,
+            waiting=_say, sheet=sheet, progress=on_share,
         )  # fmt: skip
     print_import(report)
 

@@ -37,14 +37,16 @@ ALLOWED = {
         "__version__", "analytics", "domain", "errors", "export", "settings", "store", "study",
     },
     "cli": {
-        "__version__", "analytics", "cli_network", "cli_store", "domain", "errors", "ingest",
-        "settings", "study", "web", "workspace",
+        "__version__", "analytics", "cli_network", "cli_progress", "cli_store", "domain",
+        "errors", "ingest", "settings", "study", "web", "workspace",
     },
     # the network job's command, with its progress bar (registered on the app of cli)
-    "cli_network": {"cli", "study"},
+    "cli_network": {"cli", "cli_progress", "study"},
+    # the progress bars of the long commands
+    "cli_progress": {"cli"},
     # the commands that fill, change and keep the store (registered on the app of cli)
     "cli_store": {
-        "cli", "data", "domain", "errors", "export", "ingest", "store", "study", "workspace",
+        "cli", "cli_progress", "data", "domain", "errors", "export", "ingest", "store", "study", "workspace",
     },
 }  # fmt: skip
 

@@ -259,8 +259,6 @@ def partner_sensitivity(
     ----------
     Kendall, M. G. (1938). A new measure of rank correlation. Biometrika 30(1-2), 81-93.
     """
-    from scipy.stats import kendalltau  # scipy.stats takes 0.4 s to import: only when asked
-
     year = study.period[1] if year is None else year
     lifetime = window or study.window
     base, _ = study.tie_layers(layers)
@@ -289,6 +287,8 @@ def partner_sensitivity(
 
 
 def _agreement(allranks: pl.DataFrame, baseline: str, top: int) -> pl.DataFrame:
+    from scipy.stats import kendalltau  # scipy.stats takes 0.4 s to import: only when asked
+
     base = allranks.filter(pl.col("scenario") == baseline)
     base_ranks = dict(base.select("actor", "rank").iter_rows())
     base_top = set(base.filter(pl.col("rank") <= top)["actor"])

@@ -3,7 +3,7 @@ network files and the yearly networks for modellers (RSiena, statnet, UCINET).""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -108,14 +108,20 @@ def export(
     window: int | None = None,
     layers: Iterable[str] | None = None,
     rollup: bool = False,
+    progress: Callable[[str, float], None] | None = None,
 ) -> list[Path]:
     """Export the store: canonical tables (csv, xlsx, parquet; with the study file, so the
     export re-creates the study) or the alliance network of ``start``-``end`` with ties
     lasting ``window`` years (gexf, graphml, pajek), or its yearly networks over a fixed
     actor set for modellers (siena: RSiena waves and statnet spells; ucinet: DL files; see
-    :mod:`bioris.export.modelling`)."""
+    :mod:`bioris.export.modelling`). ``progress`` is told each step as it starts, with the
+    share of the work done (reading the store is about half of it)."""
+    step = progress or (lambda _step, _share: None)
+    step("reading the store", 0.0)
     if fmt in EXPORT_FORMATS:
-        written = export_dataset(study.dataset, out_dir, fmt)
+        dataset = study.dataset
+        step(f"writing {fmt}", 0.5)
+        written = export_dataset(dataset, out_dir, fmt)
         stored = study.stored_definition
         if stored is not None and stored[1]:
             path = Path(out_dir) / STUDY_FILE
@@ -124,16 +130,23 @@ def export(
             except OSError as exc:
                 raise BiorisError(f"cannot write {path}: {exc}") from None
             written.append(path)
+        step("done", 1.0)
         return written
     if fmt in NETWORK_FORMATS:
         table = ties(study, start, end, window=window, layers=layers, rollup=rollup)
-        return export_network(table, study.actors, out_dir, fmt)
+        step(f"writing {fmt}", 0.5)
+        written = export_network(table, study.actors, out_dir, fmt)
+        step("done", 1.0)
+        return written
     if fmt in MODELLING_FORMATS:
         first, last = study.span(start, end)
         table = ties(study, first, last, window=window, layers=layers, rollup=rollup)
         regions = tuple(r.name for r in study.definition.regions)
-        return export_modelling(table, _modelling_actors(study), out_dir, fmt, start=first,
-                                end=last, regions=regions)  # fmt: skip
+        step(f"writing {fmt}", 0.5)
+        written = export_modelling(table, _modelling_actors(study), out_dir, fmt, start=first,
+                                   end=last, regions=regions)  # fmt: skip
+        step("done", 1.0)
+        return written
     known = ", ".join((*EXPORT_FORMATS, *NETWORK_FORMATS, *MODELLING_FORMATS))
     raise BiorisError(f"--format: {fmt!r} is not one of: {known}")
 
