@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -11,9 +11,9 @@ from bioris.analytics.genealogy import actor_lifespans
 from bioris.analytics.partners import big_pharma_ids
 from bioris.analytics.tables import actors_frame, alliances_frame, parties_frame
 from bioris.analytics.temporal import TiePolicy, parent_table, tie_table
-from bioris.domain import Dataset, StudyDefinition
+from bioris.domain import Actor, Dataset, LineageFact, StudyDefinition
 
-__all__ = ["NetworkInputs", "network_inputs"]
+__all__ = ["NetworkInputs", "network_inputs", "network_inputs_from_tables"]
 
 _EXITS = {"actor_id": pl.String, "exit_year": pl.Int32}
 
@@ -79,18 +79,34 @@ def network_inputs(
     panel_members`; every ``nbf`` actor when not given).
     """
     names = {a.actor_id: a.name for a in dataset.actors}
-    actors = actors_frame(dataset.actors, study)
-    alliances = alliances_frame(dataset.alliances, names)
-    parties = parties_frame(dataset.alliances)
-    spans = actor_lifespans(actors, dataset.lineage, alliances=alliances, parties=parties)
+    return network_inputs_from_tables(
+        dataset.actors, dataset.lineage, alliances_frame(dataset.alliances, names),
+        parties_frame(dataset.alliances), big_pharma_names, study, panel=panel,
+    )  # fmt: skip
+
+
+def network_inputs_from_tables(
+    actor_records: Sequence[Actor],
+    lineage: Sequence[LineageFact],
+    alliances: pl.DataFrame,
+    parties: pl.DataFrame,
+    big_pharma_names: Collection[str] = (),
+    study: StudyDefinition | None = None,
+    *,
+    panel: Collection[str] | None = None,
+) -> NetworkInputs:
+    """:func:`network_inputs` from the deal tables already built (e.g. by
+    :func:`~bioris.analytics.tables.deal_frames` straight from a store's rows)."""
+    actors = actors_frame(actor_records, study)
+    spans = actor_lifespans(actors, lineage, alliances=alliances, parties=parties)
     if panel is None:
         panel = actors.filter(pl.col("kind") == "nbf")["actor_id"].to_list()
     return NetworkInputs(
         actors=actors,
         alliances=alliances,
         parties=parties,
-        parents=parent_table(dataset.lineage),
-        big_pharma=frozenset(big_pharma_ids(dataset.actors, big_pharma_names)),
+        parents=parent_table(lineage),
+        big_pharma=frozenset(big_pharma_ids(actor_records, big_pharma_names)),
         panel=tuple(sorted(panel)),
         exits=spans.select("actor_id", "exit_year").drop_nulls().cast(_EXITS),
         deal_types=study.deal_types() if study is not None else None,

@@ -6,16 +6,19 @@ never special-case an empty store. Call ``.to_pandas()`` on any of them for pand
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 import polars as pl
 
 from bioris.domain import Actor, Alliance, StudyDefinition
 from bioris.domain.pipeline import FINANCIAL_FIELDS, FinancialRecord, PipelineEvent
+from bioris.errors import BiorisError
 
 __all__ = [
     "ACTOR_SCHEMA", "ALLIANCE_SCHEMA", "FINANCIALS_SCHEMA", "PARTY_SCHEMA", "PIPELINE_SCHEMA",
-    "actors_frame", "alliances_frame", "financials_frame", "parties_frame", "pipeline_frame",
+    "actors_frame", "alliances_frame", "deal_frames", "financials_frame", "parties_frame",
+    "pipeline_frame",
 ]  # fmt: skip
 
 ACTOR_SCHEMA = {
@@ -142,6 +145,67 @@ def parties_frame(alliances: Iterable[Alliance]) -> pl.DataFrame:
         for p in a.parties
     ]
     return pl.DataFrame(rows, schema=PARTY_SCHEMA, orient="row")
+
+
+_DEAL_ROW_SCHEMA = {
+    "alliance_id": pl.String, "year": pl.Int32, "date": pl.String, "deal_type": pl.String,
+    "stage_at_signing": pl.String, "asset": pl.String, "therapeutic_area": pl.String,
+    "upfront_eur": pl.Float64, "milestones_eur": pl.Float64, "equity_eur": pl.Float64,
+    "end_year": pl.Int32, "notes": pl.String, "confidence": pl.String, "source_urls": pl.String,
+}  # fmt: skip
+_PARTY_ROW_SCHEMA = {
+    "alliance_id": pl.String, "actor_id": pl.String, "role": pl.String, "focal": pl.Int8,
+    "name_as_reported": pl.String,
+}  # fmt: skip
+
+
+def deal_frames(
+    deal_columns: Sequence[str],
+    deals: Sequence[tuple[Any, ...]],
+    party_columns: Sequence[str],
+    parties: Sequence[tuple[Any, ...]],
+    names: dict[str, str],
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """:func:`alliances_frame` and :func:`parties_frame` built from the store's rows
+    (deals in id order, parties in position order) instead of records: the same tables,
+    several times faster on a large store (tested equal).
+
+    ``deal_columns`` and ``party_columns`` name the rows' fields: those of
+    ``_DEAL_ROW_SCHEMA`` (``source_urls`` as JSON text) and ``_PARTY_ROW_SCHEMA``.
+    """
+    raw = pl.DataFrame(deals, schema=_schema(deal_columns, _DEAL_ROW_SCHEMA), orient="row")
+    party_rows = pl.DataFrame(parties, schema=_schema(party_columns, _PARTY_ROW_SCHEMA),
+                              orient="row")  # fmt: skip
+    party_table = party_rows.select(
+        "alliance_id", "actor_id", "role", pl.col("focal").cast(pl.Boolean), "name_as_reported"
+    )
+    lookup = pl.DataFrame({"actor_id": list(names), "name": list(names.values())},
+                          schema={"actor_id": pl.String, "name": pl.String})  # fmt: skip
+    listed = (
+        party_table.select("alliance_id", "actor_id")
+        .join(lookup, on="actor_id", how="left", maintain_order="left")
+        .group_by("alliance_id", maintain_order=True)
+        .agg(pl.coalesce("name", "actor_id").str.join("; ").alias("parties"))
+    )
+    committed = pl.col("upfront_eur").fill_null(0.0) + pl.col("equity_eur").fill_null(0.0)
+    alliances = (
+        raw.join(listed, on="alliance_id", how="left", maintain_order="left")
+        .with_columns(
+            committed.alias("committed_eur"),
+            (committed + pl.col("milestones_eur").fill_null(0.0)).alias("headline_eur"),
+            pl.col("parties").fill_null(""),
+            pl.col("source_urls").str.json_decode(pl.List(pl.String)),
+        )
+        .select(list(ALLIANCE_SCHEMA))
+    )
+    return alliances.cast(ALLIANCE_SCHEMA), party_table.cast(PARTY_SCHEMA)  # type: ignore[arg-type]
+
+
+def _schema(columns: Sequence[str], types: dict[str, Any]) -> dict[str, Any]:
+    unknown = [c for c in columns if c not in types]
+    if unknown:
+        raise BiorisError(f"deal rows with unknown column(s) {unknown}")
+    return {c: types[c] for c in columns}
 
 
 PIPELINE_SCHEMA = {

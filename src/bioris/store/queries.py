@@ -103,6 +103,15 @@ ALLIANCES_BY_ID = " ORDER BY alliance_id"
 ALLIANCES_BY_DATE = " ORDER BY year NULLS LAST, date, alliance_id"
 SELECT_PARTIES = f"SELECT {', '.join(PARTY_COLUMNS)} FROM parties"
 PARTIES_ORDER = " ORDER BY alliance_id, position"
+# The network's deal and party tables, read as plain rows (no records): a large store's inputs
+DEAL_TABLE_COLUMNS = (
+    "alliance_id", "year", "date", "deal_type", "stage_at_signing", "asset",
+    "therapeutic_area", "upfront_eur", "milestones_eur", "equity_eur", "end_year", "notes",
+    "confidence", "source_urls",
+)  # fmt: skip
+DEAL_TABLE = f"SELECT {', '.join(DEAL_TABLE_COLUMNS)} FROM alliances ORDER BY alliance_id"
+PARTY_TABLE_COLUMNS = ("alliance_id", "actor_id", "role", "focal", "name_as_reported")
+PARTY_TABLE = f"SELECT {', '.join(PARTY_TABLE_COLUMNS)} FROM parties" + PARTIES_ORDER
 # Parties of a list of alliances passed as one JSON array (no limit on the number of ids).
 PARTIES_OF = SELECT_PARTIES + " WHERE alliance_id IN (SELECT value FROM json_each(?))"
 PARTIES_OF_ONE = SELECT_PARTIES + " WHERE alliance_id = ? ORDER BY position"

@@ -11,7 +11,7 @@ import sqlite3
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from bioris.domain import (
     Actor,
@@ -28,9 +28,19 @@ from bioris.store.firm_rows import financial_from_row, pipeline_from_row
 from bioris.store.queries import ActorFilter, AllianceFilter
 from bioris.store.rows import actor_from_row, alliance_from_row, lineage_from_row, party_from_row
 
-__all__ = ["StoreReads"]
+__all__ = ["DealRows", "StoreReads"]
 
 T = TypeVar("T")
+
+
+class DealRows(NamedTuple):
+    """The ``alliances`` and ``parties`` tables as column names and row tuples
+    (:meth:`StoreReads.deal_rows`); ``source_urls`` is JSON text, ``focal`` 0 or 1."""
+
+    deal_columns: tuple[str, ...]
+    deals: list[tuple[Any, ...]]
+    party_columns: tuple[str, ...]
+    parties: list[tuple[Any, ...]]
 
 
 class StoreReads:
@@ -58,6 +68,16 @@ class StoreReads:
             tuple(_decoded(self._path, pipeline_from_row, pipeline)),
             tuple(_decoded(self._path, financial_from_row, financials)),
         ).sorted()
+
+    def deal_rows(self) -> DealRows:
+        """Every deal and party as plain rows, in id order (parties by position), for building
+        tables straight from the store: on a large store, records cost many times more."""
+        with self._sql("cannot read the deals"):
+            cursor = self._conn.cursor()
+            cursor.row_factory = None
+            deals = cursor.execute(q.DEAL_TABLE).fetchall()
+            parties = cursor.execute(q.PARTY_TABLE).fetchall()
+        return DealRows(q.DEAL_TABLE_COLUMNS, deals, q.PARTY_TABLE_COLUMNS, parties)
 
     def actors(
         self,
