@@ -86,6 +86,22 @@ def test_python_dash_m_runs_the_cli():
     assert done.returncode == 0 and "bioris" in done.stdout
 
 
+@pytest.mark.parametrize("flag", ["--version", "--help"])
+def test_start_up_imports_nothing_heavy(flag: str):
+    # `bioris --help` and `--version` answer in well under 0.3 s because they load none of
+    # the data and graph libraries (a start-up budget, checked by what is imported, not timed)
+    probe = (
+        f"import sys; from bioris.cli import main; sys.argv = ['bioris', {flag!r}]\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "heavy = {'polars', 'numpy', 'scipy', 'igraph', 'networkx', 'plotly', 'jinja2'}\n"
+        "print(sorted(heavy & {m.split('.')[0] for m in sys.modules}))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          check=False)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
 def test_init_refuses_to_overwrite(tmp_path: Path):
     path = tmp_path / "s.sqlite"
     assert run("init", "--store", path, "--empty")[0] == 0
