@@ -80,11 +80,13 @@ def network_metrics_command(
         types = [check_deal_type(t) for t in deal_type] if deal_type else None
         _study_note(study, layer, types)
         if level == "year":
-            frame = study.network_metrics(
-                start=year_from, end=year_to, window=window, level=level, out=out_file,
-                sample=chosen_sample, seed=seed, weight=weight, layers=layer, deal_types=types,
-                rollup=rollup,
-            )  # fmt: skip
+            with bar("years") as progress:
+                frame = study.network_metrics(
+                    start=year_from, end=year_to, window=window, level=level, out=out_file,
+                    sample=chosen_sample, seed=seed, weight=weight, layers=layer,
+                    deal_types=types, rollup=rollup, jobs=jobs, scheduler=scheduler,
+                    on_progress=_tracker(progress),
+                )  # fmt: skip
             out.print(f"wrote {out_file}: {frame.height} rows x {frame.width} columns",
                       markup=False)  # fmt: skip
             return

@@ -97,10 +97,43 @@ SETTINGS: tuple[Setting, ...] = (
         "betweenness_exact_max_actors.",
     ),
     Setting(
+        "path_length_sources",
+        200,
+        "Network metrics --level year: sampled sources per batch of the average path length "
+        "(and its small-world references) in networks of over 1,000 actors.",
+    ),
+    Setting(
+        "path_length_relative_se",
+        0.005,
+        "Batches of sampled sources are added until the average path length's relative "
+        "standard error is at most this (0.005: 0.5 %).",
+    ),
+    Setting(
         "network_parallel_min_ties",
         50_000,
         "Network metrics run years in parallel processes only when the years hold at least "
         "this many ties in all (below it, starting processes costs more than it saves).",
+    ),
+    Setting(
+        "report_detail_max_actors",
+        2_000,
+        "Above this many actors the report is reduced: top rows of long tables, sampled "
+        "path lengths; each reduced part says so.",
+    ),
+    Setting(
+        "report_table_max_rows",
+        200,
+        "Rows a long table of a reduced report shows; the full table is in its --data folder.",
+    ),
+    Setting(
+        "report_path_sources",
+        200,
+        "Sampled sources per year for path lengths in a reduced report.",
+    ),
+    Setting(
+        "report_random_graphs",
+        3,
+        "Random reference graphs per year for small-world sigma in a reduced report.",
     ),
 )
 

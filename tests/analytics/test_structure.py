@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import random
+
+import igraph as ig
 import networkx as nx
 import polars as pl
 import pytest
 
 from bioris.analytics.geography import tie_geography
-from bioris.analytics.structure import PathSampling, network_structure
+from bioris.analytics.structure import PathSampling, _average_path, network_structure
 from bioris.analytics.tables import actors_frame
 from bioris.domain import Actor, ActorKind, Region, StudyDefinition
 from tests.analytics.test_centrality import ties_of
@@ -135,3 +138,18 @@ def test_assortativity_matches_networkx(seed: int):
     assert row["assortativity_location"] == pytest.approx(
         nx.attribute_assortativity_coefficient(graph, "place")
     )
+
+
+def test_adaptive_path_sampling_reaches_its_standard_error() -> None:
+    # batches of sampled sources until the relative standard error is at most 0.5 %: the
+    # estimate is then within a few standard errors of the exact mean (igraph, all pairs)
+    ig.set_random_number_generator(random.Random(7))
+    graph = ig.Graph.Barabasi(2500, 2)
+    ig.set_random_number_generator(random)
+    exact = graph.average_path_length(directed=False)
+    sampling = PathSampling(100, seed=3, exact_max_actors=1000, relative_se=0.005)
+    estimate = _average_path(graph, sampling, 2000)
+    assert abs(estimate - exact) / exact < 0.02
+    once = _average_path(graph, PathSampling(100, seed=3), 2000)
+    assert once != estimate  # without a target, one batch only
+    assert _average_path(graph, PathSampling(100, 3, exact_max_actors=3000), 2000) == exact

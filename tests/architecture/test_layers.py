@@ -46,7 +46,8 @@ ALLOWED = {
     "cli_progress": {"cli"},
     # the commands that fill, change and keep the store (registered on the app of cli)
     "cli_store": {
-        "cli", "cli_progress", "data", "domain", "errors", "export", "ingest", "store", "study", "workspace",
+        "cli", "cli_progress", "data", "domain", "errors", "export", "ingest", "store", "study",
+        "workspace",
     },
 }  # fmt: skip
 

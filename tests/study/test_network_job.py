@@ -42,6 +42,17 @@ def test_a_process_pool_gives_the_same_table(
     assert_frame_equal(job.frame, serial)
 
 
+def test_year_measures_in_a_process_pool_are_the_same(
+    bundled: Study, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    serial_years = bundled.network_metrics(level="year", jobs=1)
+    monkeypatch.setenv("BIORIS_NETWORK_PARALLEL_MIN_TIES", "0")
+    events: list[ProgressEvent] = []
+    pooled = bundled.network_metrics(level="year", jobs=2, on_progress=events.append)
+    assert_frame_equal(pooled, serial_years)
+    assert {e.measure for e in events if e.measure} == {"structure"}
+
+
 def test_a_small_job_stays_in_one_process_and_says_why(bundled: Study) -> None:
     job = bundled.network_job(jobs=2)
     assert job.execution.mode == "serial"

@@ -269,17 +269,26 @@ def _empty(opts: JobOptions, with_brokerage: bool) -> pl.DataFrame:
 
 
 def year_metrics(
-    ties: pl.DataFrame, actors: pl.DataFrame, *, options: JobOptions | None = None
+    ties: pl.DataFrame,
+    actors: pl.DataFrame,
+    *,
+    options: JobOptions | None = None,
+    structure: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """All year-level measures: structure (size, cohesion, centralisation, small world) and
     geography (shares of intra-regional, study-area and international ties, E-I index,
     assortativity by kind and location). A year of fewer than ``options.min_nodes`` actors
-    has every measure withheld (null; its counts kept) and says so in ``status``."""
+    has every measure withheld (null; its counts kept) and says so in ``status``.
+
+    ``structure``, when given, is :func:`~bioris.analytics.network_structure` of ``ties``
+    computed already (e.g. with its years in parallel, from
+    :func:`~bioris.analytics.structure.structure_tasks`)."""
     opts = options or JobOptions()
-    structure = network_structure(
-        ties, random_graphs=opts.random_graphs, seed=opts.seed, path_sampling=opts.path_sampling,
-        min_nodes=opts.min_nodes,
-    )  # fmt: skip
+    if structure is None:
+        structure = network_structure(
+            ties, random_graphs=opts.random_graphs, seed=opts.seed,
+            path_sampling=opts.path_sampling, min_nodes=opts.min_nodes,
+        )  # fmt: skip
     geography = tie_geography(ties, actors).drop("ties")
     small = pl.col("status") != "ok"
     withheld = [pl.when(small).then(None).otherwise(pl.col(c)).alias(c)

@@ -3,22 +3,28 @@ worlds, and how ties spread over places and kinds of actor."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import igraph as ig
 import numpy as np
 import polars as pl
 
-from bioris.analytics.snapshot import Snapshot, snapshots
+from bioris.analytics.snapshot import Snapshot, SnapshotArrays, build_snapshot, snapshot_arrays
 
 __all__ = [
     "WITHHELD_WHEN_SMALL",
     "PathSampling",
+    "StructureResult",
+    "StructureTask",
     "cohesion",
     "network_structure",
     "random_gnm",
+    "run_structure",
     "size_status",
     "snapshot_structure",
+    "structure_frame",
+    "structure_tasks",
 ]
 
 #: the measures :func:`network_structure` withholds on a network of fewer than ``min_nodes``
@@ -31,26 +37,39 @@ WITHHELD_WHEN_SMALL = (
 
 @dataclass(frozen=True, slots=True)
 class PathSampling:
-    """Estimate average path lengths from ``sources`` sampled sources (seeded by year)."""
+    """Estimate average path lengths from sampled sources (seeded by year) in components of
+    more than ``max(sources, exact_max_actors)`` actors.
+
+    With ``relative_se`` the sources come in batches of ``sources`` until the estimate's
+    standard error (the spread of the sources' mean distances, with the finite-population
+    factor) is at most that share of the estimate; without it, ``sources`` sources once.
+    """
 
     sources: int = 200
     seed: int = 0
+    exact_max_actors: int = 0
+    relative_se: float | None = None
 
 
 def random_gnm(n: int, m: int, rng: np.random.Generator) -> ig.Graph:
-    """An Erdős–Rényi G(n, m) graph drawn with ``rng`` (reproducible, no global state)."""
+    """An Erdős–Rényi G(n, m) graph drawn with ``rng`` (reproducible, no global state).
+
+    Pairs are drawn in batches and the first ``m`` distinct ones kept, in the order drawn.
+    """
     m = min(m, n * (n - 1) // 2)
-    chosen: set[tuple[int, int]] = set()
+    chosen = np.empty(0, dtype=np.int64)
     while len(chosen) < m:
         need = m - len(chosen)
         a = rng.integers(0, n, size=2 * need + 16)
         b = rng.integers(0, n, size=2 * need + 16)
-        for x, y in zip(np.minimum(a, b).tolist(), np.maximum(a, b).tolist(), strict=True):
-            if x != y:
-                chosen.add((x, y))
-                if len(chosen) == m:
-                    break
-    return ig.Graph(n=n, edges=sorted(chosen))
+        low, high = np.minimum(a, b), np.maximum(a, b)
+        keys = (low * n + high)[low != high]
+        _, first = np.unique(keys, return_index=True)
+        keys = keys[np.sort(first)]  # each pair once, in the order drawn
+        keys = keys[~np.isin(keys, chosen)][:need]
+        chosen = np.concatenate([chosen, keys])
+    keys = np.sort(chosen)
+    return ig.Graph(n=n, edges=np.column_stack([keys // n, keys % n]) if n else [])
 
 
 def size_status(actors: int, min_nodes: int) -> str:
@@ -98,13 +117,26 @@ def _average_path(g: ig.Graph, sampling: PathSampling | None, year: int) -> floa
     n = giant.vcount()
     if n < 2:
         return float("nan")
-    if sampling is None or n <= sampling.sources:
+    if sampling is None or n <= max(sampling.sources, sampling.exact_max_actors):
         return float(giant.average_path_length(directed=False))
     rng = np.random.default_rng([sampling.seed, year])
-    sources = rng.choice(n, size=sampling.sources, replace=False).tolist()
-    # summing igraph's nested lists directly is ~5x faster than converting them to an array
-    total = sum(map(sum, giant.distances(source=sources)))
-    return float(total / (len(sources) * (n - 1)))
+    first = rng.choice(n, size=sampling.sources, replace=False)
+    order = np.concatenate([first, rng.permutation(np.setdiff1d(np.arange(n), first))])
+    means: list[float] = []
+    for start in range(0, n, sampling.sources):
+        batch = order[start : start + sampling.sources].tolist()
+        # summing igraph's nested lists directly is ~5x faster than converting them to arrays
+        means.extend(sum(row) / (n - 1) for row in giant.distances(source=batch))
+        if sampling.relative_se is None or _settled(means, n, sampling.relative_se):
+            break
+    return float(np.mean(means))
+
+
+def _settled(means: list[float], n: int, target: float) -> bool:
+    """Whether the mean of the sources' mean distances has a small enough standard error."""
+    k = len(means)
+    se = np.std(means, ddof=1) / np.sqrt(k) * np.sqrt(max(0.0, 1 - k / n))
+    return bool(se <= target * np.mean(means))
 
 
 def _centralisation(degrees: np.ndarray) -> float:
@@ -204,16 +236,67 @@ def network_structure(
     Humphries, M. D., & Gurney, K. (2008). Network 'small-world-ness': a quantitative method
     for determining canonical network equivalence. PLoS ONE, 3(4), e0002051.
     """
-    rows = [
-        snapshot_structure(
-            s,
-            random_graphs=random_graphs,
-            seed=seed,
-            path_sampling=path_sampling,
-            min_nodes=min_nodes,
-        )
-        for s in snapshots(ties)
+    tasks = structure_tasks(ties, random_graphs=random_graphs, seed=seed,
+                            path_sampling=path_sampling, min_nodes=min_nodes)  # fmt: skip
+    return structure_frame([run_structure(t) for t in tasks])
+
+
+@dataclass(frozen=True, slots=True)
+class StructureTask:
+    """One year of :func:`network_structure`, cheap to send to another process."""
+
+    arrays: SnapshotArrays
+    random_graphs: int = 10
+    seed: int = 0
+    path_sampling: PathSampling | None = None
+    min_nodes: int = 0
+
+    @property
+    def year(self) -> int:
+        """The snapshot's year."""
+        return self.arrays.year
+
+
+@dataclass(frozen=True, slots=True)
+class StructureResult:
+    """One year's row of :func:`network_structure` and its number of ties."""
+
+    year: int
+    ties: int
+    row: dict[str, float | int | str | None]
+
+
+def structure_tasks(
+    ties: pl.DataFrame,
+    *,
+    random_graphs: int = 10,
+    seed: int = 0,
+    path_sampling: PathSampling | None = None,
+    min_nodes: int = 0,
+) -> list[StructureTask]:
+    """The yearly tasks of :func:`network_structure`, in year order."""
+    return [
+        StructureTask(arrays, random_graphs, seed, path_sampling, min_nodes)
+        for arrays in snapshot_arrays(ties)
     ]
+
+
+def run_structure(
+    task: StructureTask, report: Callable[[int, str], None] | None = None
+) -> StructureResult:
+    """One year's structure (``report`` is told the year and ``"structure"`` as it starts)."""
+    if report is not None:
+        report(task.year, "structure")
+    snap = build_snapshot(task.arrays)
+    row = snapshot_structure(
+        snap, random_graphs=task.random_graphs, seed=task.seed,
+        path_sampling=task.path_sampling, min_nodes=task.min_nodes,
+    )  # fmt: skip
+    return StructureResult(task.year, task.arrays.edges, row)
+
+
+def structure_frame(results: list[StructureResult]) -> pl.DataFrame:
+    """The rows of :func:`network_structure`, one per year in year order."""
     schema = {
         "year": pl.Int32, "actors": pl.Int64, "ties": pl.Int64, "density": pl.Float64,
         "components": pl.Int64, "largest_component_share": pl.Float64,
@@ -221,4 +304,5 @@ def network_structure(
         "degree_centralisation": pl.Float64, "small_world_sigma": pl.Float64,
         "status": pl.String,
     }  # fmt: skip
+    rows = [r.row for r in sorted(results, key=lambda r: r.year)]
     return pl.DataFrame(rows, schema=schema, orient="row")

@@ -18,7 +18,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from dataclasses import dataclass
 from typing import Any
 
-from bioris.analytics.longitudinal import SnapshotResult, SnapshotTask, run_snapshot
+from bioris.analytics.longitudinal import run_snapshot
 from bioris.errors import BiorisError
 
 __all__ = ["Execution", "ProgressEvent", "default_jobs", "run_snapshots"]
@@ -60,18 +60,24 @@ def default_jobs() -> int:
 
 
 def run_snapshots(
-    tasks: Sequence[SnapshotTask],
+    tasks: Sequence[Any],
     *,
+    function: Callable[..., Any] = run_snapshot,
     jobs: int = 1,
     scheduler: str | None = None,
     min_parallel_ties: int = 0,
     on_progress: OnProgress | None = None,
-) -> tuple[list[SnapshotResult], Execution]:
+) -> tuple[list[Any], Execution]:
     """Run every task and return the results in year order, with how they ran.
 
     Parameters
     ----------
-    tasks : sequence of SnapshotTask
+    tasks : sequence of SnapshotTask or StructureTask
+        Yearly tasks (with ``year`` and ``arrays``).
+    function : callable
+        ``function(task, report)`` -> a result with ``year`` and ``ties``:
+        :func:`~bioris.analytics.longitudinal.run_snapshot` (actor measures) or
+        :func:`~bioris.analytics.structure.run_structure` (year measures).
     jobs : int
         Processes of a local pool; 1 runs here.
     scheduler : str, optional
@@ -85,25 +91,26 @@ def run_snapshots(
         raise BiorisError(f"--jobs: {jobs} is not a positive number of processes")
     tracker = _Tracker(tasks, on_progress)
     if scheduler:
-        results, workers = _on_dask(tasks, scheduler, tracker)
+        results, workers = _on_dask(tasks, function, scheduler, tracker)
         return _ordered(results), Execution("dask", workers)
     if jobs == 1 or len(tasks) < 2:
-        return _serial(tasks, tracker), Execution("serial", 1)
+        return _serial(tasks, function, tracker), Execution("serial", 1)
     if tracker.ties_total < min_parallel_ties:
         why = f"{tracker.ties_total:,} ties < network_parallel_min_ties={min_parallel_ties:,}"
-        return _serial(tasks, tracker), Execution("serial", 1, why)
+        return _serial(tasks, function, tracker), Execution("serial", 1, why)
     workers = min(jobs, len(tasks))
-    return _ordered(_in_pool(tasks, workers, tracker)), Execution("processes", workers)
+    results = _in_pool(tasks, function, workers, tracker)
+    return _ordered(results), Execution("processes", workers)
 
 
-def _ordered(results: list[SnapshotResult]) -> list[SnapshotResult]:
+def _ordered(results: list[Any]) -> list[Any]:
     return sorted(results, key=lambda r: r.year)
 
 
 class _Tracker:
     """Counts finished years and ties, and turns them into :class:`ProgressEvent` values."""
 
-    def __init__(self, tasks: Sequence[SnapshotTask], on_progress: OnProgress | None) -> None:
+    def __init__(self, tasks: Sequence[Any], on_progress: OnProgress | None) -> None:
         self.on_progress = on_progress
         self.years_total = len(tasks)
         self.ties_total = sum(t.arrays.edges for t in tasks)
@@ -112,7 +119,7 @@ class _Tracker:
     def started(self, year: int, measure: str) -> None:
         self._say(year, measure)
 
-    def finished(self, result: SnapshotResult) -> None:
+    def finished(self, result: Any) -> None:
         self.years_done += 1
         self.ties_done += result.ties
         self._say(result.year, None)
@@ -123,11 +130,11 @@ class _Tracker:
                                            self.ties_done, self.ties_total))  # fmt: skip
 
 
-def _serial(tasks: Sequence[SnapshotTask], tracker: _Tracker) -> list[SnapshotResult]:
+def _serial(tasks: Sequence[Any], function: Callable[..., Any], tracker: _Tracker) -> list[Any]:
     report = None if tracker.on_progress is None else tracker.started
     results = []
     for task in tasks:
-        results.append(run_snapshot(task, report))
+        results.append(function(task, report))
         tracker.finished(results[-1])
     return results
 
@@ -142,25 +149,25 @@ def _start_worker(events: Any) -> None:
     _EVENTS = events
 
 
-def _pool_task(task: SnapshotTask) -> SnapshotResult:
+def _pool_task(function: Callable[..., Any], task: Any) -> Any:
     events = _EVENTS
     report = None if events is None else (lambda year, measure: events.put((year, measure)))
-    return run_snapshot(task, report)
+    return function(task, report)
 
 
 def _in_pool(
-    tasks: Sequence[SnapshotTask], workers: int, tracker: _Tracker
-) -> list[SnapshotResult]:
+    tasks: Sequence[Any], function: Callable[..., Any], workers: int, tracker: _Tracker
+) -> list[Any]:
     # forkserver: workers are forked from a clean server process that has imported the job's
     # modules once, never from this one (forking a process whose thread pools run, as
     # polars' may, can deadlock)
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["bioris.analytics.longitudinal"])
+    context.set_forkserver_preload(["bioris.analytics.longitudinal", "bioris.analytics.structure"])
     events = context.Queue() if tracker.on_progress is not None else None
     largest_first = sorted(tasks, key=lambda t: -t.arrays.edges)  # long years start early
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
                              initargs=(events,)) as pool:  # fmt: skip
-        pending: set[Future[SnapshotResult]] = {pool.submit(_pool_task, t) for t in largest_first}
+        pending: set[Future[Any]] = {pool.submit(_pool_task, function, t) for t in largest_first}
         results = []
         while pending:
             done, pending = wait(pending, timeout=0.1, return_when=FIRST_COMPLETED)
@@ -199,13 +206,13 @@ def _client(scheduler: str) -> Any:
 
 
 def _on_dask(
-    tasks: Sequence[SnapshotTask], scheduler: str, tracker: _Tracker
-) -> tuple[list[SnapshotResult], int]:
+    tasks: Sequence[Any], function: Callable[..., Any], scheduler: str, tracker: _Tracker
+) -> tuple[list[Any], int]:
     from distributed import as_completed
 
     with _client(scheduler) as client:
         workers = len(client.scheduler_info().get("workers", {}))
-        futures = client.map(run_snapshot, list(tasks), pure=False)
+        futures = client.map(function, list(tasks), pure=False)
         results = []
         for future in as_completed(futures):
             results.append(future.result())

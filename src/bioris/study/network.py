@@ -21,7 +21,9 @@ from bioris.analytics import (
     preferred_partner_ranking,
     year_metrics,
 )
+from bioris.analytics.structure import PathSampling, run_structure, structure_frame, structure_tasks
 from bioris.errors import BiorisError
+from bioris.study.execution import OnProgress, default_jobs, run_snapshots
 from bioris.study.network_job import WEIGHTS, betweenness_sampling, network_job, write_table
 
 if TYPE_CHECKING:
@@ -39,6 +41,9 @@ __all__ = [
     "ties",
 ]
 
+#: average path lengths are exact in (largest components of) up to this many actors, else
+#: estimated from ``path_length_sources`` sampled sources (unless ``--sample exact``)
+PATH_EXACT_MAX_ACTORS = 1000
 #: the tie lifetimes (years) the sensitivity of the ranking is read under
 SENSITIVITY_LIFETIMES = (3, 5, 7)
 _FINANCING = "financing"
@@ -100,6 +105,7 @@ def metrics(
     rollup: bool = False,
     jobs: int | None = None,
     scheduler: str | None = None,
+    on_progress: OnProgress | None = None,
 ) -> pl.DataFrame:
     """Actor-year (``level="actor"``) or year (``level="year"``) network measures, with
     brokerage by location; written to ``out`` (Parquet or CSV by suffix, with the job's
@@ -107,9 +113,14 @@ def metrics(
 
     ``weight`` (alliances, committed_eur or headline_eur) weights strength and structural
     holes; ``sample`` is the betweenness rule (``auto``, ``exact`` or a number of sources,
-    :func:`~bioris.study.network_job.betweenness_sampling`); ``jobs`` and ``scheduler`` say
-    where the actor-level years run (:func:`~bioris.study.network_job.network_job`, which
-    also returns the per-year metadata and timings).
+    :func:`~bioris.study.network_job.betweenness_sampling`; at the year level, unless
+    ``exact``, average path lengths, of the network and of its small-world references, are
+    exact up to :data:`PATH_EXACT_MAX_ACTORS` actors and above estimated from batches of
+    ``path_length_sources`` sampled sources until their relative standard error is at most
+    ``path_length_relative_se``); ``jobs`` and
+    ``scheduler`` say where the years run (:func:`~bioris.study.network_job.network_job`,
+    which also returns the actor level's per-year metadata and timings); ``on_progress`` is
+    told of each year and measure.
     """
     if level not in {"actor", "year"}:
         raise BiorisError(f"--level: {level!r} is not one of: actor, year")
@@ -117,7 +128,7 @@ def metrics(
         job = network_job(
             study, start=start, end=end, window=window, sample=sample, seed=seed,
             weight=weight, layers=layers, deal_types=deal_types, rollup=rollup, jobs=jobs,
-            scheduler=scheduler,
+            scheduler=scheduler, on_progress=on_progress,
         )  # fmt: skip
         if out is not None:
             write_table(job.frame, out, job.metadata())
@@ -128,12 +139,37 @@ def metrics(
                  rollup=rollup)  # fmt: skip
     if weight != "alliances":  # undisclosed value is 0: keep ties, weight them minimally
         table = table.with_columns(pl.col(weight).clip(lower_bound=1e-9))
-    sampling = betweenness_sampling(sample, seed)[0]
-    options = JobOptions(betweenness_sampling=sampling, seed=seed, weight=weight,
-                         min_nodes=int(settings.get("network_min_nodes")))  # fmt: skip
-    frame = year_metrics(table, study.actors, options=options)
+    sampling, rule = betweenness_sampling(sample, seed)
+    # a mean over sources x actors pairs, estimated to a stated standard error: path lengths
+    # (of the network and of its small-world references) are exact up to
+    # PATH_EXACT_MAX_ACTORS actors
+    paths = (
+        PathSampling(int(settings.get("path_length_sources")), seed,
+                     exact_max_actors=PATH_EXACT_MAX_ACTORS,
+                     relative_se=float(settings.get("path_length_relative_se")))
+        if sampling is not None
+        else None
+    )  # fmt: skip
+    options = JobOptions(
+        betweenness_sampling=sampling, path_sampling=paths, seed=seed, weight=weight,
+        min_nodes=int(settings.get("network_min_nodes")),
+    )  # fmt: skip
+    tasks = structure_tasks(table, random_graphs=options.random_graphs, seed=seed,
+                            path_sampling=paths, min_nodes=options.min_nodes)  # fmt: skip
+    results, execution = run_snapshots(
+        tasks, function=run_structure, jobs=default_jobs() if jobs is None else jobs,
+        scheduler=scheduler, on_progress=on_progress,
+        min_parallel_ties=int(settings.get("network_parallel_min_ties")),
+    )  # fmt: skip
+    frame = year_metrics(table, study.actors, options=options, structure=structure_frame(results))
     if out is not None:
-        write_table(frame, out)
+        lengths = (f"exact up to {PATH_EXACT_MAX_ACTORS:,} actors, else from batches of "
+                   f"{paths.sources:,} sampled sources until the relative standard error is "
+                   f"at most {paths.relative_se:.1%}")  # fmt: skip
+        meta = {"betweenness_rule": rule, "path_lengths": lengths if paths else "exact",
+                "execution": {"mode": execution.mode, "workers": execution.workers,
+                              "note": execution.why}}  # fmt: skip
+        write_table(frame, out, meta)
     return frame
 
 
