@@ -161,22 +161,24 @@ _PARTY_ROW_SCHEMA = {
 
 def deal_frames(
     deal_columns: Sequence[str],
-    deals: Sequence[tuple[Any, ...]],
+    deals: Iterable[Sequence[tuple[Any, ...]]],
     party_columns: Sequence[str],
-    parties: Sequence[tuple[Any, ...]],
+    parties: Iterable[Sequence[tuple[Any, ...]]],
     names: dict[str, str],
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """:func:`alliances_frame` and :func:`parties_frame` built from the store's rows
     (deals in id order, parties in position order) instead of records: the same tables,
     several times faster on a large store (tested equal).
 
-    ``deal_columns`` and ``party_columns`` name the rows' fields: those of
-    ``_DEAL_ROW_SCHEMA`` (``source_urls`` as JSON text) and ``_PARTY_ROW_SCHEMA``.
+    ``deals`` and ``parties`` are chunks of row tuples (each chunk becomes columns before the
+    next is read, which bounds the memory of the rows); ``deal_columns`` and
+    ``party_columns`` name their fields: those of ``_DEAL_ROW_SCHEMA`` (``source_urls`` as
+    JSON text) and ``_PARTY_ROW_SCHEMA``.
     """
-    raw = pl.DataFrame(deals, schema=_schema(deal_columns, _DEAL_ROW_SCHEMA), orient="row")
-    party_rows = pl.DataFrame(parties, schema=_schema(party_columns, _PARTY_ROW_SCHEMA),
-                              orient="row")  # fmt: skip
-    party_table = party_rows.select(
+    raw = _chunked(deals, _schema(deal_columns, _DEAL_ROW_SCHEMA)).with_columns(
+        pl.col("source_urls").str.json_decode(pl.List(pl.String))
+    )
+    party_table = _chunked(parties, _schema(party_columns, _PARTY_ROW_SCHEMA)).select(
         "alliance_id", "actor_id", "role", pl.col("focal").cast(pl.Boolean), "name_as_reported"
     )
     lookup = pl.DataFrame({"actor_id": list(names), "name": list(names.values())},
@@ -194,11 +196,15 @@ def deal_frames(
             committed.alias("committed_eur"),
             (committed + pl.col("milestones_eur").fill_null(0.0)).alias("headline_eur"),
             pl.col("parties").fill_null(""),
-            pl.col("source_urls").str.json_decode(pl.List(pl.String)),
         )
         .select(list(ALLIANCE_SCHEMA))
     )
     return alliances.cast(ALLIANCE_SCHEMA), party_table.cast(PARTY_SCHEMA)  # type: ignore[arg-type]
+
+
+def _chunked(chunks: Iterable[Sequence[tuple[Any, ...]]], schema: dict[str, Any]) -> pl.DataFrame:
+    frames = [pl.DataFrame(chunk, schema=schema, orient="row") for chunk in chunks]
+    return pl.concat(frames) if frames else pl.DataFrame(schema=schema)
 
 
 def _schema(columns: Sequence[str], types: dict[str, Any]) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
@@ -34,13 +34,13 @@ T = TypeVar("T")
 
 
 class DealRows(NamedTuple):
-    """The ``alliances`` and ``parties`` tables as column names and row tuples
+    """The ``alliances`` and ``parties`` tables as column names and chunks of row tuples
     (:meth:`StoreReads.deal_rows`); ``source_urls`` is JSON text, ``focal`` 0 or 1."""
 
     deal_columns: tuple[str, ...]
-    deals: list[tuple[Any, ...]]
+    deals: Iterator[list[tuple[Any, ...]]]
     party_columns: tuple[str, ...]
-    parties: list[tuple[Any, ...]]
+    parties: Iterator[list[tuple[Any, ...]]]
 
 
 class StoreReads:
@@ -69,15 +69,27 @@ class StoreReads:
             tuple(_decoded(self._path, financial_from_row, financials)),
         ).sorted()
 
-    def deal_rows(self) -> DealRows:
-        """Every deal and party as plain rows, in id order (parties by position), for building
-        tables straight from the store: on a large store, records cost many times more."""
-        with self._sql("cannot read the deals"):
+    def deal_rows(self, chunk_rows: int = 100_000) -> DealRows:
+        """Every deal and party as plain rows, in id order (parties by position), in chunks of
+        ``chunk_rows``, for building tables straight from the store: on a large store, records
+        cost many times more time and memory. Read the deals' chunks before the parties'."""
+        return DealRows(
+            q.DEAL_TABLE_COLUMNS, self._chunks(q.DEAL_TABLE, chunk_rows, "deals"),
+            q.PARTY_TABLE_COLUMNS, self._chunks(q.PARTY_TABLE, chunk_rows, "parties"),
+        )  # fmt: skip
+
+    def _chunks(self, sql: str, size: int, what: str) -> Iterator[list[tuple[Any, ...]]]:
+        message = f"cannot read the {what}"
+        with self._sql(message):
             cursor = self._conn.cursor()
             cursor.row_factory = None
-            deals = cursor.execute(q.DEAL_TABLE).fetchall()
-            parties = cursor.execute(q.PARTY_TABLE).fetchall()
-        return DealRows(q.DEAL_TABLE_COLUMNS, deals, q.PARTY_TABLE_COLUMNS, parties)
+            cursor.execute(sql)
+        while True:
+            with self._sql(message):
+                chunk = cursor.fetchmany(size)
+            if not chunk:
+                return
+            yield chunk
 
     def actors(
         self,
