@@ -83,13 +83,13 @@ def store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @contextmanager
-def _serving(store: Path) -> Iterator[str]:
-    """The real app under uvicorn on 127.0.0.1, on a socket bound before the thread starts;
-    yields its address."""
+def _serving(store: Path, **settings: int) -> Iterator[str]:
+    """The real app under uvicorn on 127.0.0.1 (with these web ``settings``), on a socket
+    bound before the thread starts; yields its address."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    config = uvicorn.Config(create_app(store), log_level="warning", lifespan="auto")
+    config = uvicorn.Config(create_app(store, **settings), log_level="warning", lifespan="auto")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
@@ -419,3 +419,38 @@ def test_a_store_changed_under_the_server_is_said(browser, tiny_path: Path, tmp_
         expect(note).to_contain_text("restart bioris serve to see the new data")
         guard.check()
         context.close()
+
+
+def test_a_snapshot_over_the_response_limit_is_reduced_and_says_so(browser, base_url, store_path):
+    # the page and its scripts come from the usual server, its snapshots from one whose
+    # max_response_kb (6) is under the size of a bundled snapshot (8-12 kB of JSON)
+    with _serving(store_path, max_response_kb=6) as limited:
+        context = browser.new_context(viewport={"width": 1366, "height": 860}, base_url=base_url)
+        context.set_default_timeout(TIMEOUT_MS)
+        page = context.new_page()
+        page.guard = Guard(page)
+
+        def from_limited(route) -> None:
+            url = urlsplit(route.request.url)
+            route.fulfill(response=route.fetch(url=f"{limited}{url.path}?{url.query}"))
+
+        page.route(re.compile(r"/api/network(\?|$)"), from_limited)
+        try:
+            _open_network(page, "?year=2017")
+            note = page.locator("#net-reduced")
+            expect(note).to_be_visible()
+            expect(note).to_contain_text(re.compile(r"^Reduced: showing \d+ of \d+ actors"))
+            expect(note).to_contain_text("max_response_kb=6")
+            found = re.findall(r"showing (\d+) of (\d+) actors", note.inner_text())
+            shown, whole = map(int, found[0])
+            assert 0 < shown < whole and _actors_trace(page) == shown
+            page.guard.check()
+        finally:  # the page may still be preloading other years through the route
+            page.unroute_all(behavior="ignoreErrors")
+            context.close()
+
+
+def test_a_complete_snapshot_has_no_reduction_note(page):
+    _open_network(page, "?year=2017")
+    expect(page.locator("#net-reduced")).to_be_hidden()
+    page.guard.check()

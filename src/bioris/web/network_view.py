@@ -11,7 +11,9 @@ without bound. Computations that call igraph run on the
 Rendered snapshots are kept as :class:`~bioris.web.records.JsonBody` (escaped and
 gzip-compressed once, both forms kept), up to ``web_snapshot_cache_mb``;
 :meth:`NetworkView.warm` renders every year of the default window at start-up, so that moving
-the year slider never waits for a computation.
+the year slider never waits for a computation. A snapshot whose JSON would be over
+``max_response_kb`` keeps the actors of highest degree that fit and says so
+(:mod:`bioris.web.reduction`), instead of being refused.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from bioris.analytics.layout import stable_layout
 from bioris.study import Study
 from bioris.web.config import WebSettings
 from bioris.web.records import FrameIndex, JsonBody, finite, network_body
+from bioris.web.reduction import fit_snapshot
 from bioris.web.runtime import CacheBudget, GraphThread, LruCache
 
 __all__ = ["JOB_MEASURES", "MEASURE_COLUMNS", "Focus", "MeasureJob", "NetworkView"]
@@ -125,6 +128,8 @@ class NetworkView:
             LruCache(size, budget=budget) for _ in range(4)
         )
         self._snapshot_bytes = web_settings.web_snapshot_cache_mb * _BYTES_PER_MB
+        # a snapshot over the response limit is reduced to the top actors that fit
+        self._max_body_bytes = web_settings.max_response_kb * 1024
         self._snapshots = LruCache(
             _SNAPSHOT_ENTRIES, max_weight=self._snapshot_bytes, weigh=lambda body: body.nbytes
         )
@@ -217,7 +222,17 @@ class NetworkView:
                 "source", "target", "alliances", "committed_eur"
             ).iter_rows()
         ]
-        body = network_body(year, window, list(focus.layers), years, node_rows, edge_rows)
+
+        def render(nodes: list[dict], edges: list[dict], reduced: dict | None) -> JsonBody:
+            return network_body(year, window, list(focus.layers), years, nodes, edges, reduced)
+
+        full = render(node_rows, edge_rows, None)
+        body = fit_snapshot(node_rows, edge_rows, render, self._max_body_bytes, full)
+        if body is not full:
+            log.info(
+                "the snapshot of %s (window %s, %s) is over max_response_kb: reduced to the "
+                "top actors that fit", year, window, focus,
+            )  # fmt: skip
         if body.nbytes > self._snapshot_bytes:
             log.warning(
                 "the snapshot of %s (window %s, %s) takes %.1f MB, more than "

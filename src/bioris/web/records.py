@@ -169,10 +169,12 @@ def network_body(
     years: list[int],
     nodes: list[dict],
     edges: list[dict],
+    reduced: dict | None = None,
 ) -> JsonBody:
-    """The body of a network snapshot, validated against :class:`NetworkOut`."""
+    """The body of a network snapshot, validated against :class:`NetworkOut`; ``reduced``
+    (``NetworkReduction``) when it holds only part of the network."""
     payload = {"year": year, "window": window, "layers": layers, "years": years,
-               "nodes": nodes, "edges": edges}  # fmt: skip
+               "nodes": nodes, "edges": edges, "reduced": reduced}  # fmt: skip
     return JsonBody.of(NetworkOut.model_validate(payload).model_dump_json().encode())
 
 

@@ -27,6 +27,7 @@ __all__ = [
     "NetworkEdge",
     "NetworkNode",
     "NetworkOut",
+    "NetworkReduction",
     "PartnerCount",
     "PartnerRank",
     "PartnerRanking",
@@ -293,6 +294,17 @@ class NetworkEdge(BaseModel):
     committed_eur: float
 
 
+class NetworkReduction(BaseModel):
+    """How a snapshot too large to send (over ``max_response_kb``) was reduced to fit."""
+
+    rule: str = Field(description="Which actors and ties the snapshot keeps.")
+    actors: int = Field(description="Actors of the whole snapshot.")
+    ties: int = Field(description="Ties of the whole snapshot.")
+    actors_shown: int = Field(description="Actors in this response.")
+    ties_shown: int = Field(description="Ties in this response.")
+    max_response_kb: int = Field(description="The response limit the snapshot was cut to.")
+
+
 class NetworkOut(BaseModel):
     """The network of one year: the ties of the layers shown."""
 
@@ -302,6 +314,11 @@ class NetworkOut(BaseModel):
     years: list[int] = Field(description="Every year with ties for this window and filters.")
     nodes: list[NetworkNode]
     edges: list[NetworkEdge]
+    reduced: NetworkReduction | None = Field(
+        default=None,
+        description="Null when the snapshot is complete; else it was over max_response_kb "
+        "and holds only the top actors that fit: the rule and the full counts.",
+    )
 
 
 class PartnerRank(BaseModel):

@@ -100,6 +100,7 @@ export async function render(app, ctx) {
   fillDealTypes();
   const playButton = el("button", { type: "button", id: "net-play", class: "primary", "aria-pressed": "false", disabled: true, text: "▶ Play" });
   const summary = el("p", { id: "net-summary", class: "status", role: "status", "aria-live": "polite", text: "Loading the network…" });
+  const reducedNote = el("p", { id: "net-reduced", class: "reduced-note", role: "note", hidden: true });
   const plot = el("div", { id: "network-plot", class: "plot network-plot", "aria-label": "Alliance network chart; click a node to open its profile" });
   const legend = el("ul", { class: "legend", "aria-label": "Node colours" });
   const partnersBox = el("div", { id: "net-partners" }, el("p", { class: "muted", text: "Loading…" }));
@@ -128,7 +129,7 @@ export async function render(app, ctx) {
     controls,
     errorSlot,
     el("div", { class: "network-layout" },
-      el("div", { class: "card plot-card" }, summary, plot, legend,
+      el("div", { class: "card plot-card" }, summary, reducedNote, plot, legend,
         el("details", { class: "actors" }, actorsSummary, actorsList)),
       el("aside", { class: "card side", "aria-labelledby": "net-partners-title" }, partnersTitle, partnersBox)),
   );
@@ -313,6 +314,21 @@ export async function render(app, ctx) {
     summary.textContent = nodes
       ? `${net.year}: ${nodes} actor${nodes === 1 ? "" : "s"}, ${edges} tie${edges === 1 ? "" : "s"} (${span}).`
       : `${net.year}: no ties (${span}).`;
+    describeReduction(net.reduced);
+  }
+
+  /** A snapshot over the server's response limit holds only its top actors: say which. */
+  function describeReduction(reduced) {
+    reducedNote.hidden = !reduced;
+    if (!reduced) {
+      reducedNote.textContent = "";
+      return;
+    }
+    reducedNote.textContent =
+      `Reduced: showing ${formatNumber(reduced.actors_shown)} of ${formatNumber(reduced.actors)} actors ` +
+      `and ${formatNumber(reduced.ties_shown)} of ${formatNumber(reduced.ties)} ties. ` +
+      `The whole network is larger than the server sends at once (max_response_kb=${reduced.max_response_kb}); ` +
+      `this map shows ${reduced.rule}. Narrow the filters (region, actor kind, deal type) to see every actor.`;
   }
 
   function syncSlider() {
