@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import polars as pl
 import pytest
+from scipy import stats
 
 from bioris.analytics.findings import (
     FINDINGS_SCHEMA,
@@ -27,8 +29,10 @@ from bioris.analytics.findings import (
     open_innovation_claim,
     portfolio_claim,
     preferred_partner_claim,
+    regional_claims,
     specialisation_claim,
 )
+from bioris.analytics.findings.regional_claims import random_tables
 
 CTX = FindingContext(study="Test RIS", regions=("North", "South"), start=2000, end=2017)
 RULES = FindingRules(permutations=200, resamples=300)
@@ -608,6 +612,54 @@ def test_claim8_financing_is_not_open_innovation():
     row = open_innovation_claim(sides_of(deals, firms), CTX, RULES).row
     assert_no_numbers(row)
     assert row["n"] == 0
+
+
+@pytest.mark.parametrize(
+    ("rows", "cols"), [([3, 5, 2], [4, 4, 2]), ([10, 0, 7], [1, 0, 9, 7]), ([6], [2, 4])]
+)
+def test_random_tables_keep_the_margins(rows: list[int], cols: list[int]):
+    tables = random_tables(np.array(rows), np.array(cols), 500, np.random.default_rng(1))
+    assert tables.shape == (500, len(rows), len(cols)) and (tables >= 0).all()
+    assert (tables.sum(axis=2) == rows).all() and (tables.sum(axis=1) == cols).all()
+
+
+def test_random_tables_follow_the_permutation_null():
+    # the null of permuting one variable against the other: the same mean table (r c / N)
+    # and the same spread of the chi-square statistic as scipy's permutation test
+    rng = np.random.default_rng(7)
+    d = rng.integers(0, 3, 300)
+    p = rng.integers(0, 4, 300)
+    observed = np.bincount(d * 4 + p, minlength=12).reshape(3, 4)
+    rows, cols = observed.sum(axis=1), observed.sum(axis=0)
+    tables = random_tables(rows, cols, 20_000, np.random.default_rng(2))
+    expected = np.outer(rows, cols) / 300
+    assert np.abs(tables.mean(axis=0) - expected).max() < 0.1
+    chi = (((tables - expected) ** 2) / expected).sum(axis=(1, 2))
+    permuted = [
+        np.bincount(d * 4 + rng.permutation(p), minlength=12).reshape(3, 4) for _ in range(4000)
+    ]
+    chi_perm = [(((t - expected) ** 2) / expected).sum() for t in permuted]
+    assert stats.ks_2samp(chi, chi_perm).pvalue > 0.01
+    assert np.mean(chi) == pytest.approx(np.mean(chi_perm), rel=0.05)  # about (3-1)(4-1) = 6
+
+
+@pytest.mark.parametrize(
+    ("mix", "end", "statistic", "p_value"),
+    [
+        ({2001: "outbound", 2006: "coupled", 2011: "inbound"}, 2014, 60.0, 1 / 201),
+        ({2001: "outbound", 2002: "coupled", 2006: "outbound", 2007: "coupled"}, 2009, 0.0, 1.0),
+    ],
+)
+def test_claim8_on_random_tables_above_the_size(monkeypatch, mix, end, statistic, p_value):
+    # a large study's permutations are random tables with the observed margins: the same
+    # verdicts, and the test says how it was drawn
+    monkeypatch.setattr(regional_claims, "TABLE_PERMUTATION_MIN_SIDES", 0)
+    firms = [f"f{i}" for i in range(5)]
+    ctx = FindingContext(study="T", regions=("North",), start=2000, end=end)
+    row = open_innovation_claim(sides_of(oi_deals(mix), firms), ctx, RULES).row
+    assert row["statistic"] == pytest.approx(statistic)
+    assert row["p_value"] == pytest.approx(p_value)
+    assert "random tables with the observed margins" in row["test"]
 
 
 # -- the table --------------------------------------------------------------------------------

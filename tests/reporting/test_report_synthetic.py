@@ -29,3 +29,5 @@ def test_report_on_a_synthetic_dataset(tmp_path: Path):
     assert "pipeline" in html.lower()
     assert f"Period {first}–{last}" in html  # the data's years: the study declares none
     assert len(list((tmp_path / "d").glob("*.csv"))) > 10
+    # 150 actors, below report_detail_max_actors: nothing is reduced
+    assert 'class="reduced"' not in html and "level of detail" not in html

@@ -4,6 +4,7 @@ panel firms the report is about, the network's ties and the colours of the locat
 from __future__ import annotations
 
 from bioris.analytics.geography import location_colours
+from bioris.reporting.detail import detail_for
 from bioris.reporting.model import ReportContext, ReportOptions
 from bioris.study import Study
 from bioris.study.network import ties
@@ -83,4 +84,5 @@ def _context(
         store_label=str(study.store.path),
         period_source=_period_source(study, first, last),
         focus_note=note,
+        detail=detail_for(seen.actors.height),
     )

@@ -21,11 +21,7 @@ from bioris.domain import Dataset, StudyDefinition
 from bioris.study import RegionSummary, Study
 from bioris.study.network import ranking
 
-__all__ = ["Figure", "ReportContext", "ReportOptions", "Section", "Table", "Text"]
-
-#: exact betweenness up to this many actors a year; estimated from as many sampled sources
-#: (seeded) beyond, in the partner ranking
-RANKING_BETWEENNESS_SOURCES = 500
+__all__ = ["Detail", "Figure", "ReportContext", "ReportOptions", "Section", "Table", "Text"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +47,36 @@ class ReportOptions:
 
 
 @dataclass(frozen=True, slots=True)
+class Detail:
+    """The report's level of detail.
+
+    ``actors`` is the number of actors of the data the report covers; the report is reduced
+    when it exceeds ``max_actors`` (the ``report_detail_max_actors`` setting). A reduced
+    table shows ``table_rows`` rows; reduced path lengths come from ``path_sources``
+    sampled sources, small-world ratios from ``random_graphs`` reference graphs a year.
+    """
+
+    actors: int = 0
+    max_actors: int = 2_000
+    table_rows: int = 200
+    path_sources: int = 200
+    random_graphs: int = 3
+
+    @property
+    def reduced(self) -> bool:
+        """Whether the report reduces what cannot be read (more actors than ``max_actors``)."""
+        return self.actors > self.max_actors
+
+    @property
+    def reason(self) -> str:
+        """Why the report is reduced, in words."""
+        return (
+            f"the data hold {self.actors:,} actors, more than report_detail_max_actors="
+            f"{self.max_actors:,}"
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class ReportContext:
     """Everything sections read: the study, the options, and the tables built once.
 
@@ -68,6 +94,7 @@ class ReportContext:
     store_label: str = ""
     period_source: str = "the study's period"  # where the period comes from, in words
     focus_note: str = ""  # what the region focus kept, for the method section
+    detail: Detail = field(default_factory=Detail)  # full, or reduced on a large study
 
     # -- the study's tables ------------------------------------------------------------------
 
@@ -140,7 +167,10 @@ class ReportContext:
         opts = self.options
         key = ("report.ranking", opts.start_year, opts.end_year, opts.window_years,
                self.firms, opts.seed)  # fmt: skip
-        sampling = BetweennessSampling(RANKING_BETWEENNESS_SOURCES, opts.seed)
+        # the ranking_betweenness_sources setting, as everywhere else: with seed 0 this is the
+        # study's own ranking, computed once for the report and its findings
+        sources = self.study.betweenness_sampling.sources
+        sampling = BetweennessSampling(sources, opts.seed)
         return self.study.cached(
             key,
             lambda: ranking(
@@ -185,10 +215,12 @@ class ReportContext:
 
 @dataclass(frozen=True, slots=True)
 class Text:
-    """A paragraph (plain text, escaped when rendered); ``part`` as for :class:`Section`."""
+    """A paragraph (plain text, escaped when rendered); ``part`` as for :class:`Section`;
+    ``reduced`` marks the note of a part reduced on a large study (set off in the page)."""
 
     text: str
     part: str = ""
+    reduced: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,13 +235,25 @@ class Figure:
 
 @dataclass(frozen=True, slots=True)
 class Table:
-    """A sortable table; ``links`` names columns whose cells are lists of URLs."""
+    """A sortable table; ``links`` names columns whose cells are lists of URLs.
+
+    A table reduced on a large study (:func:`bioris.reporting.detail.reduced_table`) shows
+    ``data``, keeps every row in ``full`` (what ``--data`` writes) and says so in ``note``,
+    printed above it.
+    """
 
     name: str
     caption: str
     data: pl.DataFrame
     links: tuple[str, ...] = ()
     part: str = ""
+    full: pl.DataFrame | None = None
+    note: str = ""
+
+    @property
+    def rows(self) -> pl.DataFrame:
+        """Every row: ``full`` when the table shows only part of it, else ``data``."""
+        return self.data if self.full is None else self.full
 
 
 Block = Text | Figure | Table

@@ -24,6 +24,7 @@ from bioris import __version__
 from bioris.errors import BiorisError
 from bioris.export import neutralise
 from bioris.reporting.context import build_context
+from bioris.reporting.detail import reduce_tables
 from bioris.reporting.model import Figure, ReportContext, ReportOptions, Section, Table, Text
 from bioris.reporting.sections import SECTIONS
 from bioris.study import Study
@@ -82,10 +83,14 @@ def write_study_report(
 
 
 def build_sections(ctx: ReportContext, progress: Progress | None = None) -> list[Section]:
-    """Every section, in reading order; ``progress`` is told each section's name."""
+    """Every section, in reading order; ``progress`` is told each section's name. In a
+    reduced report (:mod:`bioris.reporting.detail`) every long table a section did not cut
+    itself shows its first rows, and says so."""
     sections = []
     for module in SECTIONS:
         section = module.build(ctx)
+        if ctx.detail.reduced:
+            section = Section(section.key, section.title, reduce_tables(section.blocks, ctx.detail))
         if progress:
             progress(section.title)
         sections.append(section)
@@ -244,7 +249,9 @@ def _write_data(sections: list[Section], folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     for section in sections:
         for block in section.blocks:
-            if isinstance(block, Figure | Table):
+            if isinstance(block, Table):  # every row, also of a table the page cuts
+                _csv_safe(block.rows).write_csv(folder / f"{block.name}.csv")
+            elif isinstance(block, Figure):
                 _csv_safe(block.data).write_csv(folder / f"{block.name}.csv")
 
 

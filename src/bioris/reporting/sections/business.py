@@ -13,6 +13,7 @@ import plotly.express as px
 import polars as pl
 
 from bioris.analytics.business_models import business_model_transitions
+from bioris.reporting.detail import reduced_table
 from bioris.reporting.model import Figure, ReportContext, Section, Table, Text
 from bioris.reporting.sections.business_money import biobucks_blocks, money_blocks
 from bioris.reporting.sections.business_stages import stage_blocks
@@ -130,8 +131,11 @@ def _typology_blocks(ctx: ReportContext, labels: pl.DataFrame, names: dict[str, 
             f"independent, {active.len()} in the panel): {at_end or 'none'}{silent}. " + note
         )
     ]
+    timeline = _timeline_counts if ctx.detail.reduced else _timeline
+    if ctx.detail.reduced:
+        blocks.append(Text(_timeline_note(ctx, firms), reduced=True))
     blocks.append(
-        _timeline(
+        timeline(
             labels,
             names,
             "value_chain",
@@ -141,7 +145,7 @@ def _typology_blocks(ctx: ReportContext, labels: pl.DataFrame, names: dict[str, 
         )
     )
     blocks.append(
-        _timeline(
+        timeline(
             labels,
             names,
             "product_model",
@@ -172,8 +176,59 @@ def _typology_blocks(ctx: ReportContext, labels: pl.DataFrame, names: dict[str, 
             f"{ctx.options.window_years} years and has no own development."
         )
     )
-    blocks.append(Table("bm_transitions", "Business-model transitions", table))
+    transitions_table = Table("bm_transitions", "Business-model transitions", table)
+    blocks.append(
+        reduced_table(
+            transitions_table,
+            ctx.detail,
+            by=["year", "name", "dimension"],
+            descending=[True, False, False],
+            what="changes of label",
+            order="the most recent",
+        )
+    )
     return blocks
+
+
+def _timeline_note(ctx: ReportContext, firms: int) -> str:
+    return (
+        f"With {firms:,} panel firms ({ctx.detail.reason}), one row per firm cannot be "
+        "read: the two charts below count the panel firms under each label per year. The "
+        "label of every firm and year is in bm_value_chain_timeline.csv and "
+        "bm_product_model_timeline.csv of the folder of `bioris report --data`."
+    )
+
+
+def _timeline_counts(
+    labels: pl.DataFrame,
+    names: dict[str, str],
+    dimension: str,
+    colours: dict[str, str],
+    title: str,
+    name: str,
+) -> Figure:
+    """Panel firms per label and year (stacked bars): the timeline of a large panel; its
+    data (the CSV) are every firm-year's label, as :func:`_timeline`'s."""
+    data = with_names(labels.select("firm", "year", dimension, f"{dimension}_rule"), names)
+    counts = data.group_by("year", dimension).agg(pl.len().alias("firms")).sort("year")
+    label_order = [k for k in colours if k in set(counts[dimension])]
+    label_order += sorted(set(counts[dimension]) - set(label_order))
+    fig = px.bar(
+        counts,
+        x="year",
+        y="firms",
+        color=dimension,
+        color_discrete_map=colours,
+        category_orders={dimension: label_order},
+        title=title.replace("of each panel firm", "of the panel firms") + ": firms per label",
+        labels={
+            "year": "Year",
+            "firms": "Panel firms (count)",
+            dimension: DIMENSION_NAMES[dimension].capitalize(),
+        },
+    )
+    fig.update_layout(barmode="stack", height=420, legend_title_text="Label")
+    return Figure(name, fig, data)
 
 
 def _timeline(

@@ -9,6 +9,7 @@ import polars as pl
 from bioris.analytics.biobucks import DEVELOPMENT_STAGES, deal_value_realism, firm_year_biobucks
 from bioris.analytics.money import DEAL_TERMS_RULE, milestone_dependence
 from bioris.errors import BiorisError
+from bioris.reporting.detail import reduced_table
 from bioris.reporting.model import Figure, ReportContext, Table, Text
 from bioris.reporting.sections.common import plural, with_names
 
@@ -100,11 +101,18 @@ def money_blocks(ctx: ReportContext, firms: list[str], names: dict[str, str]) ->
         )
         .with_columns(pl.col("milestone_share", "deal_dependence").round(3))
     )
+    dependence_table = Table(
+        "bm_milestone_dependence",
+        "Milestone and deal dependence per firm-year (EUR million; basis = source)",
+        table.sort("name", "year"),
+    )
     blocks.append(
-        Table(
-            "bm_milestone_dependence",
-            "Milestone and deal dependence per firm-year (EUR million; basis = source)",
-            table.sort("name", "year"),
+        reduced_table(
+            dependence_table,
+            ctx.detail,
+            by=["deal_income_eur", "committed_received_eur"],
+            what="firm-years",
+            order="those with the most deal income (then committed money received)",
         )
     )
     return blocks

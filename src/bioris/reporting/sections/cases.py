@@ -17,6 +17,7 @@ from bioris.analytics.centrality import centrality
 from bioris.analytics.genealogy import rejoin_brackets
 from bioris.analytics.pipeline import OWN_ROLES
 from bioris.analytics.temporal import with_top_parent
+from bioris.reporting.detail import reduced_table
 from bioris.reporting.model import Figure, ReportContext, Section, Table, Text
 from bioris.reporting.sections.common import display_names, scope_note
 from bioris.reporting.sections.partners import min_network_nodes, network_sizes, withheld
@@ -98,7 +99,21 @@ def _intro(ctx: ReportContext, eligible: int, shown: int) -> str:
         "list or owned by one when the deal was signed. Network ranks are among the panel "
         f"firms of each year's network ({opts.window_years}-year ties of the network layers), "
         "up to the firm's exit; they are withheld in a year whose network has fewer than "
-        f"{min_network_nodes()} actors.{gaps}"
+        f"{min_network_nodes()} actors.{_sampled_note(ctx)}{gaps}"
+    )
+
+
+def _sampled_note(ctx: ReportContext) -> str:
+    """Says that betweenness was estimated, in the years where it was (none on a small
+    study)."""
+    sources = ctx.study.betweenness_sampling.sources
+    large = network_sizes(ctx.ties).filter(pl.col("actors") > sources)
+    if large.is_empty():
+        return ""
+    return (
+        f" Betweenness is estimated from {sources:,} sampled source actors (Brandes & Pich "
+        f"2007; the ranking_betweenness_sources setting) in the {large.height} years whose "
+        f"network has more than {sources:,} actors, exact in the others."
     )
 
 
@@ -182,12 +197,21 @@ def _collect(
 
 
 def _positions(ctx: ReportContext, min_nodes: int | None = None) -> pl.DataFrame:
-    """Degree and betweenness per panel firm-year, with ranks among the year's panel firms
-    (a firm drops out after its exit year). In a year whose network has fewer than
+    """Degree and betweenness per panel firm-year, with ranks among the year's panel firms (a
+    firm drops out after its exit year). In a year whose network has fewer than
     ``min_nodes`` actors (the ``network_min_nodes`` setting by default) the measures and
     ranks are withheld (null) and ``status`` says so (``withheld: n=9 < 10``)."""
     least = min_network_nodes(min_nodes)
-    ranks = centrality(ctx.ties, measures=("degree", "betweenness"))
+    sampling = ctx.study.betweenness_sampling  # exact up to ranking_betweenness_sources actors
+    if ctx.detail.reduced:
+        # a large study: the partner ranking's betweenness (the same ties and sampling, the
+        # same numbers), not a second computation of a minute
+        between = ctx.ranking().select("year", "actor", "betweenness")
+        ranks = centrality(ctx.ties, measures=("degree",))
+        ranks = ranks.join(between, on=["year", "actor"], how="left")
+    else:
+        measures = ("degree", "betweenness")
+        ranks = centrality(ctx.ties, measures=measures, betweenness_sampling=sampling)
     firms = ranks.filter(pl.col("actor").is_in(list(ctx.firms)))
     firms = ctx.while_independent(firms, "actor")
     sizes = network_sizes(ctx.ties).rename({"actors": "network_actors"})
@@ -269,7 +293,16 @@ def _case_blocks(facts: _Facts, firm: str, index: int) -> list:
     blocks: list = [Text(paragraph, part=name) for paragraph in history(facts, firm)]
     timeline = own.select(TIMELINE_COLUMNS)
     caption = f"{name}: deal timeline (EUR million)"
-    blocks.append(Table(f"{slug}_deals", caption, timeline, part=name))
+    table = Table(f"{slug}_deals", caption, timeline, part=name)
+    blocks.append(
+        reduced_table(
+            table,
+            facts.ctx.detail,
+            by=["year", "date"],
+            what="deals",
+            order="those signed most recently",
+        )
+    )
     position = facts.position.filter(pl.col("actor") == firm).sort("year")
     if position.is_empty():
         period = facts.ctx.options.period

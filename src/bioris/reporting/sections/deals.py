@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from bioris.reporting.detail import reduced_table
 from bioris.reporting.model import ReportContext, Section, Table, Text
 
 COLUMNS = (
@@ -21,6 +22,7 @@ def build(ctx: ReportContext) -> Section:
         "in EUR million and the pages they come from. Click a column heading to sort."
     )
     table = Table("deal_list", "Deal list with sources", deals, links=("source_urls",))
+    table = reduced_table(table, ctx.detail, what="deals", order="those signed most recently")
     return Section("deals", "The deals and their sources", [text, table])
 
 

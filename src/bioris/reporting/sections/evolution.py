@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 import polars as pl
 from plotly.subplots import make_subplots
 
+from bioris.reporting.detail import reduced_table
 from bioris.reporting.model import Figure, ReportContext, Section, Table, Text
 from bioris.reporting.sections.common import band
 
@@ -35,7 +36,7 @@ def build(ctx: ReportContext) -> Section:
     )
     blocks += _attachment(attachment)
     holes = study.panel_structural_holes(opts.start_year, opts.end_year, **span)
-    blocks += _holes(holes.summary, holes.firms)
+    blocks += _holes(holes.summary, holes.firms, ctx)
     blocks.append(Table("evolution_years", "Cohesion of the network per year", years))
     return Section(KEY, TITLE, blocks)
 
@@ -134,7 +135,7 @@ def _attachment(result: object) -> list:
     return [Text(text), Figure("evolution_attachment_kernel", fig, kernel)]
 
 
-def _holes(summary: pl.DataFrame, firms: pl.DataFrame) -> list:
+def _holes(summary: pl.DataFrame, firms: pl.DataFrame, ctx: ReportContext) -> list:
     if not summary.height:
         return [Text("The panel firms have no ties in the period: no brokerage positions.")]
     fig = make_subplots(rows=1, cols=2, subplot_titles=("Constraint (Burt)", "Effective size"))
@@ -159,9 +160,15 @@ def _holes(summary: pl.DataFrame, firms: pl.DataFrame) -> list:
     )
     return [
         Figure("evolution_structural_holes", fig, summary),
-        Table(
-            "evolution_structural_holes_firms",
-            "Constraint and effective size of each panel firm per year",
-            firms,
+        reduced_table(
+            Table(
+                "evolution_structural_holes_firms",
+                "Constraint and effective size of each panel firm per year",
+                firms,
+            ),
+            ctx.detail,
+            by="effective_size",
+            what="panel firm-years",
+            order="those with the largest effective size",
         ),
     ]

@@ -8,6 +8,7 @@ import polars as pl
 from bioris import __version__
 from bioris.analytics import RANKING_RULE
 from bioris.domain.money import unconverted
+from bioris.reporting.detail import reduced_table
 from bioris.reporting.model import ReportContext, Section, Table, Text
 from bioris.reporting.sections.common import deal_coverage, panel_rule, plural
 from bioris.reporting.sections.deals import source_count
@@ -129,6 +130,14 @@ def _panel_blocks(ctx: ReportContext) -> list:
     names = ", ".join(
         f"{n} ({y}, {k})" for n, y, k in exited.select("name", "exit_year", "exit_kind").rows()
     )
+    if ctx.detail.reduced and exited.height > ctx.detail.table_rows:
+        names = "they are in study_panel.csv of the --data folder (too many to name here)"
+    shown = reduced_table(
+        Table("study_panel", "The panel firms, with their entry and exit years", table),
+        ctx.detail,
+        what="panel firms",
+        order="the first by location and name",
+    )
     return [
         Text(
             f"The panel: the study's focal firms, whom every 'panel firm' figure counts. "
@@ -137,7 +146,7 @@ def _panel_blocks(ctx: ReportContext) -> list:
             f"Exits: {EXITS_RULE} {plural(exited.height, 'panel firm')} exited by {end}"
             + (f": {names}." if names else ".")
         ),
-        Table("study_panel", "The panel firms, with their entry and exit years", table),
+        shown,
     ]
 
 
@@ -211,6 +220,12 @@ def _parameters(ctx: ReportContext) -> pl.DataFrame:
         "store": ctx.store_label or "-",
         "bioris version": __version__,
     }
+    if ctx.detail.reduced:
+        detail = ctx.detail
+        rows["level of detail"] = (
+            f"reduced: {detail.reason}; long tables show {detail.table_rows} rows "
+            "(report_table_max_rows), every table in full with --data"
+        )
     return pl.DataFrame({"parameter": list(rows), "value": list(rows.values())})
 
 
@@ -245,7 +260,13 @@ def _coverage(ctx: ReportContext) -> list:
         "public sources (press releases, trade press, annual reports): undisclosed terms are "
         "missing values, not zeros."
     )
-    blocks = [text, Table("coverage_per_firm", "Recorded deals per panel firm", per_firm)]
+    per_firm_table = reduced_table(
+        Table("coverage_per_firm", "Recorded deals per panel firm", per_firm),
+        ctx.detail,
+        what="panel firms",
+        order="those with the most recorded deals",
+    )
+    blocks = [text, per_firm_table]
     blocks.append(
         Table(
             "coverage_per_year",

@@ -22,6 +22,8 @@ from bioris.reporting.model import Figure, ReportContext, Section, Text
 KEY, TITLE = "network_maps", "The network year by year"
 #: most actors drawn in one year (those with most partners); larger years are capped
 MAX_ACTORS = 400
+#: the same in a report reduced on a large study (the 31 frames of 400 actors alone take 4 MB)
+REDUCED_MAX_ACTORS = 150
 #: years between two small multiples, and how many small multiples at most
 STEP_YEARS, MAX_PANELS = 5, 6
 _PANEL_COLUMNS = 3
@@ -34,7 +36,7 @@ _KINDS = {"nbf": "new biotech firm", "network_org": "network organisation"}
 def build(ctx: ReportContext) -> Section:
     """Small multiples every :data:`STEP_YEARS` years and an animation over every year, one
     layout."""
-    return network_maps(ctx, max_actors=MAX_ACTORS)
+    return network_maps(ctx, max_actors=REDUCED_MAX_ACTORS if ctx.detail.reduced else MAX_ACTORS)
 
 
 def network_maps(ctx: ReportContext, *, max_actors: int = MAX_ACTORS) -> Section:
@@ -74,7 +76,7 @@ def network_maps(ctx: ReportContext, *, max_actors: int = MAX_ACTORS) -> Section
     columns = ["year", "actor", "name", "kind", "location", "group", "degree", "x", "y"]
     blocks: list = [Text(_explanation(ctx, nodes, panels, years))]
     if capped.height:
-        blocks.append(Text(_cap_note(capped, max_actors)))
+        blocks.append(Text(_cap_note(ctx, capped, max_actors), reduced=True))
     blocks.append(
         Figure(
             "network_maps_small_multiples",
@@ -172,16 +174,18 @@ def _explanation(
     )
 
 
-def _cap_note(capped: pl.DataFrame, max_actors: int) -> str:
+def _cap_note(ctx: ReportContext, capped: pl.DataFrame, max_actors: int) -> str:
     years = capped["year"].to_list()
     span = f"{years[0]}-{years[-1]}" if len(years) > 1 else str(years[0])
+    why = f" ({ctx.detail.reason})" if ctx.detail.reduced else ""
     return (
-        f"To keep the report light, a map shows at most {max_actors} actors. In "
+        f"To keep the report light{why}, a map shows at most {max_actors} actors. In "
         f"{len(years)} year(s) between {span} more actors were tied: those maps show the "
         f"{max_actors} actors with most partners that year and the ties among them, leaving "
         f"out up to {int(capped['actors_hidden'].max())} actors and "
         f"{int(capped['ties_hidden'].max())} ties of a year. The network measures of the "
-        "other sections use every actor."
+        "other sections use every actor; the drawn actors of every year are in "
+        "network_maps_animation.csv of the folder of `bioris report --data`."
     )
 
 

@@ -13,6 +13,7 @@ from bioris import settings
 from bioris.analytics import RANKING_RULE, brokerage, top_k_persistence
 from bioris.analytics.evolution import panel_structural_holes
 from bioris.analytics.temporal import with_top_parent
+from bioris.reporting.detail import reduced_table
 from bioris.reporting.model import Figure, ReportContext, Section, Table, Text
 from bioris.study import Sensitivity
 
@@ -384,6 +385,15 @@ def network_sizes(ties: pl.DataFrame) -> pl.DataFrame:
     return ends.group_by("year").agg(pl.col("actor").n_unique().cast(pl.Int64).alias("actors"))
 
 
+def _last_tied_year(ties: pl.DataFrame, firm_years: pl.DataFrame) -> int | None:
+    """The last year in which a firm of ``firm_years`` (``actor_id, year``) has a tie."""
+    ends = pl.concat(
+        [ties.select("year", pl.col(c).alias("actor_id")) for c in ("source", "target")]
+    )
+    tied = ends.join(firm_years.select("actor_id", "year").unique(), on=["actor_id", "year"])
+    return None if tied.is_empty() else int(tied["year"].max())
+
+
 def structural_holes_blocks(ctx: ReportContext, min_nodes: int | None = None) -> list:
     """The panel firms' Burt constraint and effective size in the last year they have ties,
     beside their brokerage roles (the panel's series over time is in the section on how the
@@ -393,9 +403,11 @@ def structural_holes_blocks(ctx: ReportContext, min_nodes: int | None = None) ->
     opts, least = ctx.options, min_network_nodes(min_nodes)
     firm_years = ctx.study.panel_years(opts.start_year, opts.end_year)
     firm_years = firm_years.filter(pl.col("actor_id").is_in(list(ctx.firms)))
-    holes = panel_structural_holes(ctx.ties, firm_years)
-    if holes.is_empty():
+    last = _last_tied_year(ctx.ties, firm_years)
+    if last is None:
         return [Text(f"No panel firm has a tie in {opts.period}: no structural holes to show.")]
+    # only that year is shown: each year's values come from that year's network alone
+    holes = panel_structural_holes(ctx.ties.filter(pl.col("year") == last), firm_years)
     year = int(holes["year"].max())
     actors = int(network_sizes(ctx.ties).filter(pl.col("year") == year)["actors"].sum())
     note = withheld(actors, least)
@@ -426,9 +438,14 @@ def structural_holes_blocks(ctx: ReportContext, min_nodes: int | None = None) ->
             f"year ({shown}); the panel's constraint and effective size over time are in 'How "
             f"the network grew'. A network of fewer than {least} actors has them withheld."
         ),
-        Table(
-            "panel_structural_holes_last_year",
-            f"Constraint and effective size of the panel firms, {year}",
-            last,
+        reduced_table(
+            Table(
+                "panel_structural_holes_last_year",
+                f"Constraint and effective size of the panel firms, {year}",
+                last,
+            ),
+            ctx.detail,
+            what="panel firms",
+            order="those with the lowest constraint",
         ),
     ]

@@ -15,6 +15,7 @@ from bioris.analytics.genealogy import (
     spinoff_genealogy,
 )
 from bioris.analytics.regional import infrastructure
+from bioris.reporting.detail import reduced_table
 from bioris.reporting.model import Figure, ReportContext, Table, Text
 from bioris.reporting.sections.common import plural
 
@@ -133,7 +134,13 @@ def infrastructure_blocks(ctx: ReportContext, regions: list[str]) -> list:
             "Support infrastructure per region and kind",
             by_region,
         ),
-        Table("regions_infrastructure", "Support infrastructure actors and their deals", shown),
+        reduced_table(
+            Table("regions_infrastructure", "Support infrastructure actors and their deals", shown),
+            ctx.detail,
+            by="deals",
+            what="support actors",
+            order="those with the most deals in the period",
+        ),
     ]
 
 
