@@ -251,20 +251,13 @@ def report(
     window: WindowOpt = None,
 ) -> None:
     """Write the offline HTML report of the study."""
-    from rich.progress import Progress
-
+    from bioris.cli_progress import share_bar
     from bioris.study import Study
 
-    with (
-        friendly_errors(),
-        Study.open(store) as study,
-        Progress(console=err, transient=True) as progress,
-    ):
-        task = progress.add_task("building report", total=None)
+    with friendly_errors(), Study.open(store) as study, share_bar("report") as on_share:
         path = study.report(
             out_file, start=year_from, end=year_to, region=region, data_dir=data_dir,
-            window=window,
-            progress=lambda name: progress.update(task, description=f"section: {name}"),
+            window=window, progress=on_share,
         )  # fmt: skip
     out.print(f"wrote {path}", markup=False)
 

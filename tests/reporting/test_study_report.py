@@ -209,11 +209,14 @@ def test_a_region_focus(bundled_study: Study):
 
 
 def test_write_study_report(bundled_study: Study, tmp_path: Path):
-    seen: list[str] = []
+    seen: list[tuple[str, float]] = []
     out = write_study_report(
         bundled_study, tmp_path / "r.html", start=2010, end=2012, region="Flanders",
-        progress=seen.append,
+        progress=lambda step, share: seen.append((step, share)),
     )  # fmt: skip
     html = out.read_text(encoding="utf-8")
     assert "Period 2010–2012" in html and "focus Flanders" in html
-    assert seen[0] == "Findings" and seen[-1] == "Data and method"
+    steps = [step for step, _ in seen]
+    assert steps[0] == "reading the study" and steps[-2:] == ["writing the file", "done"]
+    assert steps[1].startswith("section 1/") and steps[1].endswith(": findings")
+    assert [share for _, share in seen] == sorted(share for _, share in seen)

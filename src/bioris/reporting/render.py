@@ -31,7 +31,7 @@ from bioris.study import Study
 
 __all__ = ["build_sections", "render_html", "write_report", "write_study_report"]
 
-Progress = Callable[[str], None]
+Progress = Callable[[int, str], None]
 
 
 def write_study_report(
@@ -43,7 +43,7 @@ def write_study_report(
     region: str | None = None,
     data_dir: str | Path | None = None,
     window: int | None = None,
-    progress: Progress | None = None,
+    progress: Callable[[str, float], None] | None = None,
     seed: int = 0,
     top: int = 10,
 ) -> Path:
@@ -65,7 +65,8 @@ def write_study_report(
     window : int, optional
         Years an alliance stays active after signing (the study's by default).
     progress : callable, optional
-        Told the title of each section as it is built.
+        Told each step as it starts, with the share of the work done before it: reading the
+        study, each section by its module's name, writing the file (sections weigh alike).
     seed : int
         Seed of every random choice (layouts, small-world references, sampling).
     top : int
@@ -76,23 +77,42 @@ def write_study_report(
     Path
         The HTML file written.
     """
+    step = progress or (lambda _step, _share: None)
+    step("reading the study", 0.0)
     ctx = build_context(
         study, start=start, end=end, region=region, window=window, seed=seed, top=top
     )
-    return write_report(build_sections(ctx, progress), ctx.options, out, data_dir)
+    count = len(SECTIONS)
+
+    def section_step(index: int, name: str) -> None:
+        step(
+            f"section {index + 1}/{count}: {name}", _CONTEXT_SHARE + _SECTIONS_SHARE * index / count
+        )
+
+    sections = build_sections(ctx, section_step)
+    step("writing the file", _CONTEXT_SHARE + _SECTIONS_SHARE)
+    path = write_report(sections, ctx.options, out, data_dir)
+    step("done", 1.0)
+    return path
+
+
+#: rough shares of a report's time (bench_report): reading the study, then the sections
+_CONTEXT_SHARE = 0.1
+_SECTIONS_SHARE = 0.85
 
 
 def build_sections(ctx: ReportContext, progress: Progress | None = None) -> list[Section]:
-    """Every section, in reading order; ``progress`` is told each section's name. In a
+    """Every section, in reading order; ``progress`` is told each section's index and its
+    module's name as it starts. In a
     reduced report (:mod:`bioris.reporting.detail`) every long table a section did not cut
     itself shows its first rows, and says so."""
     sections = []
-    for module in SECTIONS:
+    for index, module in enumerate(SECTIONS):
+        if progress:
+            progress(index, module.__name__.rsplit(".", 1)[-1])
         section = module.build(ctx)
         if ctx.detail.reduced:
             section = Section(section.key, section.title, reduce_tables(section.blocks, ctx.detail))
-        if progress:
-            progress(section.title)
         sections.append(section)
     return sections
 
