@@ -48,7 +48,7 @@ class Run:
     wall: float
     cpu: float
     peak_mb: float
-    ended: str  # "ok", "killed by signal 9 (out of memory?)", "stopped after --timeout"
+    ended: str  # "ok", "failed: ...", "killed by signal 9 (out of memory?)", "stopped after"
 
     @property
     def ok(self) -> bool:
@@ -76,7 +76,8 @@ def _timed(bioris: str, *args: object, timeout: float | None = None) -> Run:
             run, ended=f"killed by signal {number}" + (" (out of memory?)" if number == 9 else "")
         )
     if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"bioris {' '.join(map(str, args))} failed:\n{stderr[-2000:]}")
+        last = stderr.strip().splitlines()[-1] if stderr.strip() else "no message"
+        return replace(run, ended=f"failed: {last[:300]}")
     return run
 
 
@@ -142,7 +143,9 @@ def _open_times(report: Path, runs: int) -> list[tuple[float, float]]:
 def _store(size: str, seed: int, bioris: str, folder: Path) -> tuple[Path, str]:
     if size == "bundled":
         store = folder / "b.sqlite"
-        _timed(bioris, "init", "--store", store)
+        made = _timed(bioris, "init", "--store", store)
+        if not made.ok:
+            raise SystemExit(f"bioris init: {made.ended}")
         return store, "bundled dataset"
     from benchmarks.bench_web import build_store
 
