@@ -1,369 +1,301 @@
-"""Benchmark of the longitudinal network job on synthetic alliance data.
+"""Benchmark of the product's network job: ``bioris network metrics`` as a user runs it.
 
-Runs the job a study of the alliance network runs: every year 1987-2017 with a five-year tie
-window (:func:`bioris.analytics.temporal.tie_table`), then actor-year degree, betweenness,
-eigenvector centrality, Burt's constraint and effective size, Gould-Fernandez brokerage by
-location (:func:`bioris.analytics.longitudinal.actor_year_metrics`), and the year-level
-structure: components, clustering, path length
-(:func:`bioris.analytics.structure.network_structure`).
-It prints the wall time of every phase and measure, the time spent inside igraph's kernels
-(and so bioris's own overhead), peak memory, the error of sampled betweenness, and the time
-of the same measures computed the usual way, with networkx, snapshot by snapshot.
+1. the CLI, as a subprocess, start-up included, with its defaults (``--sample auto``,
+   ``--jobs`` = the machine's cores): wall time, CPU time and peak memory of the process tree;
+   ``bioris --version`` and ``bioris --help`` (start-up alone);
+2. the same job through Python (``Study.open``, ``study.inputs``, ``study.network_job``),
+   phase by phase, with jobs=1 and jobs=cores, and the job's own seconds per measure;
+3. bioris's overhead: wall time of the Python path over the time inside the measure kernels;
+4. a networkx baseline of every measure (``benchmarks/nx_baseline.py``), and the speedups.
 
     python benchmarks/bench_network.py --size S
-    python benchmarks/bench_network.py --size M --baseline-years 3
-    python benchmarks/bench_network.py --size L --baseline-years 0 --error-years 0
+    python benchmarks/bench_network.py --size M                  # baseline on 3 years
+    python benchmarks/bench_network.py --size L --no-baseline
 
-See ``benchmarks/README.md`` for what each figure means and the targets.
+The store of each size and seed is built once (``bench_web.build_store``) and reused. See
+``benchmarks/README.md`` for what each figure means and the targets.
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
-import functools
-import importlib
 import os
 import platform
-import resource
+import statistics
+import subprocess
 import sys
+import tempfile
+import threading
 import time
-from collections import defaultdict
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-import igraph as ig
 import networkx as nx
 import numpy as np
 import polars as pl
-from scipy.stats import spearmanr
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script
 
-from benchmarks.synthetic import SIZES, generate, resolve_size
+from benchmarks.bench_web import build_store
 
-from bioris.analytics.centrality import (
-    CENTRALITY_MEASURES,
-    BetweennessSampling,
-    centrality,
-)
-from bioris.analytics.longitudinal import JobOptions, actor_year_metrics
-from bioris.analytics.structure import PathSampling, network_structure
-from bioris.analytics.temporal import TiePolicy, tie_table
+from benchmarks import nx_baseline
+from bioris import __version__
+from bioris.study import Study
+from bioris.study.execution import default_jobs
+from bioris.study.network import ties as tie_table
 
-# the module, not the package attribute of the same name (bioris.analytics re-exports functions)
-longitudinal = importlib.import_module("bioris.analytics.longitudinal")
-
-START, END, LIFETIME = 1987, 2017, 5
-MEASURES = ("degree", "betweenness", "eigenvector")
-#: sampled betweenness sources per snapshot by size (None = exact)
-DEFAULT_SOURCES = {"S": None, "M": 1000, "L": 1000}
-#: sampled path-length sources (bioris's PathSampling default) by size (None = exact)
-DEFAULT_PATH_SOURCES = {"S": None, "M": 200, "L": 200}
+START, END, WINDOW = 1987, 2017, 5
+SIZES = ("S", "M", "L")
 DEFAULT_BASELINE_YEARS = {"S": 31, "M": 3, "L": 0}
-DEFAULT_ERROR_YEARS = {"S": 0, "M": 3, "L": 0}
-DEFAULT_REPEAT = {"S": 3, "M": 1, "L": 1}
-#: igraph methods the job calls for analysis (graph construction is timed apart)
-KERNELS = (
-    "betweenness", "eigenvector_centrality", "constraint", "list_triangles", "degree",
-    "connected_components", "induced_subgraph", "transitivity_avglocal_undirected",
-    "distances", "average_path_length",
-)  # fmt: skip
-TOP = 100
+DEFAULT_REPEAT = {"S": 5, "M": 1, "L": 1}
+#: per-measure seconds of the job that are not graph kernels
+NOT_KERNEL = ("graph", "frames")
+BIORIS = Path(sys.executable).with_name("bioris")
+#: L's files are over the import limits meant for people's spreadsheets
+IMPORT_LIMITS = {"BIORIS_MAX_IMPORT_MB": "4000", "BIORIS_MAX_IMPORT_ROWS": "20000000"}
 
 
-# ================================================================ measuring
+def say(text: str) -> None:
+    """Progress, on stderr (the figures go to stdout)."""
+    print(f"[{time.strftime('%H:%M:%S')}] {text}", file=sys.stderr, flush=True)
 
 
-@dataclass
-class Clock:
-    """Seconds and calls per label, filled by the instrumented functions."""
+def load() -> str:
+    return " / ".join(f"{x:.2f}" for x in os.getloadavg())
 
-    seconds: dict[str, float] = field(default_factory=lambda: defaultdict(float))
-    calls: dict[str, int] = field(default_factory=lambda: defaultdict(int))
-    depth: int = 0  # igraph calls nested in igraph calls are counted once
-    progress: bool = False  # print each measure call as it ends (to follow long runs)
-    started: float = field(default_factory=time.perf_counter)
 
-    def wrap(self, label: str, function: Callable, *, kernel: bool = False) -> Callable:
-        @functools.wraps(function)
-        def timed(*args, **kwargs):
-            if kernel and self.depth:
-                return function(*args, **kwargs)
-            self.depth += kernel
-            start = time.perf_counter()
+def line(label: str, value: str) -> None:
+    print(f"  {label:<46} {value}")
+
+
+def table(frame: pl.DataFrame) -> None:
+    with pl.Config(tbl_rows=100, tbl_cols=30, tbl_width_chars=220, float_precision=3,
+                   tbl_hide_dataframe_shape=True, tbl_hide_column_data_types=True):  # fmt: skip
+        print(frame)
+
+
+# ================================================================ the CLI, as a process tree
+
+
+def _processes() -> tuple[dict[int, list[int]], dict[int, int]]:
+    """Every process's children, and its CPU clock ticks (user + system) so far."""
+    tree: dict[int, list[int]] = {}
+    ticks: dict[int, int] = {}
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
             try:
-                return function(*args, **kwargs)
-            finally:
-                end = time.perf_counter()
-                self.seconds[label] += end - start
-                self.calls[label] += 1
-                self.depth -= kernel
-                if self.progress and label.startswith("measure "):
-                    print(f"  [{end - self.started:7.1f} s] {label} call {self.calls[label]}: "
-                          f"{end - start:.2f} s, peak RSS {rss_peak_mb():,.0f} MB",
-                          file=sys.stderr, flush=True)  # fmt: skip
-
-        return timed
+                fields = Path(entry.path, "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            tree.setdefault(int(fields[1]), []).append(int(entry.name))
+            ticks[int(entry.name)] = int(fields[11]) + int(fields[12])
+    return tree, ticks
 
 
-@contextlib.contextmanager
-def patched(target: object, name: str, value: object) -> Iterator[None]:
-    original = getattr(target, name)
-    setattr(target, name, value)
+def _rss_kb(pid: int) -> int:
     try:
-        yield
-    finally:
-        setattr(target, name, original)
-
-
-@contextlib.contextmanager
-def patched_item(mapping: dict, key: str, value: object) -> Iterator[None]:
-    original = mapping[key]
-    mapping[key] = value
-    try:
-        yield
-    finally:
-        mapping[key] = original
-
-
-@contextlib.contextmanager
-def instrumented(clock: Clock) -> Iterator[None]:
-    """Time bioris's measure functions and igraph's kernels during the job (nothing in src/
-    changes: module attributes and igraph methods are wrapped, then restored)."""
-    with contextlib.ExitStack() as stack:
-        for measure in MEASURES:
-            kernel, reference = CENTRALITY_MEASURES[measure]
-            timed = (clock.wrap(f"measure {measure}", kernel), reference)
-            stack.enter_context(patched_item(CENTRALITY_MEASURES, measure, timed))
-        for name, label in (("constraint_arrays", "measure constraint+effective size"),
-                            ("brokerage_counts", "measure brokerage")):  # fmt: skip
-            function = getattr(longitudinal, name)
-            stack.enter_context(patched(longitudinal, name, clock.wrap(label, function)))
-        for method in KERNELS:
-            wrapped = clock.wrap(f"igraph {method}", getattr(ig.Graph, method), kernel=True)
-            stack.enter_context(patched(ig.Graph, method, wrapped))
-        build = clock.wrap("igraph Graph() construction", ig.Graph.__init__, kernel=True)
-        stack.enter_context(patched(ig.Graph, "__init__", build))
-        yield
-
-
-def rss_peak_mb() -> float:
-    """Peak resident memory of this process since start or the last :func:`reset_peak`."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
+        for text in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if text.startswith("VmRSS:"):
+                return int(text.split()[1])
     except OSError:
         pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return 0
 
 
-def reset_peak() -> bool:
-    """Reset the kernel's peak-RSS counter (Linux ``clear_refs``), so a phase's peak is its own."""
-    try:
-        Path("/proc/self/clear_refs").write_text("5")
-        return True
-    except OSError:
-        return False
+class TreeMemory(threading.Thread):
+    """Samples a process and all its descendants every 50 ms: the peak of their summed
+    resident memory, the most processes at once, and each one's CPU time when last seen."""
 
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid, self.peak_kb, self.processes = pid, 0, 0
+        self.ticks: dict[int, int] = {}
+        self.done = threading.Event()
 
-# ================================================================ the job
+    def run(self) -> None:
+        while not self.done.is_set():
+            tree, ticks = _processes()
+            pids, todo = [], [self.pid]
+            while todo:
+                pid = todo.pop()
+                pids.append(pid)
+                todo.extend(tree.get(pid, ()))
+            self.peak_kb = max(self.peak_kb, sum(_rss_kb(p) for p in pids))
+            self.processes = max(self.processes, len(pids))
+            self.ticks |= {p: ticks[p] for p in pids if p in ticks}
+            self.done.wait(0.05)
+
+    def cpu(self) -> float:
+        """CPU seconds of the tree (each process as last sampled)."""
+        return sum(self.ticks.values()) / os.sysconf("SC_CLK_TCK")
 
 
 @dataclass
-class JobResult:
-    seconds: dict[str, float]  # wall time per phase
-    cpu: dict[str, float]  # process CPU time per phase (all threads)
-    clock: Clock
-    ties: pl.DataFrame
-    metrics: pl.DataFrame
-    structure: pl.DataFrame
-    options: JobOptions
-    paths: PathSampling | None
-    groups: dict[str, str]
+class Run:
+    wall: float
+    cpu: float  # user + system of the process tree (sampled; the waited ones exactly)
+    maxrss_mb: float  # largest single process (the kernel's ru_maxrss over the waited tree)
+    tree_mb: float  # peak of the sampled sum over the process tree
+    processes: int
+    output: str
+    returncode: int
 
-    def year_seconds(self, year: int) -> float:
-        """Wall time of the job's measures on one year's ties alone (no instrumentation)."""
-        part = self.ties.filter(pl.col("year") == year)
+
+def run_process(argv: list[str]) -> Run:
+    with tempfile.TemporaryFile("w+") as sink:
         start = time.perf_counter()
-        actor_year_metrics(part, groups=self.groups, options=self.options)
-        network_structure(part, random_graphs=0, seed=self.options.seed, path_sampling=self.paths)
-        return time.perf_counter() - start
+        child = subprocess.Popen(argv, stdout=sink, stderr=subprocess.STDOUT)
+        memory = TreeMemory(child.pid)
+        memory.start()
+        _, status, usage = os.wait4(child.pid, 0)
+        wall = time.perf_counter() - start
+        child.returncode = os.waitstatus_to_exitcode(status)
+        memory.done.set()
+        memory.join()
+        sink.seek(0)
+        output = sink.read()
+    cpu = max(usage.ru_utime + usage.ru_stime, memory.cpu())
+    return Run(wall, cpu, usage.ru_maxrss / 1024,
+               memory.peak_kb / 1024, memory.processes, output, child.returncode)  # fmt: skip
 
 
-def run_job(
-    data, sources: int | None, path_sources: int | None, seed: int, progress: bool = False
-) -> JobResult:
-    """The longitudinal job, timed phase by phase, with its igraph calls timed inside."""
-    sampling = BetweennessSampling(sources=sources, seed=seed) if sources else None
-    paths = PathSampling(sources=path_sources, seed=seed) if path_sources else None
-    options = JobOptions(measures=MEASURES, weight="alliances", structural_holes=True,
-                         brokerage=True, core_periphery=False, betweenness_sampling=sampling,
-                         seed=seed)  # fmt: skip
-    groups = data.groups("location")
-    clock, seconds, cpu, out = Clock(progress=progress), {}, {}, {}
-
-    def phase(label: str, function: Callable, *args, **kwargs) -> None:
-        wall, process = time.perf_counter(), time.process_time()
-        out[label] = function(*args, **kwargs)
-        seconds[label] = time.perf_counter() - wall
-        cpu[label] = time.process_time() - process
-
-    with instrumented(clock):
-        phase("tie table", tie_table, data.alliances, data.parties, start=START, end=END,
-              policy=TiePolicy("fixed", LIFETIME))  # fmt: skip
-        phase("actor-year metrics", actor_year_metrics, out["tie table"], groups=groups,
-              options=options)  # fmt: skip
-        phase("year structure", network_structure, out["tie table"], random_graphs=0,
-              seed=seed, path_sampling=paths)  # fmt: skip
-    seconds["job"], cpu["job"] = sum(seconds.values()), sum(cpu.values())
-    return JobResult(seconds, cpu, clock, out["tie table"], out["actor-year metrics"],
-                     out["year structure"], options, paths, groups)  # fmt: skip
+def bench_cli(store: Path, repeat: int) -> dict[str, list[Run]]:
+    """Start-up (``--version``, ``--help``, 5 runs each) and ``network metrics`` (``repeat``)."""
+    runs: dict[str, list[Run]] = {}
+    for name, argv in (("--version", ["--version"]), ("--help", ["--help"])):
+        runs[name] = [run_process([str(BIORIS), *argv]) for _ in range(5)]
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / "metrics.parquet"
+        argv = [str(BIORIS), "network", "metrics", "--store", str(store), "--from", str(START),
+                "--to", str(END), "--window", str(WINDOW), "--out", str(out)]  # fmt: skip
+        print(f"\nCLI: {' '.join(argv[1:]).replace(folder, 'TMP')}")
+        runs["metrics"] = []
+        for i in range(repeat):
+            say(f"CLI network metrics, run {i + 1}/{repeat} (load {load()})")
+            runs["metrics"].append(run_process(argv))
+            if runs["metrics"][-1].returncode:
+                raise SystemExit(f"bioris network metrics failed:\n{runs['metrics'][-1].output}")
+    return runs
 
 
-def snapshot_sizes(ties: pl.DataFrame) -> pl.DataFrame:
-    """Per year: actors (nodes) and ties (edges) of the snapshot."""
-    ends = pl.concat([ties.select("year", pl.col("source").alias("actor")),
-                      ties.select("year", pl.col("target").alias("actor"))])  # fmt: skip
-    nodes = ends.group_by("year").agg(pl.col("actor").n_unique().alias("nodes"))
-    edges = ties.group_by("year").agg(pl.len().alias("edges"))
-    return nodes.join(edges, on="year").sort("year")
+def print_cli(runs: dict[str, list[Run]]) -> Run:
+    for name in ("--version", "--help"):
+        walls = [r.wall for r in runs[name]]
+        line(f"bioris {name} (5 runs: min / median)",
+             f"{min(walls):6.3f} / {statistics.median(walls):.3f} s, "
+             f"{max(r.maxrss_mb for r in runs[name]):.0f} MB  (target < 0.3 s)")  # fmt: skip
+    metrics = runs["metrics"]
+    best = min(metrics, key=lambda r: r.wall)
+    if len(metrics) > 1:
+        line("network metrics runs (wall)", ", ".join(f"{r.wall:.2f}" for r in metrics) + " s")
+    line("network metrics: wall (start-up included)", f"{best.wall:8.2f} s")
+    line("  CPU (user + system, process tree)", f"{best.cpu:8.2f} s")
+    line("  peak RSS, largest process", f"{best.maxrss_mb:8.0f} MB")
+    line("  peak RSS, process tree (sampled sum)",
+         f"{best.tree_mb:8.0f} MB  ({best.processes} process(es) at most)")  # fmt: skip
+    for text in best.output.strip().splitlines()[-2:]:
+        print(f"    | {text}")
+    return best
 
 
-# ================================================================ betweenness error
+# ================================================================ the Python path
 
 
-def betweenness_error(
-    ties: pl.DataFrame, years: list[int], sources: list[int], seed: int
-) -> pl.DataFrame:
-    """Sampled against exact betweenness on some snapshots: per year and number of sources,
-    the median and 90th-percentile relative error over the exact top-100 actors, the
-    Spearman correlation over all actors and over the top 100, and the top-100 overlap."""
+@dataclass
+class PythonRun:
+    jobs: int
+    phases: dict[str, float]  # open + inputs, tie table (apart), job
+    job: object  # bioris.study.network_job.NetworkJob
+
+    @property
+    def total(self) -> float:
+        """Open, inputs and the job (which builds its own tie table)."""
+        return self.phases["open study + inputs"] + self.phases["network_job"]
+
+    def kernel(self) -> float:
+        return sum(v for k, v in self.job.seconds().items() if k not in NOT_KERNEL)
+
+    def workers(self) -> int:
+        return self.job.execution.workers
+
+
+def python_path(store: Path, jobs: int, progress: bool) -> tuple[PythonRun, pl.DataFrame, dict]:
+    """One run: open the study and build its inputs, the tie table (timed apart: the job
+    builds its own), the job. Returns the run, the tie table and the brokerage groups."""
+    phases = {}
+    start = time.perf_counter()
+    with Study.open(store) as study:
+        study.inputs  # noqa: B018 -- the cached inputs are part of opening a study
+        phases["open study + inputs"] = time.perf_counter() - start
+        start = time.perf_counter()
+        ties = tie_table(study, START, END, window=WINDOW)
+        phases["tie table (timed apart)"] = time.perf_counter() - start
+        start = time.perf_counter()
+        job = study.network_job(start=START, end=END, window=WINDOW, jobs=jobs,
+                                on_progress=_on_progress if progress else None)  # fmt: skip
+        phases["network_job"] = time.perf_counter() - start
+        groups = study.inputs.groups()
+    return PythonRun(jobs, phases, job), ties, groups
+
+
+def _on_progress(event) -> None:
+    if event.measure is None:
+        say(f"  {event.year} done ({event.years_done}/{event.years_total} years, "
+            f"{event.ties_done:,}/{event.ties_total:,} ties)")  # fmt: skip
+
+
+def print_python(run: PythonRun) -> None:
+    e = run.job.execution
+    print(f"\nthrough Python, jobs={run.jobs}: ran {e.mode}, {e.workers} worker(s)"
+          + (f" ({e.why})" if e.why else ""))  # fmt: skip
+    for phase, seconds in run.phases.items():
+        line(phase, f"{seconds:8.3f} s")
+    line("TOTAL (open + inputs + network_job)", f"{run.total:8.3f} s")
+    kernel = run.kernel()
+    per_worker = kernel / run.workers()
+    line("kernel time (measures, excl. graph and frames)",
+         f"{kernel:8.3f} s" + (f", / {run.workers()} workers = {per_worker:.3f} s"
+                               if run.workers() > 1 else ""))  # fmt: skip
+    line("bioris overhead = total / kernel - 1", f"{100 * (run.total / per_worker - 1):7.1f} %")
+    line("  network_job alone / kernel - 1",
+         f"{100 * (run.phases['network_job'] / per_worker - 1):7.1f} %")  # fmt: skip
+
+
+def print_measures(run: PythonRun, other: PythonRun) -> None:
+    """The job's seconds per measure over all years, with the slowest year of each (and the
+    same sum in the ``other`` run, if it ran in a pool)."""
+    years = run.job.years
+    seconds, theirs = run.job.seconds(), other.job.seconds()
+    kernel = run.kernel()
     rows = []
-    for year in years:
-        part = ties.filter(pl.col("year") == year)
-        start = time.perf_counter()
-        exact = centrality(part, measures=("betweenness",))["betweenness"].to_numpy()
-        exact_s = time.perf_counter() - start
-        top = np.argsort(-exact, kind="stable")[:TOP]
-        for k in sources:
-            start = time.perf_counter()
-            sampling = BetweennessSampling(sources=k, seed=seed)
-            estimate = centrality(part, measures=("betweenness",), betweenness_sampling=sampling)
-            sampled_s = time.perf_counter() - start
-            est = estimate["betweenness"].to_numpy()
-            relative = np.abs(est[top] - exact[top]) / exact[top]
-            rows.append({
-                "year": year, "nodes": len(exact), "edges": part.height, "sources": k,
-                "exact_s": exact_s, "sampled_s": sampled_s,
-                "median_rel_err_top100": float(np.median(relative)),
-                "p90_rel_err_top100": float(np.quantile(relative, 0.9)),
-                "spearman_all": float(spearmanr(exact, est).statistic),
-                "spearman_top100": float(spearmanr(exact[top], est[top]).statistic),
-                "top100_overlap": len(set(top) & set(np.argsort(-est, kind="stable")[:TOP])),
-            })  # fmt: skip
-    return pl.DataFrame(rows)
+    for measure, total in sorted(seconds.items(), key=lambda kv: -kv[1]):
+        column = years[f"seconds_{measure}"]
+        worst = int(column.arg_max())
+        row = {"measure": measure, "seconds": total,
+               "% of kernel": None if measure in NOT_KERNEL else 100 * total / kernel,
+               "slowest year": years["year"][worst], "its seconds": column[worst],
+               "its actors": years["actors"][worst]}  # fmt: skip
+        if other.workers() > 1:
+            row[f"jobs={other.jobs} (in workers)"] = theirs.get(measure)
+        rows.append(row)
+    print(f"\nper measure, summed over the {years.height} years (jobs={run.jobs}; the job's "
+          "own clock, in the process that ran the year)")  # fmt: skip
+    table(pl.DataFrame(rows))
+    print(f"  {run.job.betweenness_statement()}")
+
+
+def print_years(run: PythonRun) -> None:
+    years = run.job.years
+    cols = [c for c in years.columns if c.startswith("seconds_")]
+    rows = years.to_dicts()
+    slowest = [max(cols, key=lambda c, r=r: r[c]).removeprefix("seconds_") for r in rows]
+    view = years.select("year", "actors", "ties", "betweenness", "sources", "relative_se",
+                        pl.sum_horizontal(cols).alias("seconds"))  # fmt: skip
+    print("\nper year")
+    table(view.with_columns(pl.Series("slowest measure", slowest)))
 
 
 # ================================================================ networkx baseline
-
-
-def nx_brokerage(graph: nx.Graph, groups: dict[str, str]) -> dict[str, list[int]]:
-    """Gould-Fernandez census by brute force over each broker's pairs of contacts, on the
-    symmetric digraph (both orders of every open pair, as bioris counts)."""
-    census = {}
-    for b, contacts in graph.adj.items():
-        gb, counts = groups[b], [0, 0, 0, 0, 0]
-        for a in contacts:
-            ga, neighbours_a = groups[a], graph.adj[a]
-            for c in contacts:
-                if c == a or c in neighbours_a:
-                    continue
-                gc = groups[c]
-                if ga == gb == gc:
-                    counts[0] += 1  # coordinator
-                elif ga == gc:
-                    counts[1] += 1  # itinerant
-                elif gb == gc:
-                    counts[2] += 1  # gatekeeper
-                elif ga == gb:
-                    counts[3] += 1  # representative
-                else:
-                    counts[4] += 1  # liaison
-        census[b] = counts
-    return census
-
-
-def nx_structure(graph: nx.Graph, path_sources: int | None, seed: int, year: int) -> dict:
-    """Components, clustering, path length in the largest component, centralisation."""
-    components = list(nx.connected_components(graph))
-    giant = graph.subgraph(max(components, key=len))
-    if path_sources is None or giant.number_of_nodes() <= path_sources:
-        path = nx.average_shortest_path_length(giant)
-    else:
-        nodes = sorted(giant)
-        rng = np.random.default_rng([seed, year])
-        chosen = rng.choice(len(nodes), size=path_sources, replace=False)
-        total = sum(sum(nx.single_source_shortest_path_length(giant, nodes[i]).values())
-                    for i in chosen)  # fmt: skip
-        path = total / (path_sources * (len(nodes) - 1))
-    degrees = np.array([d for _, d in graph.degree()], dtype=np.float64)
-    n = len(degrees)
-    return {
-        "components": len(components),
-        "largest_component_share": giant.number_of_nodes() / n,
-        "average_clustering": nx.average_clustering(graph),
-        "average_path_length": path,
-        "degree_centralisation": (degrees.max() - degrees).sum() / ((n - 1) * (n - 2)),
-    }
-
-
-def baseline_year(
-    ties: pl.DataFrame, year: int, groups: dict[str, str], sources: int | None,
-    path_sources: int | None, seed: int,
-) -> tuple[dict[str, float], dict]:  # fmt: skip
-    """The same measures for one year with networkx, rebuilding the graph from the tie table."""
-    seconds, out = {}, {}
-
-    def timed(label: str, function: Callable, *args, **kwargs):
-        wall, process = time.perf_counter(), time.process_time()
-        out[label] = function(*args, **kwargs)
-        seconds[label] = time.perf_counter() - wall
-        seconds[f"cpu {label}"] = time.process_time() - process
-
-    def build() -> nx.Graph:
-        graph = nx.Graph()
-        rows = ties.filter(pl.col("year") == year).select("source", "target", "alliances")
-        graph.add_weighted_edges_from(rows.iter_rows(), weight="alliances")
-        return graph
-
-    timed("graph", build)
-    graph = out["graph"]
-    k = sources if sources and sources < graph.number_of_nodes() else None
-    timed("degree", lambda: dict(graph.degree()))
-    timed("betweenness", nx.betweenness_centrality, graph, k=k, seed=seed)
-    timed("eigenvector", nx.eigenvector_centrality, graph, max_iter=1000)
-    # Constraint only: networkx 3.6's fast (sparse) weighted effective_size normalises by the
-    # wrong maximum, and its exact per-node loop is cubic in the degree (see README).
-    timed("constraint", nx.constraint, graph, weight="alliances")
-    timed("brokerage", nx_brokerage, graph, groups)
-    timed("structure", nx_structure, graph, path_sources, seed, year)
-    return seconds, out
-
-
-@dataclass
-class Baseline:
-    years: list[int]
-    factor: float  # from the measured years to all 31, by edges
-    measured: dict[str, float]  # wall (and "cpu ...") seconds per measure, measured years
-    paired_speedup: float  # networkx / bioris on the measured years, each timed back to back
-
-    def total(self, cpu: bool = False) -> float:
-        """All measures, scaled to the 31 years."""
-        keys = [k for k in self.measured if k.startswith("cpu ") == cpu]
-        return self.factor * sum(self.measured[k] for k in keys)
 
 
 def spread_years(count: int) -> list[int]:
@@ -372,150 +304,64 @@ def spread_years(count: int) -> list[int]:
     return sorted({round(y) for y in np.linspace(START, END, count)})
 
 
-def agreement(job: JobResult, year: int, out: dict, sampled: bool) -> dict[str, float]:
-    """Largest differences between bioris and networkx on one year (a check that the
-    baseline computes the same measures)."""
-    got = job.metrics.filter(pl.col("year") == year)
-    actors = got["actor"].to_list()
+@dataclass
+class Baseline:
+    years: list[int]
+    factor: float  # measured years -> all years, by edges
+    measured: dict[str, float]  # wall seconds per measure over the measured years
+    gaps: dict[str, float]  # worst absolute difference from bioris per column
 
-    def gap(column: str, reference: dict) -> float:
-        expected = np.array([reference[a] for a in actors], dtype=np.float64)
-        return float(np.nanmax(np.abs(got[column].to_numpy() - expected)))
+    def scaled(self, measure: str) -> float:
+        return self.factor * self.measured.get(measure, 0.0)
 
-    brokerage_totals = {a: sum(v) for a, v in out["brokerage"].items()}
-    graph = out["graph"]
-    gaps = {
-        "degree": gap("degree", out["degree"]),
-        "constraint": gap("constraint", out["constraint"]),
-        "brokerage_total": gap("brokerage_total", brokerage_totals),
-    }
-    if not sampled:  # different sources would give different estimates
-        gaps["betweenness"] = gap("betweenness", out["betweenness"])
-    if graph.number_of_nodes() <= 5000:  # the exact loop (untimed), Burt's formula
-        exact = nx.effective_size(graph, nodes=list(graph), weight="alliances")
-        gaps["effective_size"] = gap("effective_size", exact)
-    return gaps
+    def total(self) -> float:
+        return self.factor * sum(self.measured.values())
 
 
-# ================================================================ printing
-
-
-def line(label: str, value: str) -> None:
-    print(f"  {label:<44} {value}")
-
-
-def print_machine() -> None:
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cpu(s), Python "
-          f"{platform.python_version()}, polars {pl.__version__}, igraph {ig.__version__}, "
-          f"networkx {nx.__version__}, numpy {np.__version__}")  # fmt: skip
-    load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
-    print(
-        f"load average at start: {load} (1/5/15 min; above the cpu count, timings are "
-        "inflated by other processes)"
-    )
-
-
-def print_job(job: JobResult, sizes: pl.DataFrame) -> dict[str, float]:
-    s, c = job.seconds, job.clock.seconds
-    print("\nbioris job (wall time)")
-    for phase in ("tie table", "actor-year metrics", "year structure"):
-        line(phase, f"{s[phase]:8.3f} s")
-    line("TOTAL job", f"{s['job']:8.3f} s")
-    print("  per measure, summed over the 31 years:")
-    for label in [f"measure {m}" for m in MEASURES] + [
-        "measure constraint+effective size", "measure brokerage",
-    ]:  # fmt: skip
-        line("  " + label.removeprefix("measure "), f"{c[label]:8.3f} s")
-    rest = (s["actor-year metrics"] - sum(c[f"measure {m}"] for m in MEASURES)
-            - c["measure constraint+effective size"] - c["measure brokerage"])  # fmt: skip
-    line("  snapshots (one graph a year), frames, sort", f"{rest:8.3f} s")
-    line("  year structure (components, paths)", f"{s['year structure']:8.3f} s")
-    kernels = {k: v for k, v in c.items() if k.startswith("igraph ") and "construction" not in k}
-    kernel = sum(kernels.values())
-    build = c.get("igraph Graph() construction", 0.0)
-    print("\nigraph kernel calls made by the job (summed)")
-    for label, value in sorted(kernels.items(), key=lambda kv: -kv[1]):
-        line("  " + label.removeprefix("igraph "),
-             f"{value:8.3f} s  ({job.clock.calls[label]} calls)")  # fmt: skip
-    line("KERNEL total (analysis calls)", f"{kernel:8.3f} s")
-    line("  + graph construction (igraph Graph())", f"{build:8.3f} s "
-         f"({job.clock.calls.get('igraph Graph() construction', 0)} graphs)")  # fmt: skip
-    overhead = s["job"] / kernel - 1 if kernel else float("nan")
-    overhead_build = s["job"] / (kernel + build) - 1 if kernel + build else float("nan")
-    line("bioris overhead = job / kernel - 1", f"{100 * overhead:7.1f} %  (target < 25 %)")
-    line("  counting graph construction as kernel", f"{100 * overhead_build:7.1f} %")
-    print("\nsnapshots")
-    line("snapshots", f"{sizes.height}")
-    line("nodes: total / largest", f"{sizes['nodes'].sum():,} / {sizes['nodes'].max():,}")
-    line("edges: total / largest", f"{sizes['edges'].sum():,} / {sizes['edges'].max():,}")
-    line("tie-table rows / actor-year rows", f"{job.ties.height:,} / {job.metrics.height:,}")
-    return {"kernel": kernel, "overhead": overhead, "overhead_build": overhead_build}
-
-
-def print_error(table: pl.DataFrame) -> None:
-    print("\nsampled vs exact betweenness (same seeds as the job)")
-    with pl.Config(tbl_rows=50, tbl_cols=20, tbl_width_chars=200, float_precision=3,
-                   tbl_hide_dataframe_shape=True, tbl_hide_column_data_types=True):  # fmt: skip
-        print(table)
-
-
-def run_baseline(
-    job: JobResult, groups: dict[str, str], years: list[int], sources: int | None,
-    path_sources: int | None, seed: int, sizes: pl.DataFrame,
-) -> Baseline:  # fmt: skip
-    """Time the networkx baseline on ``years``, print it, and scale it to the 31 years."""
-    print(f"\nnetworkx baseline on {len(years)} year(s): {years}")
-    totals: dict[str, float] = defaultdict(float)
-    paired = [0.0, 0.0]
+def run_baseline(ties: pl.DataFrame, groups: dict[str, str], frame: pl.DataFrame,
+                 years: list[int], seed: int) -> Baseline:  # fmt: skip
+    print(f"\nnetworkx {nx.__version__} baseline on {len(years)} year(s)"
+          + ("" if len(years) == END - START + 1 else f": {years}"))  # fmt: skip
+    measured: dict[str, float] = {}
+    gaps: dict[str, float] = {}
     for year in years:
-        ours = job.year_seconds(year)  # timed right before networkx: same machine load
-        seconds, out = baseline_year(job.ties, year, groups, sources, path_sources, seed)
+        part = ties.filter(pl.col("year") == year)
+        say(f"networkx {year}: {part.height:,} ties (load {load()})")
+        seconds, out = nx_baseline.baseline_year(part, year, groups, seed=seed, progress=say)
         for k, v in seconds.items():
-            totals[k] += v
-        wall = {k: v for k, v in seconds.items() if not k.startswith("cpu ")}
-        theirs = sum(wall.values())
-        paired[0] += ours
-        paired[1] += theirs
-        print(f"  {year}: " + ", ".join(f"{k} {v:.2f}s" for k, v in wall.items())
-              + f"  (total {theirs:.2f} s; bioris on this year alone {ours:.3f} s: "
-              f"{theirs / ours:.0f}x)")  # fmt: skip
-        if year == years[0]:
-            gaps = agreement(job, year, out, sources is not None)
-            print(f"  agreement with bioris in {year} (max abs difference): "
-                  + ", ".join(f"{k} {v:.2g}" for k, v in gaps.items()))  # fmt: skip
-    edges = dict(sizes.select("year", "edges").iter_rows())
+            measured[k] = measured.get(k, 0.0) + v
+        for k, v in nx_baseline.agreement(frame.filter(pl.col("year") == year), out).items():
+            gaps[k] = max(gaps.get(k, 0.0), v)
+        if len(years) <= 5:
+            print(f"  {year}: {out['graph'].number_of_nodes():,} actors, {part.height:,} ties, "
+                  f"{sum(seconds.values()):.1f} s: "
+                  + ", ".join(f"{k} {v:.2f}" for k, v in seconds.items()))  # fmt: skip
+    edges = dict(ties.group_by("year").len().iter_rows())
     factor = sum(edges.values()) / sum(edges[y] for y in years)
-    baseline = Baseline(years, factor, dict(totals), paired[1] / paired[0])
-    measured = baseline.total() / factor
-    line("baseline measured", f"{measured:10.2f} s wall on {len(years)} year(s)")
-    if len(years) < sizes.height:
-        line("scaled to 31 years by edges", f"{baseline.total():10.2f} s  (x{factor:.2f}; "
-             f"x{sizes.height / len(years):.2f} by year count would give "
-             f"{measured * sizes.height / len(years):.2f} s)")  # fmt: skip
-    print_comparison(job, baseline)
+    baseline = Baseline(years, factor, measured, gaps)
+    line("measured", f"{sum(measured.values()):9.2f} s wall on {len(years)} year(s)")
+    if factor != 1:
+        line("scaled to all years by edges", f"{baseline.total():9.2f} s  (x{factor:.2f}; "
+             f"x{(END - START + 1) / len(years):.2f} by year count)")  # fmt: skip
+    print("  agreement with bioris, worst absolute difference over those years: "
+          + ", ".join(f"{k} {v:.2g}" for k, v in gaps.items()))  # fmt: skip
     return baseline
 
 
-#: baseline measure -> the bioris figure it is compared with
-COMPARED = {
-    "degree": "measure degree",
-    "betweenness": "measure betweenness",
-    "eigenvector": "measure eigenvector",
-    "constraint": "measure constraint+effective size",
-    "brokerage": "measure brokerage",
-    "structure": "year structure",
-}
+#: bioris measure -> the baseline's timings it is compared with
+COMPARED = {m: (m,) for m in nx_baseline.MEASURES} | {
+    "graph": ("graph",), "structural_holes": ("constraint", "effective_size")}  # fmt: skip
 
 
-def print_comparison(job: JobResult, baseline: Baseline) -> None:
-    print("  per measure over 31 years (wall): bioris | networkx (scaled) | ratio")
-    graph = baseline.factor * baseline.measured["graph"]
-    line("    networkx graph rebuild from the tie table", f"{graph:9.2f} s")
-    for label, ours in COMPARED.items():
-        mine = job.seconds[ours] if ours in job.seconds else job.clock.seconds[ours]
-        theirs = baseline.factor * baseline.measured[label]
-        ratio = f"{theirs / mine:7.1f}x" if mine > 0 else "      -"
-        line(f"    {label}", f"{mine:9.3f} s | {theirs:9.2f} s | {ratio}")
+def print_comparison(run: PythonRun, baseline: Baseline) -> None:
+    print(f"\nper measure over all years: bioris (jobs={run.jobs}) | networkx"
+          + (" (scaled)" if baseline.factor != 1 else "") + " | networkx / bioris")  # fmt: skip
+    ours = run.job.seconds()
+    for measure, parts in COMPARED.items():
+        mine = ours.get(measure, 0.0)
+        theirs = sum(baseline.scaled(p) for p in parts)
+        ratio = f"{theirs / mine:8.1f}x" if mine > 0 else "        -"
+        line(f"  {measure}", f"{mine:8.3f} s | {theirs:9.2f} s | {ratio}")
 
 
 # ================================================================ main
@@ -523,183 +369,107 @@ def print_comparison(job: JobResult, baseline: Baseline) -> None:
 
 def parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--size", default="S", help=f"{', '.join(SIZES)} or ACTORS,ALLIANCES")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument(
-        "--sources",
-        type=int,
-        default=-1,
-        help="betweenness sources per snapshot (0 = exact; default by size)",
-    )
-    parser.add_argument(
-        "--path-sources",
-        type=int,
-        default=-1,
-        help="path-length sources per snapshot (0 = exact; default by size)",
-    )
-    parser.add_argument(
-        "--baseline-years",
-        type=int,
-        default=-1,
-        help="networkx baseline on N evenly spread years, scaled to 31 "
-        "(0 = skip; default: S 31, M 3, L 0)",
-    )
-    parser.add_argument(
-        "--error-years",
-        type=int,
-        default=-1,
-        help="snapshots on which sampled betweenness is checked against exact "
-        "(default: M 3, else 0)",
-    )
-    parser.add_argument(
-        "--repeat",
-        type=int,
-        default=-1,
-        help="run the job N times and report the fastest (default: S 3, else 1)",
-    )
-    parser.add_argument(
-        "--progress", action="store_true", help="print each measure call as it ends (stderr)"
-    )
-    parser.add_argument(
-        "--error-sources",
-        default="500",
-        help="other source counts to show in the error table, comma-separated",
-    )
-    return parser.parse_args(argv)  # fmt: skip
+    parser.add_argument("--size", default="S", choices=SIZES, type=str.upper)
+    parser.add_argument("--seed", type=int, default=0, help="data set (store) and job seed")
+    parser.add_argument("--repeat", type=int, default=0,
+                        help="runs of the CLI and of each Python path, the fastest reported "
+                        "(default: S 5, else 1)")  # fmt: skip
+    parser.add_argument("--baseline-years", type=int, default=-1,
+                        help="networkx on N evenly spread years, scaled to all by edges "
+                        "(default: S 31, M 3, L 0 = skip)")  # fmt: skip
+    parser.add_argument("--no-baseline", action="store_true", help="skip the networkx baseline")
+    parser.add_argument("--skip-cli", action="store_true", help="skip the CLI runs")
+    parser.add_argument("--jobs", type=int, default=default_jobs(),
+                        help="processes of the parallel Python run (default: cores)")  # fmt: skip
+    parser.add_argument("--no-serial", action="store_true",
+                        help="skip the Python run with jobs=1 (long on L)")  # fmt: skip
+    parser.add_argument("--progress", action="store_true", help="print each year as it ends")
+    return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
-    label = args.size.upper() if args.size.upper() in SIZES else args.size
-    size = resolve_size(label if label in SIZES else tuple(args.size.split(",")))
-    key = label if label in SIZES else "M"
+    repeat = args.repeat or DEFAULT_REPEAT[args.size]
+    years = 0 if args.no_baseline else args.baseline_years
+    years = DEFAULT_BASELINE_YEARS[args.size] if years < 0 else years
+    print(f"bioris {__version__} network benchmark: size {args.size}, seed {args.seed}, "
+          f"{START}-{END}, {WINDOW}-year window, defaults of `bioris network metrics`")  # fmt: skip
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cpu(s) ({default_jobs()} usable), "
+          f"Python {platform.python_version()}, polars {pl.__version__}, networkx "
+          f"{nx.__version__}")  # fmt: skip
+    print(f"load average at start: {load()} (1/5/15 min; above the cpu count, other processes "
+          "inflate every timing)")  # fmt: skip
+    for name, value in IMPORT_LIMITS.items():
+        os.environ.setdefault(name, value)
+    say(f"store {args.size}, seed {args.seed} (built once, then reused)")
+    store = build_store(args.size, args.seed)
+    print(f"store: {store} ({store.stat().st_size / 1e6:.0f} MB)")
 
-    def pick(value: int, defaults: dict) -> int | None:
-        chosen = defaults[key] if value < 0 else value
-        return chosen or None
+    cli = None
+    if not args.skip_cli:
+        print("\n==== the CLI (a fresh process each run, start-up included)")
+        cli = print_cli(bench_cli(store, repeat))
 
-    sources = pick(args.sources, DEFAULT_SOURCES)
-    path_sources = pick(args.path_sources, DEFAULT_PATH_SOURCES)
-    baseline_years = pick(args.baseline_years, DEFAULT_BASELINE_YEARS) or 0
-    error_years = pick(args.error_years, DEFAULT_ERROR_YEARS) or 0
-    repeat = max(1, pick(args.repeat, DEFAULT_REPEAT) or 1)
-    print(
-        f"bioris longitudinal network benchmark: size {label} = {size[0]:,} actors, "
-        f"{size[1]:,} alliances, seed {args.seed}"
-    )
-    print_machine()
-    print(
-        f"job: tie_table {START}-{END}, TiePolicy('fixed', {LIFETIME}); actor_year_metrics "
-        f"{MEASURES} + constraint + brokerage by location; network_structure(random_graphs=0)"
-    )
-    print(
-        f"betweenness: {'exact' if sources is None else f'sampled, {sources} sources'}; "
-        f"path length: {'exact' if path_sources is None else f'sampled, {path_sources} sources'}"
-    )
-
-    start = time.perf_counter()
-    data = generate(size, seed=args.seed)
-    generate_s = time.perf_counter() - start
-    generate_mb = rss_peak_mb()
-    print(
-        f"\ngenerate: {generate_s:.2f} s, peak RSS {generate_mb:,.0f} MB "
-        f"({data.actors.height:,} actors, {data.alliances.height:,} alliances, "
-        f"{data.parties.height:,} parties)"
-    )
-    reset = reset_peak()
-
-    runs = [run_job(data, sources, path_sources, args.seed, args.progress) for _ in range(repeat)]
-    job = min(runs, key=lambda r: r.seconds["job"])
-    job_mb = rss_peak_mb()
-    if repeat > 1:
-        print(f"\njob run {repeat} times: "
-              + ", ".join(f"{r.seconds['job']:.3f}" for r in runs) + " s wall; the fastest is "
-              "reported")  # fmt: skip
-    sizes = snapshot_sizes(job.ties)
-    figures = print_job(job, sizes)
-    peak_mb = max(job_mb, generate_mb) if reset else job_mb
-    print("\nmemory")
-    line("peak RSS during the job" + ("" if reset else " (whole process)"), f"{job_mb:,.0f} MB")
-    line("peak RSS of the process (incl. generate)", f"{peak_mb:,.0f} MB")
-
-    error = None
-    if error_years and sources:
-        others = [int(k) for k in args.error_sources.split(",") if k.strip()]
-        table = betweenness_error(job.ties, spread_years(error_years),
-                                  sorted({sources, *others}), args.seed)  # fmt: skip
-        print_error(table)
-        error = table.filter(pl.col("sources") == sources)
+    print("\n==== through Python (this process)")
+    runs: dict[int, PythonRun] = {}
+    ties, groups = None, {}
+    for jobs in [args.jobs] if args.no_serial else sorted({1, args.jobs}):
+        best = None
+        for i in range(repeat):
+            say(f"Python path, jobs={jobs}, run {i + 1}/{repeat} (load {load()})")
+            run, ties, groups = python_path(store, jobs, args.progress)
+            if best is None or run.total < best.total:
+                best = run
+        runs[jobs] = best
+        print_python(best)
+    serial, parallel = runs[min(runs)], runs[args.jobs]  # serial: jobs=1 unless --no-serial
+    print_measures(serial, parallel)
+    print_years(serial)
 
     baseline = None
-    if baseline_years:
-        baseline = run_baseline(job, data.groups("location"), spread_years(baseline_years),
-                                sources, path_sources, args.seed, sizes)  # fmt: skip
+    if years:
+        baseline = run_baseline(ties, groups, serial.job.frame, spread_years(years), args.seed)
+        print_comparison(serial, baseline)
 
-    print_summary(Summary(label, size, job, figures, peak_mb, baseline, error, sources,
-                          generate_s))  # fmt: skip
+    print_summary(args, cli, serial, parallel, baseline, ties)
     return 0
 
 
-@dataclass
-class Summary:
-    label: str
-    size: tuple[int, int]
-    job: JobResult
-    figures: dict[str, float]
-    peak_mb: float
-    baseline: Baseline | None
-    error: pl.DataFrame | None
-    sources: int | None
-    generate_s: float
-
-
-def print_summary(r: Summary) -> None:
-    job, total = r.job, r.job.seconds["job"]
+def print_summary(args, cli: Run | None, serial: PythonRun, parallel: PythonRun,
+                  baseline: Baseline | None, ties: pl.DataFrame) -> None:  # fmt: skip
+    edges = ties.group_by("year").len()["len"]
     print("\n==================== summary ====================")
-    print(
-        f"size                 {r.label}: {r.size[0]:,} actors, {r.size[1]:,} alliances, "
-        f"31 yearly snapshots {START}-{END} (5-year ties); generated in {r.generate_s:.1f} s"
-    )
-    print(
-        f"bioris job           {total:.2f} s wall, {job.cpu['job']:.2f} s CPU (tie table "
-        f"{job.seconds['tie table']:.2f}, actor-year {job.seconds['actor-year metrics']:.2f}, "
-        f"year structure {job.seconds['year structure']:.2f})"
-    )
-    if r.baseline is None:
+    actors = serial.job.years["actors"]
+    print(f"size {args.size}, seed {args.seed}: {actors.len()} years, {actors.sum():,} "
+          f"actor-years (largest year {actors.max():,}), "
+          f"{edges.sum():,} ties (largest year {edges.max():,})")  # fmt: skip
+    if cli is not None:
+        print(f"CLI network metrics  {cli.wall:.2f} s wall incl. start-up, {cli.cpu:.1f} s CPU; "
+              f"peak RSS {cli.maxrss_mb:,.0f} MB (largest process), {cli.tree_mb:,.0f} MB "
+              f"(process tree)")  # fmt: skip
+        kernel, workers = serial.kernel(), parallel.workers()
+        print(f"  CLI / (jobs={serial.jobs} kernel time {kernel:.2f} s / {workers} worker(s)) - 1 "
+              f"= {100 * (cli.wall / (kernel / workers) - 1):.0f} % (start-up, the file, and "
+              "workers that do not each get a free core included)")  # fmt: skip
+    for run in (serial, parallel) if parallel is not serial else (serial,):
+        per_worker = run.kernel() / run.workers()
+        print(f"Python jobs={run.jobs:<2}        {run.total:.2f} s (open + inputs "
+              f"{run.phases['open study + inputs']:.2f}, network_job "
+              f"{run.phases['network_job']:.2f}; {run.job.execution.mode}, {run.workers()} "
+              f"worker(s)); overhead {100 * (run.total / per_worker - 1):.0f} % over "
+              f"{per_worker:.2f} s of kernels")  # fmt: skip
+    if baseline is None:
         print("networkx baseline    not run")
     else:
-        b = r.baseline
-        how = (
-            "measured on all years"
-            if b.factor == 1
-            else (f"measured on {b.years}, scaled to 31 years by edges (x{b.factor:.2f})")
-        )
-        print(f"networkx baseline    {b.total():.1f} s wall, {b.total(cpu=True):.1f} s CPU ({how})")
-        print(
-            f"speedup              {b.total() / total:.0f}x wall, "
-            f"{b.total(cpu=True) / job.cpu['job']:.0f}x CPU; paired (same years, back to back, "
-            f"tie table excluded): {b.paired_speedup:.0f}x"
-        )
-    print(f"igraph kernel time   {r.figures['kernel']:.2f} s")
-    print(
-        f"bioris overhead      {100 * r.figures['overhead']:.0f} % of kernel time "
-        f"({100 * r.figures['overhead_build']:.0f} % counting graph construction as kernel)"
-    )
-    print(f"peak memory (RSS)    {r.peak_mb:,.0f} MB")
-    if r.sources is None:
-        print("betweenness          exact")
-    elif r.error is None or not r.error.height:
-        print(f"betweenness          sampled, {r.sources} sources/snapshot; error not measured")
-    else:
-        e = r.error
-        print(
-            f"betweenness          sampled, {r.sources} sources/snapshot: median relative error "
-            f"over the exact top-100 {100 * e['median_rel_err_top100'].min():.1f}-"
-            f"{100 * e['median_rel_err_top100'].max():.1f} % (years {e['year'].to_list()}), "
-            f"Spearman {e['spearman_all'].min():.3f}-{e['spearman_all'].max():.3f}"
-        )
-    load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
-    print(f"load average         {load} (1/5/15 min) at the end; {os.cpu_count()} cpu(s)")
+        how = ("all years" if baseline.factor == 1
+               else f"{baseline.years}, scaled by edges x{baseline.factor:.2f}")  # fmt: skip
+        print(f"networkx baseline    {baseline.total():.1f} s ({how})")
+        against = [("CLI", cli.wall if cli else None)] + [
+            (f"Python jobs={r.jobs}", r.total) for r in {serial.jobs: serial, parallel.jobs:
+                                                          parallel}.values()]  # fmt: skip
+        print("speedup              " + ", ".join(f"{baseline.total() / s:.0f}x vs {name}"
+                                                  for name, s in against if s))  # fmt: skip
+    print(f"load average at end  {load()} (1/5/15 min); {os.cpu_count()} cpu(s)")
     print("=================================================")
 
 
