@@ -141,6 +141,7 @@ def _serial(tasks: Sequence[Any], function: Callable[..., Any], tracker: _Tracke
 
 # --- a local process pool ---------------------------------------------------------------------
 
+_BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 _EVENTS: Any = None  # a worker's queue of (year, measure) events, set by _start_worker
 
 
@@ -161,6 +162,11 @@ def _in_pool(
     # forkserver: workers are forked from a clean server process that has imported the job's
     # modules once, never from this one (forking a process whose thread pools run, as
     # polars' may, can deadlock)
+    # one maths-library thread per worker: the workers already fill the cores, and
+    # OpenBLAS threads fighting over them stall small dense calls (coreness's eigh: 48 ms
+    # instead of 0.3 ms); read when the fork server starts, so set before it does
+    for name in _BLAS_THREADS:
+        os.environ.setdefault(name, "1")
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["bioris.analytics.longitudinal", "bioris.analytics.structure"])
     events = context.Queue() if tracker.on_progress is not None else None
