@@ -23,8 +23,15 @@ from bioris.analytics import (
 )
 from bioris.analytics.structure import PathSampling, run_structure, structure_frame, structure_tasks
 from bioris.errors import BiorisError
-from bioris.study.execution import OnProgress, default_jobs, run_snapshots
-from bioris.study.network_job import WEIGHTS, betweenness_sampling, network_job, write_table
+from bioris.study.execution import OnProgress
+from bioris.study.network_job import (
+    WEIGHTS,
+    betweenness_sampling,
+    network_job,
+    run_years,
+    weighted_ties,
+    write_table,
+)
 
 if TYPE_CHECKING:
     from bioris.study.core import Study
@@ -133,12 +140,8 @@ def metrics(
         if out is not None:
             write_table(job.frame, out, job.metadata())
         return job.frame
-    if weight not in WEIGHTS:
-        raise BiorisError(f"--weight: {weight!r} is not one of: {', '.join(WEIGHTS)}")
-    table = ties(study, start, end, window=window, layers=layers, deal_types=deal_types,
-                 rollup=rollup)  # fmt: skip
-    if weight != "alliances":  # undisclosed value is 0: keep ties, weight them minimally
-        table = table.with_columns(pl.col(weight).clip(lower_bound=1e-9))
+    table = weighted_ties(study, start, end, window=window, layers=layers,
+                          deal_types=deal_types, rollup=rollup, weight=weight)  # fmt: skip
     sampling, rule = betweenness_sampling(sample, seed)
     # a mean over sources x actors pairs, estimated to a stated standard error: path lengths
     # (of the network and of its small-world references) are exact up to
@@ -156,11 +159,7 @@ def metrics(
     )  # fmt: skip
     tasks = structure_tasks(table, random_graphs=options.random_graphs, seed=seed,
                             path_sampling=paths, min_nodes=options.min_nodes)  # fmt: skip
-    results, execution = run_snapshots(
-        tasks, function=run_structure, jobs=default_jobs() if jobs is None else jobs,
-        scheduler=scheduler, on_progress=on_progress,
-        min_parallel_ties=int(settings.get("network_parallel_min_ties")),
-    )  # fmt: skip
+    results, execution = run_years(tasks, run_structure, jobs, scheduler, on_progress)
     frame = year_metrics(table, study.actors, options=options, structure=structure_frame(results))
     if out is not None:
         lengths = (f"exact up to {PATH_EXACT_MAX_ACTORS:,} actors, else from batches of "

@@ -4,7 +4,7 @@ process pool or on a Dask cluster, with what was sampled and how long each measu
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -13,14 +13,26 @@ import polars as pl
 
 from bioris import __version__, settings
 from bioris.analytics import BetweennessSampling, JobOptions
-from bioris.analytics.longitudinal import SnapshotResult, assemble, snapshot_tasks
+from bioris.analytics.longitudinal import (
+    SnapshotResult,
+    assemble,
+    run_snapshot,
+    snapshot_tasks,
+)
 from bioris.errors import BiorisError
 from bioris.study.execution import Execution, OnProgress, default_jobs, run_snapshots
 
 if TYPE_CHECKING:
     from bioris.study.core import Study
 
-__all__ = ["NetworkJob", "betweenness_sampling", "network_job", "write_table"]
+__all__ = [
+    "NetworkJob",
+    "betweenness_sampling",
+    "network_job",
+    "run_years",
+    "weighted_ties",
+    "write_table",
+]
 
 WEIGHTS = ("alliances", "committed_eur", "headline_eur")
 
@@ -142,6 +154,34 @@ def network_job(
     ``weight`` (alliances, committed_eur or headline_eur) weights strength and structural
     holes; ``sample`` is the betweenness rule (:func:`betweenness_sampling`).
     """
+    table = weighted_ties(study, start, end, window=window, layers=layers,
+                          deal_types=deal_types, rollup=rollup, weight=weight)  # fmt: skip
+    sampling, rule = betweenness_sampling(sample, seed)
+    options = JobOptions(betweenness_sampling=sampling, seed=seed, weight=weight,
+                         min_nodes=int(settings.get("network_min_nodes")))  # fmt: skip
+    tasks = snapshot_tasks(table, groups=study.inputs.groups(), options=options)
+    results, execution = run_years(tasks, run_snapshot, jobs, scheduler, on_progress)
+    frame = assemble(results, options, with_brokerage=True)
+    first, last = study.span(start, end)
+    chosen = {"from": first, "to": last, "window": window or study.window, "weight": weight,
+              "seed": seed, "sample": str(sample), "rollup": rollup,
+              "layers": sorted(study.tie_layers(layers, deal_types)[0])}  # fmt: skip
+    return NetworkJob(frame, _years(results), execution, rule, chosen)
+
+
+def weighted_ties(
+    study: Study,
+    start: int | None,
+    end: int | None,
+    *,
+    window: int | None,
+    layers: Iterable[str] | None,
+    deal_types: Iterable[str] | None,
+    rollup: bool,
+    weight: str,
+) -> pl.DataFrame:
+    """The study's tie table (:func:`bioris.study.network.ties`) with ``weight`` checked and
+    an undisclosed value (0) kept as a minimal weight."""
     from bioris.study.network import ties
 
     if weight not in WEIGHTS:
@@ -150,22 +190,23 @@ def network_job(
                  rollup=rollup)  # fmt: skip
     if weight != "alliances":  # undisclosed value is 0: keep ties, weight them minimally
         table = table.with_columns(pl.col(weight).clip(lower_bound=1e-9))
-    sampling, rule = betweenness_sampling(sample, seed)
-    options = JobOptions(betweenness_sampling=sampling, seed=seed, weight=weight,
-                         min_nodes=int(settings.get("network_min_nodes")))  # fmt: skip
-    groups = study.inputs.groups()
-    tasks = snapshot_tasks(table, groups=groups, options=options)
-    results, execution = run_snapshots(
-        tasks, jobs=default_jobs() if jobs is None else jobs, scheduler=scheduler,
-        on_progress=on_progress,
+    return table
+
+
+def run_years(
+    tasks: list[Any],
+    function: Callable[..., Any],
+    jobs: int | None,
+    scheduler: str | None,
+    on_progress: OnProgress | None,
+) -> tuple[list[Any], Execution]:
+    """:func:`~bioris.study.execution.run_snapshots` with the study's defaults: the machine's
+    cores and the ``network_parallel_min_ties`` setting."""
+    return run_snapshots(
+        tasks, function=function, jobs=default_jobs() if jobs is None else jobs,
+        scheduler=scheduler, on_progress=on_progress,
         min_parallel_ties=int(settings.get("network_parallel_min_ties")),
     )  # fmt: skip
-    frame = assemble(results, options, with_brokerage=True)
-    first, last = study.span(start, end)
-    chosen = {"from": first, "to": last, "window": window or study.window, "weight": weight,
-              "seed": seed, "sample": str(sample), "rollup": rollup,
-              "layers": sorted(study.tie_layers(layers, deal_types)[0])}  # fmt: skip
-    return NetworkJob(frame, _years(results), execution, rule, chosen)
 
 
 def _years(results: list[SnapshotResult]) -> pl.DataFrame:
