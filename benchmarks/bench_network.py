@@ -19,6 +19,7 @@ The store of each size and seed is built once (``bench_web.build_store``) and re
 from __future__ import annotations
 
 import argparse
+import compileall
 import os
 import platform
 import statistics
@@ -38,6 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a scri
 
 from benchmarks.bench_web import build_store
 
+import bioris
 from benchmarks import nx_baseline
 from bioris import __version__
 from bioris.study import Study
@@ -161,6 +163,10 @@ def run_process(argv: list[str]) -> Run:
 
 def bench_cli(store: Path, repeat: int) -> dict[str, list[Run]]:
     """Start-up (``--version``, ``--help``, 5 runs each) and ``network metrics`` (``repeat``)."""
+    # an installed package carries its bytecode (pip compiles it); an editable install under
+    # PYTHONDONTWRITEBYTECODE (set on this machine) would compile every module at each start
+    compileall.compile_dir(Path(bioris.__file__).parent, quiet=1)
+    say("bytecode of bioris compiled (as pip does on install)")
     runs: dict[str, list[Run]] = {}
     for name, argv in (("--version", ["--version"]), ("--help", ["--help"])):
         runs[name] = [run_process([str(BIORIS), *argv]) for _ in range(5)]

@@ -25,12 +25,14 @@ ALLOWED = {
     "ingest": {"domain", "errors", "settings", "store", "data"},
     "export": {"domain", "errors"},
     "analytics": {"domain", "errors", "settings"},
+    # partner choice and simulation: pure models over coded histories
+    "model": {"analytics", "domain", "errors"},
     "workspace": {"data", "errors", "ingest", "store"},
     # the application object; it imports reporting only inside Study.report (lazily), the
     # one capability built on top of it, so that the web view never loads the report
     "study": {
-        "__version__", "analytics", "data", "domain", "errors", "export", "ingest", "reporting",
-        "settings", "store", "workspace",
+        "__version__", "analytics", "data", "domain", "errors", "export", "ingest", "model",
+        "reporting", "settings", "store", "workspace",
     },
     "reporting": {"analytics", "domain", "errors", "settings", "export", "study", "__version__"},
     "web": {

@@ -92,11 +92,14 @@ def coreness(
     is the lowest of the points found as follows (it agreed with the best of several random
     starts of a dense BFGS minimisation on every random graph tried; see the tests).
 
-    *Saddle points.* On graphs with symmetries (a path, two identical components) the descent
-    from the degrees keeps the symmetry and can stop on a saddle point. The descent is therefore
-    repeated from the solution with each value moved by up to 10% at random, and the lower
-    result kept. Where that restart wins, the best fit is not symmetric, so which of the mirror
-    images is returned depends on the perturbation (and so on the order of the actors).
+    *Saddle points.* On graphs with symmetries (a path, two identical components) a
+    first-order descent from the degrees keeps the symmetry and can stop on a saddle point. The
+    reference solvers therefore repeat the descent from the solution with each value moved by
+    up to 10% at random, and keep the lower result; ``"newton"`` does so only where the
+    trust-region Newton descent stopped short (it converges to points where the Hessian is
+    positive semi-definite, never to saddle points: Conn, Gould & Toint 2000, ch. 6). Where
+    that restart wins, the best fit is not symmetric, so which of the mirror images is
+    returned depends on the perturbation (and so on the order of the actors).
 
     *A single tie as core.* Where the coreness sits on two tied actors only, just the product
     of their values is determined; how it splits between them depends on the start.
@@ -310,11 +313,20 @@ def _fit_component(
     tol: float,
     margin: float,
 ) -> np.ndarray:
-    """Newton descent from the minres start, and again from a perturbed solution."""
+    """Newton descent from the minres start; again from a perturbed solution unless it ended
+    at a second-order point.
+
+    A trust-region Newton method with exact Hessian products converges to points where the
+    Hessian is positive semi-definite, not to saddle points (Conn, Gould & Toint 2000,
+    *Trust-Region Methods*, ch. 6; Sorensen 1982), so the perturbed restart of the reference
+    solvers is needed only where it stopped short and another solver finished.
+    """
     m = ties.shape[0]
     start = _minres_start(ties) if seed is None else rng.uniform(0.5, 1.5, m)
-    c = _descend_newton(ties, start, max_iter, tol)
-    restart = _descend_newton(ties, c * (1 + _NUDGE * rng.uniform(-1, 1, m)), max_iter, tol)
+    c, second_order = _descend_newton(ties, start, max_iter, tol)
+    if second_order:
+        return c
+    restart, _ = _descend_newton(ties, c * (1 + _NUDGE * rng.uniform(-1, 1, m)), max_iter, tol)
     return restart if _residual(ties, restart) < _residual(ties, c) - margin else c
 
 
@@ -341,13 +353,14 @@ def _minres_start(ties: sparse.csr_array) -> np.ndarray:
 
 def _descend_newton(
     ties: sparse.csr_array, start: np.ndarray, max_iter: int, tol: float
-) -> np.ndarray:
+) -> tuple[np.ndarray, bool]:
     """Trust-region Newton (Krylov subproblems, exact Hessian products) on the residual.
 
     Unbounded: on a connected graph the minimum is strictly positive, and ``|c|`` fits at
     least as well as ``c``. Where Newton has not converged after ``_NEWTON_MAX_ITER`` steps
     (on the way to the single-hub limit, which :func:`_best_of` compares, its steps grow
-    slowly), L-BFGS-B finishes from its last point.
+    slowly), L-BFGS-B finishes from its last point. The flag says whether Newton itself
+    converged (a second-order point).
     """
     scale = max(1.0, float(np.sqrt((ties.data**2).sum())))
     with np.errstate(over="ignore", invalid="ignore"):  # a run to the hub limit may overflow
@@ -361,12 +374,12 @@ def _descend_newton(
     # large sums), which near a minimum means converged when the gradient is small too
     rounding = result.status == 2 and np.linalg.norm(result.jac) <= np.sqrt(tol) * scale
     if finite and (result.success or rounding):
-        return np.abs(result.x)
+        return np.abs(result.x), True
     c = np.abs(result.x) if finite else start
     heading_to_hub = finite and np.max(c * c) > _HUB_SHARE * (c @ c)
     if heading_to_hub and _hub_limit(ties)[1] <= _residual(ties, c):
-        return c  # on its way to the single-hub limit, which fits better already
-    return _descend_lbfgs(ties, c, max_iter, tol)  # finish as the reference solver does
+        return c, False  # on its way to the single-hub limit, which fits better already
+    return _descend_lbfgs(ties, c, max_iter, tol), False  # as the reference solver does
 
 
 def _hessian_product(ties: sparse.csr_array, c: np.ndarray, p: np.ndarray) -> np.ndarray:
