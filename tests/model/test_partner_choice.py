@@ -86,3 +86,34 @@ def test_bundled_study_fit_and_backtest(tmp_path):
         assert card["model"].to_list() == ["model", "random", "degree", "repeat"]
         random = card.row(1, named=True)
         assert random["hit_at_1"] == pytest.approx(1 / random["mean_risk_set"], rel=0.2)
+
+
+def test_history_ties_match_the_study_tie_table(tmp_path):
+    """History.ties_of re-codes tie_table's lifetime and exit rules in numpy (simulations
+    append signings to it); every year must give the study's own tie table."""
+    from bioris.study import Study, partner_choice
+    from bioris.workspace import init_store
+
+    path, _ = init_store(tmp_path / "bioris.sqlite")
+    with Study.open(path) as study:
+        coded = partner_choice.history(study)
+        ties = study.ties(1987, 2017)
+        for year in range(1987, 2018):
+            a, b = coded.ties_of(year)
+            ours = sorted(zip([coded.ids[i] for i in a], [coded.ids[i] for i in b], strict=True))
+            part = ties.filter(ties["year"] == year)
+            theirs = sorted(zip(part["source"], part["target"], strict=True))
+            assert ours == theirs, year
+
+
+def test_bad_requests_say_what_is_wrong(tmp_path):
+    from bioris.errors import BiorisError
+    from bioris.study import Study, partner_choice
+    from bioris.workspace import init_store
+
+    path, _ = init_store(tmp_path / "bioris.sqlite")
+    with Study.open(path) as study:
+        with pytest.raises(BiorisError, match=r"unknown statistic.*nope.*known: degree"):
+            partner_choice.fit(study, statistics=["degree", "nope"])
+        with pytest.raises(BiorisError, match="--train-to must lie inside"):
+            partner_choice.backtest(study, train_to=1900)

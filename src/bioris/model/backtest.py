@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import polars as pl
+from scipy.special import digamma
 
 from bioris.model.choices import choice_events
 from bioris.model.clogit import ModelError
@@ -65,8 +66,7 @@ def rank_scores(greater: np.ndarray, equal: np.ndarray) -> dict[str, np.ndarray]
 
 
 def _harmonic(n: np.ndarray) -> np.ndarray:
-    from scipy.special import digamma
-
+    """H(n) = digamma(n + 1) + Euler's gamma."""
     return digamma(np.asarray(n, dtype=np.float64) + 1) + np.euler_gamma
 
 

@@ -92,6 +92,34 @@ def _gradient_hessian(
     return gradient, information
 
 
+class _Objective:
+    """The negative log-likelihood with its gradient and Hessian, each ``beta`` evaluated
+    once: scipy asks for the three separately at the same point."""
+
+    def __init__(self, x: np.ndarray, starts: np.ndarray) -> None:
+        self.x, self.starts = x, starts
+        self._at: np.ndarray | None = None
+
+    def _evaluate(self, beta: np.ndarray) -> None:
+        if self._at is None or not np.array_equal(beta, self._at):
+            loglik, p = _pieces(self.x, self.starts, beta)
+            gradient, information = _gradient_hessian(self.x, self.starts, p)
+            self._at, self._value = beta.copy(), -loglik
+            self._gradient, self._information = -gradient, information
+
+    def value(self, beta: np.ndarray) -> float:
+        self._evaluate(beta)
+        return self._value
+
+    def gradient(self, beta: np.ndarray) -> np.ndarray:
+        self._evaluate(beta)
+        return self._gradient
+
+    def hessian(self, beta: np.ndarray) -> np.ndarray:
+        self._evaluate(beta)
+        return self._information
+
+
 def fit_clogit(
     x: np.ndarray,
     starts: np.ndarray,
@@ -127,16 +155,14 @@ def fit_clogit(
     if not len(starts) or len(x) <= len(starts):
         raise ModelError("no choice set has an alternative to the chosen partner")
     _check_variation(x, starts, names)
+    objective = _Objective(x, starts)
     result = optimize.minimize(
-        lambda b: -_pieces(x, starts, b)[0], np.zeros(x.shape[1]),
-        jac=lambda b: -_gradient_hessian(x, starts, _pieces(x, starts, b)[1])[0],
-        hess=lambda b: _gradient_hessian(x, starts, _pieces(x, starts, b)[1])[1],
+        objective.value, np.zeros(x.shape[1]), jac=objective.gradient, hess=objective.hessian,
         method="trust-exact", options={"gtol": tol, "maxiter": 200},
     )  # fmt: skip
     beta = result.x
-    loglik, p = _pieces(x, starts, beta)
-    _, information = _gradient_hessian(x, starts, p)
-    covariance = np.linalg.inv(information)
+    loglik = -objective.value(beta)
+    covariance = np.linalg.inv(objective.hessian(beta))
     se = np.sqrt(np.diag(covariance))
     # status 2: no step improves the likelihood by more than its rounding, which with a
     # vanishing gradient is the maximum

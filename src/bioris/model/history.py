@@ -141,7 +141,7 @@ class History:
         return len(self.ids)
 
     def _code(self, values: pl.Series) -> np.ndarray:
-        return np.array([self.index[v] for v in values.to_list()], dtype=np.int64)
+        return values.replace_strict(self.index, return_dtype=pl.Int64).to_numpy()
 
     def _subsector_matrix(self, column: pl.Series) -> sparse.csr_array:
         lists = [v or [] for v in column.to_list()]

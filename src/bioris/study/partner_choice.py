@@ -42,10 +42,18 @@ def choice_tables(
     recent_years: int = 3,
 ) -> ChoiceTables:
     """The study's actors, signings and stages as the model reads them
-    (:class:`~bioris.model.ChoiceTables`)."""
-    inputs = study.inputs
+    (:class:`~bioris.model.ChoiceTables`; built once per study and options)."""
     _, types = study.tie_layers(layers, None)
-    policy = TiePolicy("fixed", window or study.window)
+    lifetime = window or study.window
+    key = ("choice_tables", lifetime, tuple(sorted(types)), recent_years)
+    return study.cached(key, lambda: _choice_tables(study, lifetime, types, recent_years))
+
+
+def _choice_tables(
+    study: Study, lifetime: int, types: Iterable[str], recent_years: int
+) -> ChoiceTables:
+    inputs = study.inputs
+    policy = TiePolicy("fixed", lifetime)
     spans = deal_spans(inputs.alliances, _FIRST, _LAST, policy, sorted(types))
     signings = (
         pair_table(inputs.parties)
@@ -87,7 +95,7 @@ def history(
     layers: Iterable[str] | None = None,
     recent_years: int = 3,
 ) -> History:
-    """The study's coded history (a fresh copy: simulations extend it)."""
+    """The study's coded history (a fresh one on each call: simulations extend it)."""
     return History(choice_tables(study, window=window, layers=layers, recent_years=recent_years))
 
 
